@@ -1,0 +1,122 @@
+package io.sparkvae.data;
+
+import io.sparkvae.kernel.ByteRows;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The IDX format of MNIST and its family: a big-endian header (magic 0x0000TTNN with type TT and
+ * NN dimensions, then NN sizes) followed by the items. Reads unsigned-byte images and labels,
+ * gzipped or not (detected from the stream's first two bytes, not from the file name).
+ */
+public final class IdxFile {
+  private static final int UNSIGNED_BYTE = 0x08;
+
+  private IdxFile() {}
+
+  /** A parsed IDX file of unsigned bytes: {@code dims[0]} items of {@code itemSize()} bytes. */
+  public record Contents(int[] dims, byte[] data) {
+    public int count() {
+      return dims[0];
+    }
+
+    public int itemSize() {
+      int s = 1;
+      for (int i = 1; i < dims.length; i++) {
+        s *= dims[i];
+      }
+      return s;
+    }
+
+    public ByteRows asRows() {
+      return new ByteRows(data, count(), itemSize());
+    }
+
+    public int[] labels() {
+      int[] out = new int[data.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = data[i] & 0xFF;
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Reads a whole IDX file. {@code source} names it in error messages.
+   *
+   * @throws IOException naming the source and what is wrong: bad magic, unsupported type,
+   *     truncated header or body, trailing bytes
+   */
+  public static Contents read(InputStream raw, String source) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
+    buffered.mark(2);
+    int b0 = buffered.read();
+    int b1 = buffered.read();
+    buffered.reset();
+    InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+    DataInputStream data = new DataInputStream(in);
+    int magic;
+    try {
+      magic = data.readInt();
+    } catch (EOFException e) {
+      throw new IOException(source + ": truncated IDX header (file shorter than 4 bytes)");
+    }
+    if ((magic >>> 16) != 0) {
+      throw new IOException(String.format(
+          "%s: not an IDX file (magic number 0x%08x; IDX files start with 0x0000 then a type and "
+              + "a dimension count, e.g. 0x00000803 for images)", source, magic));
+    }
+    int type = (magic >>> 8) & 0xFF;
+    int ndim = magic & 0xFF;
+    if (type != UNSIGNED_BYTE) {
+      throw new IOException(String.format(
+          "%s: IDX element type 0x%02x is not supported (only unsigned bytes, 0x08)", source, type));
+    }
+    if (ndim < 1 || ndim > 4) {
+      throw new IOException(source + ": IDX header declares " + ndim
+          + " dimensions; expected 1 (labels) to 4");
+    }
+    int[] dims = new int[ndim];
+    long total = 1;
+    for (int i = 0; i < ndim; i++) {
+      try {
+        dims[i] = data.readInt();
+      } catch (EOFException e) {
+        throw new IOException(source + ": truncated IDX header (ends in dimension " + (i + 1)
+            + " of " + ndim + ")");
+      }
+      if (dims[i] <= 0) {
+        throw new IOException(source + ": IDX dimension " + (i + 1) + " is " + dims[i]
+            + "; sizes must be positive");
+      }
+      total *= dims[i];
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IOException(source + ": IDX body of " + total
+          + " bytes is too large for one array; split the file");
+    }
+    byte[] body = new byte[(int) total];
+    int read = data.readNBytes(body, 0, body.length);
+    if (read < body.length) {
+      throw new IOException(source + ": truncated IDX body: header " + Arrays.toString(dims)
+          + " promises " + total + " bytes, the file holds " + read);
+    }
+    if (data.read() != -1) {
+      throw new IOException(source + ": IDX file has bytes after the " + total
+          + " its header " + Arrays.toString(dims) + " promises");
+    }
+    return new Contents(dims, body);
+  }
+
+  /** Reads a local file. */
+  public static Contents read(java.nio.file.Path path) throws IOException {
+    try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+      return read(in, path.toString());
+    }
+  }
+}

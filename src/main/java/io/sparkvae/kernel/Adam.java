@@ -1,0 +1,76 @@
+package io.sparkvae.kernel;
+
+/**
+ * Adam (Kingma and Ba, 2015) with bias correction, in the form PyTorch uses:
+ * {@code θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)}.
+ *
+ * <p>State layout: {@code [m (n floats) | v (n floats)]}. Moments smaller than
+ * {@link Kernel#FLUSH} are stored as zero: a weight whose gradient stays zero (a dead unit, an
+ * always-black pixel) would otherwise decay its moments geometrically into denormal floats.
+ */
+public final class Adam implements Optimizer {
+  private static final long serialVersionUID = 1L;
+  private final float lr;
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+
+  public Adam(double learningRate, double beta1, double beta2, double eps) {
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+    }
+    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+      throw new IllegalArgumentException("Adam betas must lie in [0, 1), got " + beta1 + ", "
+          + beta2);
+    }
+    if (!(eps > 0)) {
+      throw new IllegalArgumentException("Adam epsilon must be > 0, got " + eps);
+    }
+    this.lr = (float) learningRate;
+    this.beta1 = (float) beta1;
+    this.beta2 = (float) beta2;
+    this.eps = (float) eps;
+  }
+
+  public Adam(double learningRate) {
+    this(learningRate, 0.9, 0.999, 1e-8);
+  }
+
+  @Override
+  public int stateSize(int numParams) {
+    return 2 * numParams;
+  }
+
+  @Override
+  public void update(float[] params, float[] grad, float[] state, long t) {
+    int n = params.length;
+    if (grad.length != n || state.length != 2 * n) {
+      throw new IllegalArgumentException("Adam: " + n + " params, " + grad.length
+          + " gradient floats, " + state.length + " state floats (expected 2 × params)");
+    }
+    if (t < 1) {
+      throw new IllegalArgumentException("Adam step count is 1-based, got " + t);
+    }
+    double bc1 = 1.0 - Math.pow(beta1, t);
+    double bc2 = 1.0 - Math.pow(beta2, t);
+    float stepSize = (float) (lr / bc1);
+    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    float b1 = beta1;
+    float b2 = beta2;
+    float c1 = 1f - beta1;
+    float c2 = 1f - beta2;
+    for (int i = 0; i < n; i++) {
+      float g = grad[i];
+      float m = Kernel.flush(b1 * state[i] + c1 * g);
+      float v = Kernel.flush(b2 * state[n + i] + c2 * g * g);
+      state[i] = m;
+      state[n + i] = v;
+      params[i] -= stepSize * m / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "adam(lr=" + lr + ", b1=" + beta1 + ", b2=" + beta2 + ", eps=" + eps + ")";
+  }
+}

@@ -1,0 +1,67 @@
+package io.sparkvae.kernel;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * Shared numerics: the BLAS instance and row-major matrix products on top of the column-major API.
+ *
+ * <p>All matrices are row-major {@code float[]} slices. A row-major {@code r × c} matrix is the
+ * column-major {@code c × r} matrix (its transpose), so every product below is the transposed
+ * product with operands swapped.
+ */
+public final class Kernel {
+  /**
+   * Gradients and optimizer moments smaller than this are stored as zero. The JVM has no
+   * flush-to-zero mode, and denormal floats make x86 arithmetic many times slower; at this size a
+   * value has no measurable effect on an update.
+   */
+  public static final float FLUSH = 1e-20f;
+
+  private static final BLAS BLAS_INSTANCE = BLAS.getInstance();
+
+  private Kernel() {}
+
+  public static BLAS blas() {
+    return BLAS_INSTANCE;
+  }
+
+  static float flush(float v) {
+    return Math.abs(v) < FLUSH ? 0f : v;
+  }
+
+  /**
+   * {@code Y[n×out] = X[n×in] · Wᵀ} where W is row-major {@code out × in} (PyTorch's
+   * {@code nn.Linear} layout) at {@code w[wOff..]}.
+   */
+  static void linearForward(float[] x, int n, int in, float[] w, int wOff, int out, float[] y) {
+    BLAS_INSTANCE.sgemm("T", "N", out, n, in, 1f, w, wOff, in, x, 0, in, 0f, y, 0, out);
+  }
+
+  /** {@code dW[out×in] += dYᵀ · X}. */
+  static void linearWeightGrad(float[] x, int n, int in, float[] dy, int out, float[] g, int wOff) {
+    BLAS_INSTANCE.sgemm("N", "T", in, out, n, 1f, x, 0, in, dy, 0, out, 1f, g, wOff, in);
+  }
+
+  /** {@code dX[n×in] = dY[n×out] · W}. */
+  static void linearInputGrad(float[] dy, int n, int out, float[] w, int wOff, int in, float[] dx) {
+    BLAS_INSTANCE.sgemm("N", "N", in, n, out, 1f, w, wOff, in, dy, 0, out, 0f, dx, 0, in);
+  }
+
+  /** Adds bias {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */
+  static void addBias(float[] y, int n, int out, float[] b, int bOff) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = 0; j < out; j++) {
+        y[base + j] += b[bOff + j];
+      }
+    }
+  }
+
+  /** {@code db[out] += Σ_rows dY}. */
+  static void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = 0; j < out; j++) {
+        g[bOff + j] += dy[base + j];
+      }
+    }
+  }
+}

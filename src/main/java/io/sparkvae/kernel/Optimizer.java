@@ -1,0 +1,34 @@
+package io.sparkvae.kernel;
+
+import java.io.Serializable;
+
+/**
+ * A first-order update rule over one flat parameter vector, with its state in one flat array too,
+ * so that averaging, broadcasting and checkpointing it are one array operation each.
+ */
+public interface Optimizer extends Serializable {
+
+  /** Floats of state for a model of {@code numParams} parameters. */
+  int stateSize(int numParams);
+
+  /**
+   * Applies update number {@code t} (1-based) for the mean gradient {@code grad}. Updates
+   * {@code params} and {@code state} in place; allocates nothing.
+   */
+  void update(float[] params, float[] grad, float[] state, long t);
+
+  /** For example {@code adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-08)}. */
+  String describe();
+
+  /** Builds an optimizer by name ({@code adam} or {@code sgd}). */
+  static Optimizer named(String name, double learningRate) {
+    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "adam":
+        return new Adam(learningRate);
+      case "sgd":
+        return new Sgd(learningRate);
+      default:
+        throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
+    }
+  }
+}

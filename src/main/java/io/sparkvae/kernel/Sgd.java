@@ -1,0 +1,35 @@
+package io.sparkvae.kernel;
+
+/** Plain stochastic gradient descent, {@code θ ← θ − lr · g}; it has no state. */
+public final class Sgd implements Optimizer {
+  private static final long serialVersionUID = 1L;
+  private final float lr;
+
+  public Sgd(double learningRate) {
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
+    }
+    this.lr = (float) learningRate;
+  }
+
+  @Override
+  public int stateSize(int numParams) {
+    return 0;
+  }
+
+  @Override
+  public void update(float[] params, float[] grad, float[] state, long t) {
+    if (grad.length != params.length) {
+      throw new IllegalArgumentException("SGD: " + params.length + " params but "
+          + grad.length + " gradient floats");
+    }
+    for (int i = 0; i < params.length; i++) {
+      params[i] -= lr * grad[i];
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "sgd(lr=" + lr + ")";
+  }
+}

@@ -1,0 +1,67 @@
+package io.sparkvae.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class AdamTest {
+
+  /**
+   * Three steps worked by hand (lr = 0.1, β₁ = 0.9, β₂ = 0.999, ε = 1e-8):
+   *
+   * <pre>
+   * θ₀ = 1,  g = 1, −1, 0.5
+   * t=1: m = 0.1,     v = 0.001;     m̂ = 1,          v̂ = 1          ⇒ θ = 1 − 0.1 = 0.9
+   * t=2: m = −0.01,   v = 0.001999;  m̂ = −0.0526316, v̂ = 1          ⇒ θ = 0.9 + 0.00526316 = 0.90526316
+   * t=3: m = 0.041,   v = 0.002247001; m̂ = 0.1512915, v̂ = 0.7497498 ⇒ θ = 0.90526316 − 0.0174726 = 0.8877906
+   * </pre>
+   *
+   * A second coordinate with zero gradient must not move at all.
+   */
+  @Test
+  void matchesHandComputedSteps() {
+    Adam adam = new Adam(0.1);
+    float[] theta = {1f, 2f};
+    float[] state = new float[adam.stateSize(2)];
+    float[][] grads = {{1f, 0f}, {-1f, 0f}, {0.5f, 0f}};
+    float[] expected = {0.9f, 0.90526316f, 0.8877906f};
+    for (int t = 0; t < 3; t++) {
+      adam.update(theta, grads[t].clone(), state, t + 1);
+      assertEquals(expected[t], theta[0], 2e-6f, "after step " + (t + 1));
+      assertEquals(2f, theta[1], 0f);
+    }
+    assertArrayEquals(new float[] {0.041f, 0f, 0.002247f, 0f}, state, 1e-6f);
+  }
+
+  @Test
+  void sgdStepsAgainstTheGradient() {
+    float[] theta = {1f, -1f};
+    new Sgd(0.5).update(theta, new float[] {2f, -4f}, new float[0], 1);
+    assertArrayEquals(new float[] {0f, 1f}, theta);
+  }
+
+  @Test
+  void tinyMomentsAreFlushedToZeroInsteadOfBecomingDenormal() {
+    Adam adam = new Adam(1e-3);
+    float[] theta = {0f};
+    float[] state = new float[2];
+    adam.update(theta, new float[] {1e-12f}, state, 1);
+    for (int t = 2; t < 3000; t++) {
+      adam.update(theta, new float[] {0f}, state, t);
+    }
+    assertEquals(0f, state[0], "m decays to exactly zero, never through denormals");
+    assertEquals(0f, state[1]);
+  }
+
+  @Test
+  void clippingBoundsTheGlobalNorm() {
+    float[] g = {30f, 40f}; // sum over 10 rows: mean (3, 4), norm 5
+    double norm = Gradients.meanAndClip(g, 10, 1.0);
+    assertEquals(5.0, norm, 1e-6);
+    assertArrayEquals(new float[] {0.6f, 0.8f}, g, 1e-6f);
+    assertThrows(IllegalArgumentException.class, () -> new Adam(0));
+    assertThrows(IllegalArgumentException.class, () -> new Adam(-1e-3));
+  }
+}
