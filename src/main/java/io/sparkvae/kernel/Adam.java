@@ -42,7 +42,7 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public void update(float[] params, float[] grad, float[] state, long t) {
+  public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
     int n = params.length;
     if (grad.length != n || state.length != 2 * n) {
       throw new IllegalArgumentException("Adam: " + n + " params, " + grad.length
@@ -53,20 +53,8 @@ public final class Adam implements Optimizer {
     }
     double bc1 = 1.0 - Math.pow(beta1, t);
     double bc2 = 1.0 - Math.pow(beta2, t);
-    float stepSize = (float) (lr / bc1);
-    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
-    float b1 = beta1;
-    float b2 = beta2;
-    float c1 = 1f - beta1;
-    float c2 = 1f - beta2;
-    for (int i = 0; i < n; i++) {
-      float g = grad[i];
-      float m = Kernel.flush(b1 * state[i] + c1 * g);
-      float v = Kernel.flush(b2 * state[n + i] + c2 * g * g);
-      state[i] = m;
-      state[n + i] = v;
-      params[i] -= stepSize * m / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
-    }
+    Elementwise.INSTANCE.adam(params, grad, gradScale, state, beta1, beta2, (float) (lr / bc1),
+        (float) (1.0 / Math.sqrt(bc2)), eps);
   }
 
   @Override

@@ -5,28 +5,29 @@ public final class Gradients {
   private Gradients() {}
 
   /**
-   * Divides a gradient summed over {@code count} rows by the count, then, when
-   * {@code maxNorm > 0}, rescales it to at most that global L2 norm. Returns the norm before
-   * clipping (NaN or infinite when the gradient is).
+   * The factor that turns a gradient summed over {@code count} rows into the step's gradient:
+   * 1/count, times maxNorm/‖mean‖ when {@code maxNorm > 0} and the mean's global L2 norm exceeds
+   * it. The norm is only computed when clipping is on. Returns NaN when the norm is not finite.
    */
-  public static double meanAndClip(float[] gradSum, double count, double maxNorm) {
+  public static float stepScale(float[] gradSum, double count, double maxNorm) {
     if (!(count > 0)) {
       throw new IllegalArgumentException("gradient over " + count + " rows");
     }
-    float inv = (float) (1.0 / count);
-    double sq = 0;
-    for (int i = 0; i < gradSum.length; i++) {
-      float g = gradSum[i] * inv;
-      gradSum[i] = g;
-      sq += (double) g * g;
-    }
-    double norm = Math.sqrt(sq);
-    if (maxNorm > 0 && norm > maxNorm) {
-      float s = (float) (maxNorm / norm);
-      for (int i = 0; i < gradSum.length; i++) {
-        gradSum[i] *= s;
+    double scale = 1.0 / count;
+    if (maxNorm > 0) {
+      double norm = Math.sqrt(Elementwise.INSTANCE.sumOfSquares(gradSum)) * scale;
+      if (!Double.isFinite(norm)) {
+        return Float.NaN;
+      }
+      if (norm > maxNorm) {
+        scale *= maxNorm / norm;
       }
     }
-    return norm;
+    return (float) scale;
+  }
+
+  /** The global L2 norm of {@code a}. */
+  public static double norm(float[] a) {
+    return Math.sqrt(Elementwise.INSTANCE.sumOfSquares(a));
   }
 }

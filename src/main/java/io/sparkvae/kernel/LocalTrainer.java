@@ -80,8 +80,7 @@ public final class LocalTrainer {
       Arrays.fill(grad, 0f);
       Objective.Step step = new Objective.Step(seed, epoch, 0, j, epoch + (double) j / steps);
       evaluator.accumulate(params, batch, m, step, grad, sums);
-      Gradients.meanAndClip(grad, m, clipNorm);
-      optimizer.update(params, grad, state, ++updates);
+      optimizer.update(params, grad, Gradients.stepScale(grad, m, clipNorm), state, ++updates);
     }
     double[] means = new double[sums.length];
     for (int i = 0; i < sums.length; i++) {

@@ -18,13 +18,14 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void update(float[] params, float[] grad, float[] state, long t) {
+  public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
     if (grad.length != params.length) {
       throw new IllegalArgumentException("SGD: " + params.length + " params but "
           + grad.length + " gradient floats");
     }
+    float s = lr * gradScale;
     for (int i = 0; i < params.length; i++) {
-      params[i] -= lr * grad[i];
+      params[i] -= s * grad[i];
     }
   }
 

@@ -438,23 +438,8 @@ public final class VaeObjective implements Objective {
         case BERNOULLI:
           for (int l = 0; l < draws; l++) {
             for (int r = 0; r < n; r++) {
-              int ob = (l * n + r) * dim;
-              int xb = r * dim;
-              double nll = 0;
-              for (int j = 0; j < dim; j++) {
-                float y = out[ob + j];
-                float xv = x[xb + j];
-                double e = Math.exp(-Math.abs(y));
-                double onePlus = 1.0 + e;
-                // softplus(y) - x·y, with log1p(e) as log(1 + e): e ≤ 1, so the loss of relative
-                // precision for tiny e is far below float resolution of the sum.
-                nll += Math.max(y, 0f) + Math.log(onePlus) - (double) xv * y;
-                if (withGrad) {
-                  double sig = y >= 0 ? 1.0 / onePlus : e / onePlus;
-                  out[ob + j] = Kernel.flush((float) (sig - xv) * invDraws);
-                }
-              }
-              rowRecon[l * n + r] = nll;
+              rowRecon[l * n + r] = Elementwise.INSTANCE.bernoulliRow(out, (l * n + r) * dim, x,
+                  r * dim, dim, withGrad, invDraws);
             }
           }
           break;

@@ -3,6 +3,7 @@ package io.sparkvae.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ class AdamTest {
     float[][] grads = {{1f, 0f}, {-1f, 0f}, {0.5f, 0f}};
     float[] expected = {0.9f, 0.90526316f, 0.8877906f};
     for (int t = 0; t < 3; t++) {
-      adam.update(theta, grads[t].clone(), state, t + 1);
+      adam.update(theta, grads[t].clone(), 1f, state, t + 1);
       assertEquals(expected[t], theta[0], 2e-6f, "after step " + (t + 1));
       assertEquals(2f, theta[1], 0f);
     }
@@ -38,7 +39,7 @@ class AdamTest {
   @Test
   void sgdStepsAgainstTheGradient() {
     float[] theta = {1f, -1f};
-    new Sgd(0.5).update(theta, new float[] {2f, -4f}, new float[0], 1);
+    new Sgd(0.5).update(theta, new float[] {2f, -4f}, 1f, new float[0], 1);
     assertArrayEquals(new float[] {0f, 1f}, theta);
   }
 
@@ -47,9 +48,9 @@ class AdamTest {
     Adam adam = new Adam(1e-3);
     float[] theta = {0f};
     float[] state = new float[2];
-    adam.update(theta, new float[] {1e-12f}, state, 1);
+    adam.update(theta, new float[] {1e-12f}, 1f, state, 1);
     for (int t = 2; t < 3000; t++) {
-      adam.update(theta, new float[] {0f}, state, t);
+      adam.update(theta, new float[] {0f}, 1f, state, t);
     }
     assertEquals(0f, state[0], "m decays to exactly zero, never through denormals");
     assertEquals(0f, state[1]);
@@ -58,9 +59,10 @@ class AdamTest {
   @Test
   void clippingBoundsTheGlobalNorm() {
     float[] g = {30f, 40f}; // sum over 10 rows: mean (3, 4), norm 5
-    double norm = Gradients.meanAndClip(g, 10, 1.0);
-    assertEquals(5.0, norm, 1e-6);
-    assertArrayEquals(new float[] {0.6f, 0.8f}, g, 1e-6f);
+    assertEquals(0.1f, Gradients.stepScale(g, 10, 0), 1e-9f, "no clipping: 1/rows");
+    assertEquals(0.1f / 5, Gradients.stepScale(g, 10, 1.0), 1e-9f, "clipped to norm 1");
+    assertEquals(0.1f, Gradients.stepScale(g, 10, 6.0), 1e-9f, "under the bound: unchanged");
+    assertTrue(Float.isNaN(Gradients.stepScale(new float[] {Float.NaN}, 1, 1.0)));
     assertThrows(IllegalArgumentException.class, () -> new Adam(0));
     assertThrows(IllegalArgumentException.class, () -> new Adam(-1e-3));
   }

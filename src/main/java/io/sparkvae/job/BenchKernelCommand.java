@@ -1,0 +1,151 @@
+package io.sparkvae.job;
+
+import io.sparkvae.data.IdxFile;
+import io.sparkvae.kernel.Activation;
+import io.sparkvae.kernel.Adam;
+import io.sparkvae.kernel.BlasInfo;
+import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.kernel.Likelihood;
+import io.sparkvae.kernel.LocalTrainer;
+import io.sparkvae.kernel.Rows;
+import io.sparkvae.kernel.ShapeBench;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.report.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The kernel alone (no Spark) on the reference model, one thread: how close a training step
+ * comes to the BLAS's own speed on the same products, and whether late epochs stay as fast as
+ * the first (no denormal slow-down).
+ */
+@Command(name = "bench-kernel", mixinStandardHelpOptions = true,
+    description = "Benchmark the VAE kernel alone (784-400-20 Bernoulli, batch 128, Adam, one "
+        + "thread) and print one JSON object.")
+public final class BenchKernelCommand implements Callable<Integer> {
+
+  @Option(names = "--data", description = "IDX image file (default: the full Fashion-MNIST "
+      + "training set when installed, else the bundled sample).")
+  Path data;
+
+  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "128")
+  int batch;
+
+  @Option(names = "--hidden", defaultValue = "400", split = ",")
+  int[] hidden;
+
+  @Option(names = "--latent", defaultValue = "20")
+  int latent;
+
+  @Option(names = "--min-rows", defaultValue = "60000",
+      description = "Tile smaller data sets up to this many rows so an epoch is long enough to "
+          + "time (default: ${DEFAULT-VALUE}).")
+  int minRows;
+
+  @Option(names = "--sgemm-seconds", defaultValue = "3")
+  double sgemmSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    Path path = data != null ? data : Datasets.defaultFashionMnistTrain();
+    ByteRows rows = IdxFile.read(path).asRows();
+    int original = rows.rows();
+    rows = tile(rows, minRows);
+    VaeArchitecture arch = new VaeArchitecture(rows.width(), hidden, latent, Activation.RELU,
+        Likelihood.BERNOULLI);
+    VaeObjective objective = new VaeObjective(arch);
+    LocalTrainer trainer = new LocalTrainer(objective, new Adam(1e-3), batch, 1, 0);
+    Rows all = Rows.of(rows);
+
+    List<Map<String, Object>> perEpoch = new ArrayList<>();
+    long totalRows = 0;
+    double totalSeconds = 0;
+    for (int e = 0; e < epochs; e++) {
+      LocalTrainer.EpochStats s = trainer.trainEpoch(all, e);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("epoch", e + 1);
+      m.put("seconds", r3(s.seconds()));
+      m.put("samples_per_sec", Math.round(s.samplesPerSecond()));
+      m.put("train_neg_elbo", r3(s.meanLosses()[0]));
+      perEpoch.add(m);
+      System.err.printf("epoch %d/%d: %.0f samples/s, train -ELBO %.2f%n", e + 1, epochs,
+          s.samplesPerSecond(), s.meanLosses()[0]);
+      if (e > 0) { // the first epoch includes JIT warm-up
+        totalRows += s.rows();
+        totalSeconds += s.seconds();
+      }
+    }
+    double samplesPerSec = epochs > 1 ? totalRows / totalSeconds
+        : ((Number) perEpoch.get(0).get("samples_per_sec")).doubleValue();
+    double gflops = samplesPerSec * arch.flopsPerSample() / 1e9;
+    double sgemm = ShapeBench.sgemmGflops(arch, batch, sgemmSeconds);
+
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("model", arch.describe());
+    out.put("batch_size", batch);
+    out.put("threads", 1);
+    out.put("data", path.toString());
+    out.put("data_rows", original);
+    out.put("rows_per_epoch", rows.rows());
+    out.put("samples_per_sec", Math.round(samplesPerSec));
+    out.put("flops_per_sample", arch.flopsPerSample());
+    out.put("flop_count", "2*in*out per layer for the forward product, the weight gradient and "
+        + "the input gradient (none for the data layer); elementwise work not counted");
+    out.put("gflops", r3(gflops));
+    out.put("sgemm_gflops", r3(sgemm));
+    out.put("ratio", r3(gflops / sgemm));
+    double first = ((Number) perEpoch.get(Math.min(1, epochs - 1)).get("samples_per_sec")).doubleValue();
+    double last = ((Number) perEpoch.get(epochs - 1).get("samples_per_sec")).doubleValue();
+    out.put("last_vs_second_epoch_speed", r3(last / first));
+    out.put("subnormal_params", ShapeBench.countSubnormal(trainer.params()));
+    out.put("subnormal_optimizer_state", ShapeBench.countSubnormal(trainer.optimizerState()));
+    out.put("epochs", perEpoch);
+    Map<String, Object> blas = new LinkedHashMap<>(BlasInfo.describe());
+    blas.put("cpu", BlasInfo.cpuModel());
+    out.put("blas", blas);
+    System.out.println(Json.compact(out));
+    return Main.EXIT_OK;
+  }
+
+  static ByteRows tile(ByteRows rows, int min) {
+    if (rows.rows() >= min) {
+      return rows;
+    }
+    int copies = (min + rows.rows() - 1) / rows.rows();
+    byte[] src = rows.data();
+    byte[] d = new byte[src.length * copies];
+    for (int c = 0; c < copies; c++) {
+      System.arraycopy(src, 0, d, c * src.length, src.length);
+    }
+    return new ByteRows(d, rows.rows() * copies, rows.width());
+  }
+
+  static double r3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Where the data sets live. */
+  static final class Datasets {
+    private Datasets() {}
+
+    static Path defaultFashionMnistTrain() {
+      Path full = Path.of("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+      if (Files.isReadable(full)) {
+        return full;
+      }
+      return Home.path("data-samples/fashion-mnist-train-images-idx3-ubyte.gz");
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.sparkvae.job;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of every command: {@code submit/local.sh COMMAND …} and
+ * {@code submit/cluster.sh COMMAND …} both start this class.
+ */
+@Command(name = "spark-vae",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Variational autoencoders and maximum-likelihood linear regression on Apache Spark.",
+    subcommands = {
+        DoctorCommand.class,
+        BenchKernelCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Main implements Callable<Integer> {
+
+  /** Exit codes, documented in the README. */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      if (ex instanceof UserError) {
+        cmd.getErr().println("error: " + ex.getMessage());
+        return ((UserError) ex).exitCode();
+      }
+      cmd.getErr().println("error: " + ex);
+      ex.printStackTrace(cmd.getErr());
+      return EXIT_FAILURE;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(System.out);
+    return EXIT_USAGE;
+  }
+
+  /** Reads the version Maven wrote into the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"spark-vae " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
