@@ -28,7 +28,11 @@ public interface Objective extends Serializable {
   /** Writes initial parameters, a pure function of the seed. */
   void initialize(float[] params, long seed);
 
-  /** Scratch for blocks of at most {@code maxRows} rows; not thread-safe, cheap to reuse. */
+  /**
+   * Scratch for blocks of at most {@code maxRows} rows; not thread-safe, cheap to reuse. Objectives
+   * have value equality, so executors can reuse an evaluator across rounds for an equal
+   * (re-deserialized) objective.
+   */
   Evaluator newEvaluator(int maxRows);
 
   /** Where a minibatch sits in training; objectives key their randomness and schedules on it. */
@@ -48,5 +52,11 @@ public interface Objective extends Serializable {
      * {@code lossSums}. Allocates nothing.
      */
     void accumulate(float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums);
+
+    /**
+     * Adds each loss part summed over the rows into {@code lossSums}, without a gradient (for
+     * evaluation). Randomness is keyed by {@code step} on a stream separate from training's.
+     */
+    void lossOnly(float[] params, float[] rows, int n, Step step, double[] lossSums);
   }
 }

@@ -81,6 +81,27 @@ public final class VaeObjective implements Objective {
   }
 
   @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof VaeObjective)) {
+      return false;
+    }
+    VaeObjective v = (VaeObjective) o;
+    return arch.equals(v.arch) && beta == v.beta && warmupEpochs == v.warmupEpochs
+        && samples == v.samples;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(arch, beta, warmupEpochs, samples);
+  }
+
+  @Override
+  public String toString() {
+    return "VaeObjective(" + arch.describe() + ", beta=" + beta + ", warmup=" + warmupEpochs
+        + ", L=" + samples + ")";
+  }
+
+  @Override
   public int numParams() {
     return arch.numParams();
   }
@@ -165,6 +186,8 @@ public final class VaeObjective implements Objective {
     private final double[] rowRecon;
     private final double[] rowKl;
     private final float[] invVar;
+    private final double[] evalRecon;
+    private final double[] evalKl;
     private final Rng rng = new Rng(0);
 
     Workspace(int maxRows, int maxSamplesPerRow) {
@@ -192,6 +215,8 @@ public final class VaeObjective implements Objective {
       rowRecon = new double[maxDecoderRows];
       rowKl = new double[maxRows];
       invVar = new float[arch.inputDim()];
+      evalRecon = new double[maxRows];
+      evalKl = new double[maxRows];
     }
 
     public int maxRows() {
@@ -241,6 +266,18 @@ public final class VaeObjective implements Objective {
       backwardDecoder(params, rowsD, grad);
       latentGradient(mu0, n, eps, klWeight);
       backwardEncoder(params, rows, n, grad);
+    }
+
+    @Override
+    public void lossOnly(float[] params, float[] rows, int n, Step step, double[] lossSums) {
+      checkRows(n, samples);
+      rng.rekey(step.seed(), STREAM_EVAL, step.epoch(), step.partition(), step.step());
+      rowLosses(params, rows, n, rng, evalRecon, evalKl);
+      for (int r = 0; r < n; r++) {
+        lossSums[0] += evalRecon[r] + evalKl[r];
+        lossSums[1] += evalRecon[r];
+        lossSums[2] += evalKl[r];
+      }
     }
 
     /**

@@ -1,0 +1,409 @@
+package io.sparkvae.engine;
+
+import io.sparkvae.kernel.Gradients;
+import io.sparkvae.kernel.Objective;
+import io.sparkvae.kernel.Optimizer;
+import io.sparkvae.kernel.Rows;
+import io.sparkvae.kernel.Schedule;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The synchronous data-parallel loop of SPEC §3, for any {@link Objective}.
+ *
+ * <p>One round: the driver broadcasts the flat parameters; every partition takes k minibatch
+ * steps on its own cached rows (k = 1: it returns its summed gradient; k > 1: it steps locally
+ * and returns its parameters and optimizer state weighted by the rows it used), together with its
+ * loss sums and row count; the contributions are summed in a fixed order
+ * ({@link DeterministicReduce}); the driver applies the update; the broadcast is destroyed.
+ *
+ * <p>An epoch is S = max ⌈nₚ / B⌉ steps ({@link Schedule}), so ⌈S / k⌉ rounds. Each partition
+ * walks its rows in an order drawn from (seed, epoch, partition): there is no shuffle over the
+ * network. With one partition and k = 1 this is exactly {@link io.sparkvae.kernel.LocalTrainer}.
+ */
+public final class SyncTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
+
+  private final JavaSparkContext sc;
+  private final TrainerConfig cfg;
+
+  public SyncTrainer(JavaSparkContext sc, TrainerConfig cfg) {
+    this.sc = sc;
+    this.cfg = cfg;
+  }
+
+  /** Fresh state: parameters from the objective's seeded initializer, zero optimizer state. */
+  public static TrainingState initialState(Objective objective, Optimizer optimizer, long seed) {
+    float[] params = new float[objective.numParams()];
+    objective.initialize(params, seed);
+    return new TrainingState(params,
+        new float[optimizer.stateSize(params.length)], objective.lossNames().size());
+  }
+
+  /**
+   * Trains until {@code cfg.epochs()} epochs are done, starting from {@code state} (fresh or
+   * resumed), and returns the state at the end. {@code validation} and {@code checkpointer} may
+   * be null.
+   *
+   * @throws DivergenceException when a loss, gradient or parameter stops being finite
+   */
+  public TrainingState fit(Objective objective, Optimizer optimizer, BlockedData train,
+      BlockedData validation, TrainingState state, Checkpointer checkpointer,
+      TrainingListener listener) {
+    if (train.width() != objective.rowWidth()) {
+      throw new IllegalArgumentException(train.name() + " has rows of width " + train.width()
+          + " but the model expects " + objective.rowWidth());
+    }
+    if (validation != null && validation.width() != objective.rowWidth()) {
+      throw new IllegalArgumentException(validation.name() + " has rows of width "
+          + validation.width() + " but the model expects " + objective.rowWidth());
+    }
+    long[] sizes = train.partitionRows();
+    if (state.partitionRows != null && !Arrays.equals(state.partitionRows, sizes)) {
+      throw new IllegalStateException("cannot resume: the checkpoint was taken with partitions of "
+          + Arrays.toString(state.partitionRows) + " rows, the data now has "
+          + Arrays.toString(sizes) + " (same data and train.partitions are needed)");
+    }
+    state.partitionRows = sizes;
+    int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
+    int k = Math.min(cfg.syncEvery(), steps);
+    int rounds = (steps + k - 1) / k;
+    long totalRows = train.rows();
+    LOG.info("{}: {} rows in {} partitions (largest {}, smallest {}), {} steps of batch {} per "
+        + "epoch, {} rounds of k={} local steps", cfg.name(), totalRows, sizes.length,
+        Arrays.stream(sizes).max().orElse(0), Arrays.stream(sizes).min().orElse(0), steps,
+        cfg.batchSize(), rounds, k);
+
+    while (state.epoch < cfg.epochs()) {
+      long epochStart = System.nanoTime();
+      while (state.round < rounds) {
+        long t0 = System.nanoTime();
+        sc.setJobDescription(String.format(Locale.ROOT, "%s epoch %d/%d round %d/%d", cfg.name(),
+            state.epoch + 1, cfg.epochs(), state.round + 1, rounds));
+        runRound(objective, optimizer, train, state, steps, k);
+        state.epochRounds++;
+        state.round++;
+        double secs = (System.nanoTime() - t0) / 1e9;
+        state.epochSeconds += secs;
+        listener.onRound(state.epoch, state.round, rounds, secs);
+        boolean epochEnd = state.round == rounds;
+        if (checkpointer != null && !epochEnd && cfg.checkpointEveryRounds() > 0
+            && state.round % cfg.checkpointEveryRounds() == 0) {
+          save(checkpointer, state);
+        }
+      }
+      double[] trainMeans = new double[state.epochLosses.length];
+      for (int i = 0; i < trainMeans.length; i++) {
+        trainMeans[i] = state.epochLosses[i] / state.epochRows;
+      }
+      double[] valMeans = null;
+      if (validation != null) {
+        sc.setJobDescription(String.format(Locale.ROOT, "%s epoch %d/%d validation", cfg.name(),
+            state.epoch + 1, cfg.epochs()));
+        valMeans = evaluate(sc, objective, state.params, validation, cfg.seed(), state.epoch,
+            cfg.batchSize(), cfg.aggregationDepth());
+      }
+      EpochReport report = new EpochReport(state.epoch + 1, objective.lossNames(), trainMeans,
+          valMeans, state.epochRows, state.epochRounds, state.updates, state.epochSeconds);
+      state.history.add(report);
+      state.epoch++;
+      state.round = 0;
+      state.epochRounds = 0;
+      state.epochRows = 0;
+      state.epochSeconds = 0;
+      Arrays.fill(state.epochLosses, 0);
+      LOG.debug("epoch wall time {} s", (System.nanoTime() - epochStart) / 1e9);
+      if (checkpointer != null) {
+        save(checkpointer, state);
+      }
+      listener.onEpoch(report, cfg.epochs());
+    }
+    sc.setJobDescription(null);
+    return state;
+  }
+
+  private static void save(Checkpointer c, TrainingState s) {
+    try {
+      c.save(s);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write checkpoint: " + e.getMessage(), e);
+    }
+  }
+
+  /** What every task of a round needs besides the broadcast vectors. */
+  record RoundSpec(Objective objective, Optimizer optimizer, long seed, int epoch, int round,
+      int steps, int k, long updatesBefore, int batchSize, int width, double clipNorm,
+      boolean checkGradients) implements Serializable {}
+
+  private void runRound(Objective objective, Optimizer optimizer, BlockedData train,
+      TrainingState state, int steps, int k) {
+    int first = state.round * k;
+    int stepsThisRound = Math.min(first + k, steps) - first;
+    RoundSpec spec = new RoundSpec(objective, optimizer, cfg.seed(), state.epoch, state.round,
+        steps, k, state.updates, cfg.batchSize(), train.width(), cfg.clipNorm(), false);
+    Contribution total = roundJob(train, state, spec);
+    String problem = null;
+    if (total.badPartition >= 0) {
+      throw new DivergenceException(state.epoch + 1, state.round + 1, total.badPartition,
+          total.badWhat + " at step " + (total.badStep + 1));
+    }
+    int p = state.params.length;
+    if (k == 1) {
+      float scale = Gradients.stepScale(total.vector, total.rows, cfg.clipNorm());
+      if (Float.isNaN(scale) || (cfg.clipNorm() == 0 && !Double.isFinite(
+          Gradients.norm(total.vector)))) {
+        problem = "the gradient is not finite";
+      } else {
+        optimizer.update(state.params, total.vector, scale, state.optimizerState,
+            state.updates + 1);
+        state.updates += 1;
+      }
+    } else {
+      float inv = (float) (1.0 / total.rows);
+      float[] v = total.vector;
+      for (int i = 0; i < p; i++) {
+        state.params[i] = v[i] * inv;
+      }
+      for (int i = 0; i < state.optimizerState.length; i++) {
+        state.optimizerState[i] = v[p + i] * inv;
+      }
+      state.updates += stepsThisRound;
+      if (!Double.isFinite(Gradients.norm(state.params))) {
+        problem = "the averaged parameters are not finite";
+      }
+    }
+    if (problem != null) {
+      // Rounds are deterministic: replay this one with per-partition checks to say where.
+      Contribution diag = roundJob(train, state, new RoundSpec(objective, optimizer, cfg.seed(),
+          state.epoch, state.round, steps, k, spec.updatesBefore(), cfg.batchSize(),
+          train.width(), cfg.clipNorm(), true));
+      throw new DivergenceException(state.epoch + 1, state.round + 1, diag.badPartition,
+          diag.badPartition >= 0 ? diag.badWhat + " at step " + (diag.badStep + 1) : problem);
+    }
+    for (int i = 0; i < total.losses.length; i++) {
+      state.epochLosses[i] += total.losses[i];
+    }
+    state.epochRows += total.rows;
+  }
+
+  private Contribution roundJob(BlockedData train, TrainingState state, RoundSpec spec) {
+    float[][] shared = spec.k() == 1 ? new float[][] {state.params.clone()}
+        : new float[][] {state.params.clone(), state.optimizerState.clone()};
+    Broadcast<float[][]> bc = sc.broadcast(shared);
+    try {
+      JavaRDD<DeterministicReduce.Leaf> leaves = train.rdd().mapPartitionsWithIndex(
+          (part, it) -> List.of(new DeterministicReduce.Leaf(part,
+              Worker.round(it.next(), part, spec, bc.value()))).iterator(), true);
+      return DeterministicReduce.sum(leaves, train.numPartitions(), cfg.aggregationDepth());
+    } finally {
+      bc.destroy(false);
+    }
+  }
+
+  /**
+   * Mean loss parts of {@code params} over all rows of {@code data}, without gradients; noise is
+   * keyed by (seed, epoch, partition, block) so the figure is reproducible.
+   */
+  public static double[] evaluate(JavaSparkContext sc, Objective objective, float[] params,
+      BlockedData data, long seed, int epoch, int batchSize, int depth) {
+    Broadcast<float[]> bc = sc.broadcast(params.clone());
+    try {
+      int width = data.width();
+      JavaRDD<DeterministicReduce.Leaf> leaves = data.rdd().mapPartitionsWithIndex((part, it) -> {
+        PartitionData pd = it.next();
+        return List.of(new DeterministicReduce.Leaf(part,
+            Worker.evaluate(pd, part, objective, bc.value(), seed, epoch, batchSize, width)))
+            .iterator();
+      }, true);
+      Contribution c = DeterministicReduce.sum(leaves, data.numPartitions(), depth);
+      double[] means = new double[c.losses.length];
+      for (int i = 0; i < means.length; i++) {
+        means[i] = c.losses[i] / c.rows;
+      }
+      return means;
+    } finally {
+      bc.destroy(false);
+    }
+  }
+
+  /** Executor side. Scratch memory is reused across rounds per task thread. */
+  static final class Worker {
+    private Worker() {}
+
+    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+
+    /** A thread's evaluator, gather buffer, gradient buffer and cached row order. */
+    static final class Scratch {
+      final Objective objective;
+      final int maxRows;
+      final Objective.Evaluator evaluator;
+      final float[] batch;
+      float[] grad;
+      int[] order;
+      long orderKeySeed;
+      int orderKeyEpoch = -1;
+      int orderKeyPartition = -1;
+      int orderKeyRows = -1;
+
+      Scratch(Objective objective, int maxRows) {
+        this.objective = objective;
+        this.maxRows = maxRows;
+        this.evaluator = objective.newEvaluator(maxRows);
+        this.batch = new float[maxRows * objective.rowWidth()];
+      }
+
+      int[] order(long seed, int epoch, int partition, int n) {
+        if (order == null || orderKeySeed != seed || orderKeyEpoch != epoch
+            || orderKeyPartition != partition || orderKeyRows != n) {
+          if (order == null || order.length < n) {
+            order = new int[n];
+          }
+          Schedule.order(order, n, seed, epoch, partition);
+          orderKeySeed = seed;
+          orderKeyEpoch = epoch;
+          orderKeyPartition = partition;
+          orderKeyRows = n;
+        }
+        return order;
+      }
+    }
+
+    static Scratch scratch(Objective objective, int maxRows) {
+      Scratch s = SCRATCH.get();
+      if (s == null || s.maxRows != maxRows || !s.objective.equals(objective)) {
+        s = new Scratch(objective, maxRows);
+        SCRATCH.set(s);
+      }
+      return s;
+    }
+
+    static Contribution round(PartitionData pd, int part, RoundSpec s, float[][] shared) {
+      Objective obj = s.objective();
+      double[] losses = new double[obj.lossNames().size()];
+      Rows rows = pd.view(s.width());
+      int n = rows.rows();
+      if (n == 0) {
+        return new Contribution(null, losses, 0);
+      }
+      Scratch w = scratch(obj, s.batchSize());
+      int[] order = w.order(s.seed(), s.epoch(), part, n);
+      int first = s.round() * s.k();
+      int last = Math.min(first + s.k(), s.steps());
+      int numParams = obj.numParams();
+      if (s.k() == 1) {
+        int from = Schedule.sliceStart(n, s.steps(), first);
+        int to = Schedule.sliceStart(n, s.steps(), first + 1);
+        if (to == from) {
+          return new Contribution(null, losses, 0);
+        }
+        rows.gather(order, from, to, w.batch);
+        float[] grad = new float[numParams];
+        w.evaluator.accumulate(shared[0], w.batch, to - from, step(s, part, first), grad, losses);
+        Contribution c = new Contribution(grad, losses, to - from);
+        checkLosses(c, part, first, obj);
+        if (s.checkGradients() && c.badPartition < 0 && !Double.isFinite(Gradients.norm(grad))) {
+          mark(c, part, first, "the gradient is not finite");
+        }
+        return c;
+      }
+      float[] params = shared[0].clone();
+      float[] state = shared[1].clone();
+      if (w.grad == null || w.grad.length != numParams) {
+        w.grad = new float[numParams];
+      }
+      float[] grad = w.grad;
+      long used = 0;
+      Contribution c = new Contribution(null, losses, 0);
+      for (int j = first; j < last; j++) {
+        int from = Schedule.sliceStart(n, s.steps(), j);
+        int to = Schedule.sliceStart(n, s.steps(), j + 1);
+        if (to == from) {
+          continue;
+        }
+        rows.gather(order, from, to, w.batch);
+        Arrays.fill(grad, 0f);
+        w.evaluator.accumulate(params, w.batch, to - from, step(s, part, j), grad, losses);
+        checkLosses(c, part, j, obj);
+        float scale = Gradients.stepScale(grad, to - from, s.clipNorm());
+        if (c.badPartition < 0 && (Float.isNaN(scale) || (s.checkGradients()
+            && !Double.isFinite(Gradients.norm(grad))))) {
+          mark(c, part, j, "the gradient is not finite");
+        }
+        if (c.badPartition >= 0) {
+          c.rows = used;
+          return c;
+        }
+        s.optimizer().update(params, grad, scale, state, s.updatesBefore() + (j - first) + 1);
+        used += to - from;
+      }
+      if (used == 0) {
+        return c;
+      }
+      if (s.checkGradients() && !Double.isFinite(Gradients.norm(params))) {
+        mark(c, part, last - 1, "the local parameters are not finite");
+        return c;
+      }
+      float[] v = new float[numParams + state.length];
+      float wgt = used;
+      for (int i = 0; i < numParams; i++) {
+        v[i] = params[i] * wgt;
+      }
+      for (int i = 0; i < state.length; i++) {
+        v[numParams + i] = state[i] * wgt;
+      }
+      c.vector = v;
+      c.rows = used;
+      return c;
+    }
+
+    private static Objective.Step step(RoundSpec s, int part, int j) {
+      return new Objective.Step(s.seed(), s.epoch(), part, j, s.epoch() + (double) j / s.steps());
+    }
+
+    private static void checkLosses(Contribution c, int part, int step, Objective obj) {
+      if (c.badPartition >= 0) {
+        return;
+      }
+      for (int i = 0; i < c.losses.length; i++) {
+        if (!Double.isFinite(c.losses[i])) {
+          mark(c, part, step, "the loss '" + obj.lossNames().get(i) + "' is " + c.losses[i]);
+          return;
+        }
+      }
+    }
+
+    private static void mark(Contribution c, int part, int step, String what) {
+      c.badPartition = part;
+      c.badStep = step;
+      c.badWhat = what;
+    }
+
+    static Contribution evaluate(PartitionData pd, int part, Objective obj, float[] params,
+        long seed, int epoch, int batchSize, int width) {
+      double[] losses = new double[obj.lossNames().size()];
+      Rows rows = pd.view(width);
+      int n = rows.rows();
+      if (n == 0) {
+        return new Contribution(null, losses, 0);
+      }
+      Scratch w = scratch(obj, batchSize);
+      int block = 0;
+      for (int from = 0; from < n; from += batchSize, block++) {
+        int to = Math.min(n, from + batchSize);
+        rows.copyRange(from, to, w.batch);
+        w.evaluator.lossOnly(params, w.batch, to - from,
+            new Objective.Step(seed, epoch, part, block, epoch), losses);
+      }
+      return new Contribution(null, losses, n);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.sparkvae.engine;
+
+import java.io.Serializable;
+
+/**
+ * Settings of the synchronous loop (SPEC §3), validated on construction.
+ *
+ * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
+ * @param epochs passes over the training data
+ * @param batchSize rows per minibatch step in each partition
+ * @param syncEvery k: local steps per partition between synchronizations (1 = synchronous
+ *     minibatch training on the union of the partitions' minibatches)
+ * @param seed keys every random stream (row order, noise, initialization)
+ * @param aggregationDepth 1: the driver sums all partitions' results; d ≥ 2: a tree of depth d
+ * @param clipNorm maximum global gradient norm (0 = no clipping)
+ * @param checkpointEveryRounds checkpoint every this many rounds (0 = only at epoch ends)
+ */
+public record TrainerConfig(String name, int epochs, int batchSize, int syncEvery, long seed,
+    int aggregationDepth, double clipNorm, int checkpointEveryRounds) implements Serializable {
+
+  public TrainerConfig {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("train.epochs must be >= 1, got " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("train.batch-size must be >= 1, got " + batchSize);
+    }
+    if (syncEvery < 1) {
+      throw new IllegalArgumentException("train.sync-every must be >= 1, got " + syncEvery);
+    }
+    if (aggregationDepth < 1) {
+      throw new IllegalArgumentException("train.aggregation-depth must be >= 1, got "
+          + aggregationDepth);
+    }
+    if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
+      throw new IllegalArgumentException("train.clip-norm must be >= 0, got " + clipNorm);
+    }
+    if (checkpointEveryRounds < 0) {
+      throw new IllegalArgumentException("train.checkpoint-every-rounds must be >= 0, got "
+          + checkpointEveryRounds);
+    }
+  }
+}
