@@ -53,13 +53,44 @@ public final class IdxFile {
    *     truncated header or body, trailing bytes
    */
   public static Contents read(InputStream raw, String source) throws IOException {
+    DataInputStream data = new DataInputStream(decompressed(raw));
+    int[] dims = header(data, source);
+    long total = 1;
+    for (int d : dims) {
+      total *= d;
+    }
+    if (total > Integer.MAX_VALUE - 16) {
+      throw new IOException(source + ": IDX body of " + total
+          + " bytes is too large for one array; split the file");
+    }
+    byte[] body = new byte[(int) total];
+    int read = data.readNBytes(body, 0, body.length);
+    if (read < body.length) {
+      throw new IOException(source + ": truncated IDX body: header " + Arrays.toString(dims)
+          + " promises " + total + " bytes, the file holds " + read);
+    }
+    if (data.read() != -1) {
+      throw new IOException(source + ": IDX file has bytes after the " + total
+          + " its header " + Arrays.toString(dims) + " promises");
+    }
+    return new Contents(dims, body);
+  }
+
+  /** The dimensions from an IDX header, reading only the header's bytes. */
+  public static int[] readHeader(InputStream raw, String source) throws IOException {
+    return header(new DataInputStream(decompressed(raw)), source);
+  }
+
+  private static InputStream decompressed(InputStream raw) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
     buffered.mark(2);
     int b0 = buffered.read();
     int b1 = buffered.read();
     buffered.reset();
-    InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(buffered, 1 << 16) : buffered;
-    DataInputStream data = new DataInputStream(in);
+    return (b0 == 0x1f && b1 == 0x8b) ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+  }
+
+  private static int[] header(DataInputStream data, String source) throws IOException {
     int magic;
     try {
       magic = data.readInt();
@@ -82,7 +113,6 @@ public final class IdxFile {
           + " dimensions; expected 1 (labels) to 4");
     }
     int[] dims = new int[ndim];
-    long total = 1;
     for (int i = 0; i < ndim; i++) {
       try {
         dims[i] = data.readInt();
@@ -94,23 +124,8 @@ public final class IdxFile {
         throw new IOException(source + ": IDX dimension " + (i + 1) + " is " + dims[i]
             + "; sizes must be positive");
       }
-      total *= dims[i];
     }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IOException(source + ": IDX body of " + total
-          + " bytes is too large for one array; split the file");
-    }
-    byte[] body = new byte[(int) total];
-    int read = data.readNBytes(body, 0, body.length);
-    if (read < body.length) {
-      throw new IOException(source + ": truncated IDX body: header " + Arrays.toString(dims)
-          + " promises " + total + " bytes, the file holds " + read);
-    }
-    if (data.read() != -1) {
-      throw new IOException(source + ": IDX file has bytes after the " + total
-          + " its header " + Arrays.toString(dims) + " promises");
-    }
-    return new Contents(dims, body);
+    return dims;
   }
 
   /** Reads a local file. */

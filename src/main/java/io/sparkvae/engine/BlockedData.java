@@ -87,8 +87,37 @@ public final class BlockedData implements AutoCloseable {
     return new BlockedData(packed, rows, all.dimension(), reader.bytes(), total, name);
   }
 
-  private record Summary(int partition, long rows, long bytes, DataCheck check)
-      implements java.io.Serializable {}
+  /** A plain class, not a record: Spark's Kryo serializer cannot build records. */
+  private static final class Summary implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int partition;
+    private final long rows;
+    private final long bytes;
+    private final DataCheck check;
+
+    Summary(int partition, long rows, long bytes, DataCheck check) {
+      this.partition = partition;
+      this.rows = rows;
+      this.bytes = bytes;
+      this.check = check;
+    }
+
+    int partition() {
+      return partition;
+    }
+
+    long rows() {
+      return rows;
+    }
+
+    long bytes() {
+      return bytes;
+    }
+
+    DataCheck check() {
+      return check;
+    }
+  }
 
   static PartitionData pack(int partition, Iterator<Row> it, FeatureReader reader,
       Requirements req, int idIndex) {

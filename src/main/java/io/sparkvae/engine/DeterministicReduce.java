@@ -19,8 +19,28 @@ import scala.Tuple2;
 final class DeterministicReduce {
   private DeterministicReduce() {}
 
-  /** A contribution tagged with its position in the fixed summation order. */
-  record Leaf(int index, Contribution contribution) implements Serializable {}
+  /**
+   * A contribution tagged with its position in the fixed summation order. A plain class, not a
+   * record: task results go through spark.serializer, and Kryo cannot build records.
+   */
+  static final class Leaf implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int index;
+    private final Contribution contribution;
+
+    Leaf(int index, Contribution contribution) {
+      this.index = index;
+      this.contribution = contribution;
+    }
+
+    int index() {
+      return index;
+    }
+
+    Contribution contribution() {
+      return contribution;
+    }
+  }
 
   static Contribution sum(JavaRDD<Leaf> leaves, int numLeaves, int depth) {
     if (depth < 1) {

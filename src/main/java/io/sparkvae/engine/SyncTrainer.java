@@ -195,15 +195,34 @@ public final class SyncTrainer {
     state.epochRows += total.rows;
   }
 
+  static final boolean PROFILE = Boolean.getBoolean("sparkvae.profile");
+
   private Contribution roundJob(BlockedData train, TrainingState state, RoundSpec spec) {
+    long t0 = System.nanoTime();
     float[][] shared = spec.k() == 1 ? new float[][] {state.params.clone()}
         : new float[][] {state.params.clone(), state.optimizerState.clone()};
     Broadcast<float[][]> bc = sc.broadcast(shared);
+    long t1 = System.nanoTime();
     try {
       JavaRDD<DeterministicReduce.Leaf> leaves = train.rdd().mapPartitionsWithIndex(
-          (part, it) -> List.of(new DeterministicReduce.Leaf(part,
-              Worker.round(it.next(), part, spec, bc.value()))).iterator(), true);
-      return DeterministicReduce.sum(leaves, train.numPartitions(), cfg.aggregationDepth());
+          (part, it) -> {
+            long w0 = System.nanoTime();
+            float[][] v = bc.value();
+            long w1 = System.nanoTime();
+            Contribution c = Worker.round(it.next(), part, spec, v);
+            if (PROFILE) {
+              System.err.printf("  task %d: bc.value %.1f ms, compute %.1f ms%n", part,
+                  (w1 - w0) / 1e6, (System.nanoTime() - w1) / 1e6);
+            }
+            return List.of(new DeterministicReduce.Leaf(part, c)).iterator();
+          }, true);
+      Contribution c = DeterministicReduce.sum(leaves, train.numPartitions(),
+          cfg.aggregationDepth());
+      if (PROFILE) {
+        System.err.printf("round: broadcast %.1f ms, job %.1f ms%n", (t1 - t0) / 1e6,
+            (System.nanoTime() - t1) / 1e6);
+      }
+      return c;
     } finally {
       bc.destroy(false);
     }
