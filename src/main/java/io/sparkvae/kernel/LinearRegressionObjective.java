@@ -139,5 +139,33 @@ public final class LinearRegressionObjective implements Objective {
       }
       lossSums[0] += sq;
     }
+
+    @Override
+    public void lossOnly(float[] params, float[] rows, int n, Step step, double[] lossSums) {
+      checkParams(params);
+      int width = features + 1;
+      double sq = 0;
+      for (int r = 0, base = 0; r < n; r++, base += width) {
+        double e = rows[base + features] - predict(params, rows, base);
+        sq += e * e;
+      }
+      lossSums[0] += sq;
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LinearRegressionObjective
+        && ((LinearRegressionObjective) o).features == features;
+  }
+
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(features);
+  }
+
+  @Override
+  public String toString() {
+    return "LinearRegressionObjective(" + features + " features)";
   }
 }
