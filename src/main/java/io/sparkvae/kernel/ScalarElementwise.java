@@ -1,6 +1,9 @@
 package io.sparkvae.kernel;
 
-/** Plain loops: the fallback when the Vector API is not available. */
+/**
+ * Plain loops: the fallback when the Vector API is not available, and the reference for
+ * {@link VectorElementwise}, which performs exactly the same float operations per element.
+ */
 final class ScalarElementwise extends Elementwise {
 
   @Override
@@ -15,14 +18,13 @@ final class ScalarElementwise extends Elementwise {
     for (int j = 0; j < dim; j++) {
       float y = out[ob + j];
       float xv = x[xb + j];
-      double e = Math.exp(-Math.abs(y));
-      double onePlus = 1.0 + e;
-      // softplus(y) − x·y with log1p(e) as log(1 + e): e ≤ 1, so the precision lost for tiny e
-      // is far below float resolution of the row sum.
-      nll += Math.max(y, 0f) + Math.log(onePlus) - (double) xv * y;
+      float e = expNonPositive(-Math.abs(y));
+      float onePlus = e + 1f;
+      nll += Math.max(y, 0f) + log1pUnit(e) - xv * y;
       if (withGrad) {
-        double sig = y >= 0 ? 1.0 / onePlus : e / onePlus;
-        out[ob + j] = Kernel.flush((float) (sig - xv) * scale);
+        float num = y < 0f ? e : 1f;
+        float g = (num / onePlus - xv) * scale;
+        out[ob + j] = Math.abs(g) < Kernel.FLUSH ? 0f : g;
       }
     }
     return nll;
@@ -36,11 +38,13 @@ final class ScalarElementwise extends Elementwise {
     float c2 = 1f - b2;
     for (int i = 0; i < n; i++) {
       float g = grad[i] * gradScale;
-      float m = Kernel.flush(b1 * state[i] + c1 * g);
-      float v = Kernel.flush(b2 * state[n + i] + c2 * g * g);
+      float m = b1 * state[i] + c1 * g;
+      float v = b2 * state[n + i] + (g * g) * c2;
+      m = Math.abs(m) < Kernel.FLUSH ? 0f : m;
+      v = v < Kernel.FLUSH ? 0f : v;
       state[i] = m;
       state[n + i] = v;
-      params[i] -= stepSize * m / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
+      params[i] = params[i] - (m * stepSize) / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
     }
   }
 

@@ -1,0 +1,659 @@
+package io.sparkvae.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkvae.engine.BlockedData;
+import io.sparkvae.engine.Checkpointer;
+import io.sparkvae.engine.EpochReport;
+import io.sparkvae.engine.FeatureReader;
+import io.sparkvae.engine.FsCheckpointer;
+import io.sparkvae.engine.SyncTrainer;
+import io.sparkvae.engine.TrainerConfig;
+import io.sparkvae.engine.TrainingListener;
+import io.sparkvae.engine.TrainingState;
+import io.sparkvae.io.AtomicFiles;
+import io.sparkvae.kernel.Activation;
+import io.sparkvae.kernel.Likelihood;
+import io.sparkvae.kernel.Optimizer;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.report.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a variational autoencoder on a DataFrame column with the synchronous data-parallel loop
+ * ({@link SyncTrainer}): each partition computes minibatch ELBO gradients with the native-BLAS
+ * kernel; the driver averages them.
+ *
+ * <pre>{@code
+ * VariationalAutoencoderModel model = new VariationalAutoencoder()
+ *     .setFeaturesCol("features")      // binary 8-bit pixels, ML Vector, or array<float|double>
+ *     .setHiddenLayers(new int[] {400}).setLatentSize(20)
+ *     .setEpochs(10).setBatchSize(128).setLearningRate(1e-3)
+ *     .fit(train);
+ * Dataset<Row> scored = model.transform(test);   // latent_mean, latent_log_var, reconstruction, neg_elbo
+ * model.write().overwrite().save("hdfs:///models/vae");
+ * }</pre>
+ *
+ * <p>Params are Spark ML params (saved with the estimator and recorded in every model). Settings
+ * that describe a particular run rather than the model — validation data, a progress listener,
+ * a checkpoint directory, resuming, a warm-start model — are plain setters and are not saved.
+ */
+public final class VariationalAutoencoder extends Estimator<VariationalAutoencoderModel>
+    implements MLWritable {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(VariationalAutoencoder.class);
+  static final String CLASS = "io.sparkvae.ml.VariationalAutoencoder";
+
+  /** Default local steps between synchronizations; see the README's measurements. */
+  public static final int DEFAULT_SYNC_EVERY = 16;
+
+  private final String uid;
+
+  private final Param<String> featuresCol;
+  private final Param<String> idCol;
+  private final IntArrayParam hiddenLayers;
+  private final IntParam latentSize;
+  private final Param<String> activation;
+  private final Param<String> likelihood;
+  private final DoubleParam beta;
+  private final DoubleParam klWarmupEpochs;
+  private final IntParam latentSamples;
+  private final IntParam batchSize;
+  private final DoubleParam learningRate;
+  private final Param<String> optimizer;
+  private final IntParam epochs;
+  private final IntParam syncEvery;
+  private final LongParam seed;
+  private final IntParam aggregationDepth;
+  private final DoubleParam clipNorm;
+  private final IntParam numPartitions;
+  private final Param<String> storageLevel;
+  private final IntParam checkpointEveryRounds;
+
+  private transient Dataset<?> validation;
+  private transient TrainingListener listener = TrainingListener.NONE;
+  private String checkpointDir;
+  private boolean resume;
+  private transient VariationalAutoencoderModel initialModel;
+  private int[] imageShape;
+  private String dataDescription;
+
+  public VariationalAutoencoder() {
+    this(Identifiable.randomUID("vae"));
+  }
+
+  public VariationalAutoencoder(String uid) {
+    this.uid = uid;
+    hiddenLayers = new IntArrayParam(this, "hiddenLayers",
+        "encoder hidden layer sizes; the decoder mirrors them", Validators.positiveInts());
+    featuresCol = new Param<>(this, "featuresCol",
+        "input column: binary 8-bit pixels, ML Vector, or array of float/double");
+    idCol = new Param<>(this, "idCol",
+        "column that names rows in error messages (\"\" = none)");
+    latentSize = new IntParam(this, "latentSize",
+        "dimension H of the latent space", Validators.positiveInt());
+    activation = new Param<>(this, "activation",
+        "hidden activation: relu, leaky-relu, tanh",
+        Validators.oneOf("relu", "leaky-relu", "tanh"));
+    likelihood = new Param<>(this, "likelihood",
+        "decoder likelihood: bernoulli, gaussian, gaussian-learned-variance",
+        Validators.oneOf("bernoulli", "gaussian", "gaussian-learned-variance"));
+    beta = new DoubleParam(this, "beta",
+        "weight of the KL term in the gradient (1 = the ELBO)", Validators.nonNegativeDouble());
+    klWarmupEpochs = new DoubleParam(this, "klWarmupEpochs",
+        "epochs over which the KL weight ramps from 0 to beta", Validators.nonNegativeDouble());
+    latentSamples = new IntParam(this, "latentSamples",
+        "L, draws of z per row in training", Validators.positiveInt());
+    batchSize = new IntParam(this, "batchSize",
+        "rows per minibatch step in each partition", Validators.positiveInt());
+    learningRate = new DoubleParam(this, "learningRate",
+        "step size", Validators.positiveDouble());
+    optimizer = new Param<>(this, "optimizer", "adam or sgd",
+        Validators.oneOf("adam", "sgd"));
+    epochs = new IntParam(this, "epochs", "passes over the training data",
+        Validators.positiveInt());
+    syncEvery = new IntParam(this, "syncEvery",
+        "k, local minibatch steps per partition between synchronizations",
+        Validators.positiveInt());
+    seed = new LongParam(this, "seed",
+        "seed of every random stream (initialization, row order, noise)");
+    aggregationDepth = new IntParam(this, "aggregationDepth",
+        "depth of the deterministic aggregation tree (1 = on the driver)",
+        Validators.positiveInt());
+    clipNorm = new DoubleParam(this, "clipNorm",
+        "maximum global gradient norm (0 = no clipping)", Validators.nonNegativeDouble());
+    numPartitions = new IntParam(this, "numPartitions",
+        "repartition the input into this many partitions (0 = keep its partitioning)",
+        Validators.nonNegativeInt());
+    storageLevel = new Param<>(this, "storageLevel",
+        "Spark storage level of the cached training blocks");
+    checkpointEveryRounds = new IntParam(this, "checkpointEveryRounds",
+        "write a checkpoint every this many rounds, and at every epoch end (0 = epoch ends only)",
+        Validators.nonNegativeInt());
+    setDefault(featuresCol, "features");
+    setDefault(idCol, "");
+    setDefault(hiddenLayers, new int[] {400});
+    setDefault(latentSize, 20);
+    setDefault(activation, "relu");
+    setDefault(likelihood, "bernoulli");
+    setDefault(beta, 1.0);
+    setDefault(klWarmupEpochs, 0.0);
+    setDefault(latentSamples, 1);
+    setDefault(batchSize, 128);
+    setDefault(learningRate, 1e-3);
+    setDefault(optimizer, "adam");
+    setDefault(epochs, 10);
+    setDefault(syncEvery, DEFAULT_SYNC_EVERY);
+    setDefault(seed, 42L);
+    setDefault(aggregationDepth, 1);
+    setDefault(clipNorm, 0.0);
+    setDefault(numPartitions, 0);
+    setDefault(storageLevel, "MEMORY_AND_DISK");
+    setDefault(checkpointEveryRounds, 0);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ---- params: accessors (Spark ML finds params through these public methods) ----
+
+  public Param<String> featuresCol() {
+    return featuresCol;
+  }
+
+  public Param<String> idCol() {
+    return idCol;
+  }
+
+  public IntArrayParam hiddenLayers() {
+    return hiddenLayers;
+  }
+
+  public IntParam latentSize() {
+    return latentSize;
+  }
+
+  public Param<String> activation() {
+    return activation;
+  }
+
+  public Param<String> likelihood() {
+    return likelihood;
+  }
+
+  public DoubleParam beta() {
+    return beta;
+  }
+
+  public DoubleParam klWarmupEpochs() {
+    return klWarmupEpochs;
+  }
+
+  public IntParam latentSamples() {
+    return latentSamples;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  public DoubleParam learningRate() {
+    return learningRate;
+  }
+
+  public Param<String> optimizer() {
+    return optimizer;
+  }
+
+  public IntParam epochs() {
+    return epochs;
+  }
+
+  public IntParam syncEvery() {
+    return syncEvery;
+  }
+
+  public LongParam seed() {
+    return seed;
+  }
+
+  public IntParam aggregationDepth() {
+    return aggregationDepth;
+  }
+
+  public DoubleParam clipNorm() {
+    return clipNorm;
+  }
+
+  public IntParam numPartitions() {
+    return numPartitions;
+  }
+
+  public Param<String> storageLevel() {
+    return storageLevel;
+  }
+
+  public IntParam checkpointEveryRounds() {
+    return checkpointEveryRounds;
+  }
+
+  // ---- params: typed setters and getters ----
+
+  public VariationalAutoencoder setFeaturesCol(String v) {
+    set(featuresCol, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setIdCol(String v) {
+    set(idCol, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setHiddenLayers(int[] v) {
+    set(hiddenLayers, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLatentSize(int v) {
+    set(latentSize, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setActivation(String v) {
+    set(activation, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLikelihood(String v) {
+    set(likelihood, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setBeta(double v) {
+    set(beta, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setKlWarmupEpochs(double v) {
+    set(klWarmupEpochs, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLatentSamples(int v) {
+    set(latentSamples, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setBatchSize(int v) {
+    set(batchSize, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLearningRate(double v) {
+    set(learningRate, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOptimizer(String v) {
+    set(optimizer, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setEpochs(int v) {
+    set(epochs, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setSyncEvery(int v) {
+    set(syncEvery, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setSeed(long v) {
+    set(seed, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setAggregationDepth(int v) {
+    set(aggregationDepth, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setClipNorm(double v) {
+    set(clipNorm, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setNumPartitions(int v) {
+    set(numPartitions, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setStorageLevel(String v) {
+    set(storageLevel, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setCheckpointEveryRounds(int v) {
+    set(checkpointEveryRounds, v);
+    return this;
+  }
+
+  public String getFeaturesCol() {
+    return getOrDefault(featuresCol);
+  }
+
+  public int[] getHiddenLayers() {
+    return getOrDefault(hiddenLayers).clone();
+  }
+
+  public int getLatentSize() {
+    return (Integer) getOrDefault(latentSize);
+  }
+
+  public String getLikelihood() {
+    return getOrDefault(likelihood);
+  }
+
+  public int getEpochs() {
+    return (Integer) getOrDefault(epochs);
+  }
+
+  public int getSyncEvery() {
+    return (Integer) getOrDefault(syncEvery);
+  }
+
+  public long getSeed() {
+    return (Long) getOrDefault(seed);
+  }
+
+  public int getBatchSize() {
+    return (Integer) getOrDefault(batchSize);
+  }
+
+  // ---- run settings (not params, not saved) ----
+
+  /** Data evaluated with the current parameters after every epoch (the validation curve). */
+  public VariationalAutoencoder setValidationData(Dataset<?> v) {
+    this.validation = v;
+    return this;
+  }
+
+  public VariationalAutoencoder setListener(TrainingListener l) {
+    this.listener = l == null ? TrainingListener.NONE : l;
+    return this;
+  }
+
+  /** Where to write checkpoints (any Hadoop path); null for none. */
+  public VariationalAutoencoder setCheckpointDir(String dir) {
+    this.checkpointDir = dir;
+    return this;
+  }
+
+  /** Continue from the checkpoint in the checkpoint directory, when there is one. */
+  public VariationalAutoencoder setResume(boolean r) {
+    this.resume = r;
+    return this;
+  }
+
+  /** Start from this model's weights (the architecture must match). */
+  public VariationalAutoencoder setInitialModel(VariationalAutoencoderModel m) {
+    this.initialModel = m;
+    return this;
+  }
+
+  /** Image geometry to record in the model (used to draw its outputs), or null. */
+  public VariationalAutoencoder setImageShape(int[] shape) {
+    this.imageShape = shape == null ? null : shape.clone();
+    return this;
+  }
+
+  /** A description of the training data to record in the model's provenance. */
+  public VariationalAutoencoder setDataDescription(String d) {
+    this.dataDescription = d;
+    return this;
+  }
+
+  // ---- Estimator ----
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    FeatureReader.forColumn(schema, getOrDefault(featuresCol));
+    return new VariationalAutoencoderModel(uid, new VaeArchitecture(1, new int[0], 1,
+        Activation.RELU, Likelihood.GAUSSIAN), new float[0], Json.object())
+        .setFeaturesCol(getOrDefault(featuresCol)).transformSchema(schema);
+  }
+
+  VaeArchitecture architecture(int inputDim) {
+    return new VaeArchitecture(inputDim, getOrDefault(hiddenLayers),
+        (Integer) getOrDefault(latentSize), Activation.fromName(getOrDefault(activation)),
+        Likelihood.fromName(getOrDefault(likelihood)));
+  }
+
+  private StorageLevel level() {
+    String s = getOrDefault(storageLevel);
+    try {
+      return StorageLevel.fromString(s.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("storageLevel '" + s + "' is not a Spark storage level "
+          + "(e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, MEMORY_AND_DISK_SER)");
+    }
+  }
+
+  private Dataset<Row> prepare(Dataset<?> ds) {
+    Dataset<Row> df = ds.toDF();
+    int p = (Integer) getOrDefault(numPartitions);
+    return p > 0 ? df.repartition(p) : df;
+  }
+
+  @Override
+  public VariationalAutoencoderModel fit(Dataset<?> dataset) {
+    transformSchema(dataset.schema());
+    SparkSession spark = dataset.sparkSession();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Likelihood lik = Likelihood.fromName(getOrDefault(likelihood));
+    StorageLevel level = level();
+    String id = getOrDefault(idCol);
+    id = id.isEmpty() ? null : id;
+    Dataset<Row> df = prepare(dataset);
+    FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol));
+    int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
+    long start = System.nanoTime();
+    try (BlockedData train = BlockedData.build(df, reader,
+        new BlockedData.Requirements(lik.needsUnitInterval(), expected), level, "training data",
+        id)) {
+      VaeArchitecture arch = architecture(train.width());
+      if (initialModel != null && !arch.equals(initialModel.architecture())) {
+        throw new IllegalArgumentException("train.init-model: the warm-start model is "
+            + initialModel.architecture().describe() + " but the configuration describes "
+            + arch.describe() + "; use the same model.* settings");
+      }
+      LOG.info("vae: {} ({} parameters), {} rows cached in {} partitions as {} ({} MB)",
+          arch.describe(), arch.numParams(), train.rows(), train.numPartitions(),
+          train.bytes() ? "8-bit pixels" : "floats", train.cachedBytes() >> 20);
+      try (BlockedData val = validation == null ? null : BlockedData.build(
+          prepare(validation), FeatureReader.forColumn(validation.schema(),
+              getOrDefault(featuresCol)),
+          new BlockedData.Requirements(lik.needsUnitInterval(), train.width()), level,
+          "validation data", id)) {
+        return train(jsc, arch, train, val, start);
+      }
+    }
+  }
+
+  private VariationalAutoencoderModel train(JavaSparkContext jsc, VaeArchitecture arch,
+      BlockedData train, BlockedData val, long start) {
+    VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta),
+        (Double) getOrDefault(klWarmupEpochs), (Integer) getOrDefault(latentSamples));
+    Optimizer opt = Optimizer.named(getOrDefault(optimizer), (Double) getOrDefault(learningRate));
+    TrainerConfig cfg = new TrainerConfig("vae", getEpochs(), getBatchSize(), getSyncEvery(),
+        getSeed(), (Integer) getOrDefault(aggregationDepth), (Double) getOrDefault(clipNorm),
+        (Integer) getOrDefault(checkpointEveryRounds));
+    Checkpointer ck = checkpointDir == null ? null : new FsCheckpointer(
+        jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
+    TrainingState state = null;
+    boolean resumed = false;
+    if (ck != null && resume) {
+      try {
+        state = ck.load();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
+      }
+      resumed = state != null;
+      if (resumed) {
+        LOG.info("vae: resuming from {} at epoch {}, round {}", checkpointDir, state.epoch + 1,
+            state.round + 1);
+      } else {
+        LOG.info("vae: no checkpoint in {}; starting from the beginning", checkpointDir);
+      }
+    }
+    if (state == null) {
+      state = SyncTrainer.initialState(objective, opt, getSeed());
+      if (initialModel != null) {
+        System.arraycopy(initialModel.weightsNoCopy(), 0, state.params, 0, state.params.length);
+      }
+    }
+    new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
+
+    ObjectNode info = Json.object();
+    ObjectNode input = info.putObject("input");
+    input.put("column", getFeaturesCol());
+    input.put("kind", train.bytes() ? "uint8" : "float");
+    input.put("scaling", train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none");
+    input.put("dim", train.width());
+    if (imageShape != null) {
+      ArrayNode s = input.putArray("shape");
+      Arrays.stream(imageShape).forEach(s::add);
+    }
+    ObjectNode t = info.putObject("training");
+    t.set("params", ParamsJson.toJson(this));
+    t.put("data", dataDescription);
+    t.put("rows", train.rows());
+    t.put("partitions", train.numPartitions());
+    t.put("updates", state.updates);
+    t.put("seconds", (System.nanoTime() - start) / 1e9);
+    t.put("resumed", resumed);
+    t.put("warm_start", initialModel != null);
+    ArrayNode hist = t.putArray("epochs");
+    for (EpochReport r : state.history) {
+      hist.add(Json.MAPPER.valueToTree(r.toMap()));
+    }
+    info.set("provenance", Provenance.current());
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params, info);
+    m.setFeaturesCol(getFeaturesCol()).setSeed(getSeed())
+        .setScoreSamples((Integer) getOrDefault(latentSamples));
+    return m.setParent(this);
+  }
+
+  /** The settings a resumed run must share with the run that wrote the checkpoint. */
+  Map<String, String> fingerprint(VaeArchitecture arch) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("architecture", arch.describe());
+    JsonNode params = ParamsJson.toJson(this);
+    params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
+    f.remove("checkpointEveryRounds");
+    return f;
+  }
+
+  @Override
+  public VariationalAutoencoder copy(ParamMap extra) {
+    VariationalAutoencoder c = defaultCopy(extra);
+    c.validation = validation;
+    c.listener = listener;
+    c.checkpointDir = checkpointDir;
+    c.resume = resume;
+    c.initialModel = initialModel;
+    c.imageShape = imageShape;
+    c.dataDescription = dataDescription;
+    return c;
+  }
+
+  // ---- persistence: params as JSON ----
+
+  @Override
+  public MLWriter write() {
+    VariationalAutoencoder self = this;
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        Path p = new Path(path);
+        ObjectNode o = Json.object();
+        o.put("format", "spark-vae-estimator");
+        o.put("format_version", 1);
+        o.put("class", CLASS);
+        o.put("uid", uid);
+        o.set("params", ParamsJson.toJson(self));
+        o.set("provenance", Provenance.current());
+        try {
+          FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+          AtomicFiles.writeAtomically(fs, new Path(p, "estimator.json"),
+              Json.write(o).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          throw new UncheckedIOException("could not save the estimator to " + path, e);
+        }
+      }
+    };
+  }
+
+  @Override
+  public void save(String path) throws IOException {
+    write().save(path);
+  }
+
+  public static MLReader<VariationalAutoencoder> read() {
+    return new MLReader<VariationalAutoencoder>() {
+      @Override
+      public VariationalAutoencoder load(String path) {
+        Path p = new Path(path, "estimator.json");
+        try {
+          FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+          JsonNode o = Json.read(new String(AtomicFiles.readAll(fs, p, 1 << 20),
+              StandardCharsets.UTF_8), p.toString());
+          if (!CLASS.equals(o.path("class").asText()) || o.path("format_version").asInt() != 1) {
+            throw new IOException(p + ": not a spark-vae estimator (format version 1)");
+          }
+          VariationalAutoencoder v = new VariationalAutoencoder(o.path("uid").asText());
+          ParamsJson.apply(v, o.path("params"), p.toString());
+          return v;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  public static VariationalAutoencoder load(String path) {
+    return read().load(path);
+  }
+}

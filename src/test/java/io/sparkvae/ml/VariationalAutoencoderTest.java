@@ -1,0 +1,206 @@
+package io.sparkvae.ml;
+
+import static io.sparkvae.testing.DataFrameAssertions.assertDataFrameApproximateEquals;
+import static io.sparkvae.testing.DataFrameAssertions.assertHasColumn;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.engine.TrainingListener;
+import io.sparkvae.testing.Samples;
+import io.sparkvae.testing.SparkTestBase;
+import io.sparkvae.testing.TestFrames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VariationalAutoencoderTest extends SparkTestBase {
+  private static Dataset<Row> train;
+  private static Dataset<Row> test;
+
+  @BeforeAll
+  static void data() {
+    train = TestFrames.images(spark(), Samples.trainImages(), 600, 2);
+    test = TestFrames.images(spark(), Samples.testImages(), 100, 2);
+  }
+
+  private static VariationalAutoencoder small() {
+    return new VariationalAutoencoder().setHiddenLayers(new int[] {64}).setLatentSize(4)
+        .setEpochs(2).setBatchSize(50).setSyncEvery(2).setSeed(3).setIdCol("id");
+  }
+
+  @Test
+  void fitThenTransformAddsLatentReconstructionAndScoreColumns() {
+    VariationalAutoencoderModel m = small().setValidationData(test).fit(train);
+    Dataset<Row> out = m.setIwaeSamples(20).transform(test);
+    assertHasColumn(out, "latent_mean", "vector");
+    assertHasColumn(out, "latent_log_var", "vector");
+    assertHasColumn(out, "reconstruction", "vector");
+    assertHasColumn(out, "neg_elbo", "double");
+    assertHasColumn(out, "iwae_nll", "double");
+    List<Row> rows = out.collectAsList();
+    assertEquals(100, rows.size());
+    double meanScore = rows.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("neg_elbo")))
+        .average().orElseThrow();
+    double meanIwae = rows.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("iwae_nll")))
+        .average().orElseThrow();
+    assertTrue(meanScore > 100 && meanScore < 543, "mean −ELBO " + meanScore);
+    assertTrue(meanIwae < meanScore, "IWAE bound is tighter: " + meanIwae + " vs " + meanScore);
+    assertEquals(4, ((org.apache.spark.ml.linalg.Vector) rows.get(0).getAs("latent_mean")).size());
+    var history = m.info().path("training").path("epochs");
+    assertEquals(2, history.size());
+    assertTrue(history.get(1).has("val_neg_elbo"));
+    // Turning an output off skips it.
+    Dataset<Row> slim = m.copy(new org.apache.spark.ml.param.ParamMap()).setReconstructionCol("")
+        .setLatentLogVarCol("").transform(test);
+    assertFalse(List.of(slim.columns()).contains("reconstruction"));
+  }
+
+  @Test
+  void saveAndLoadRoundTripEveryParamAndTheWeights(@TempDir Path dir) throws IOException {
+    VariationalAutoencoder est = small().setActivation("tanh").setLikelihood("bernoulli")
+        .setBeta(0.5).setKlWarmupEpochs(1.0).setLatentSamples(2).setLearningRate(2e-3)
+        .setOptimizer("adam").setAggregationDepth(2).setClipNorm(5.0).setNumPartitions(3)
+        .setStorageLevel("MEMORY_ONLY").setCheckpointEveryRounds(7).setFeaturesCol("features");
+    // Every estimator param is set explicitly, so the round trip covers them all.
+    for (Param<?> p : est.params()) {
+      assertTrue(est.isSet(p), "test sets " + p.name());
+    }
+    est.save(dir.resolve("est").toString());
+    VariationalAutoencoder est2 = VariationalAutoencoder.load(dir.resolve("est").toString());
+    for (Param<?> p : est.params()) {
+      assertEquals(est.getParam(p.name()).jsonEncode(est.getOrDefault(p)),
+          est2.getParam(p.name()).jsonEncode(est2.getOrDefault(est2.getParam(p.name()))),
+          p.name());
+    }
+    assertEquals(est.uid(), est2.uid());
+
+    VariationalAutoencoderModel m = est.fit(train);
+    m.setLatentMeanCol("mu").setLatentLogVarCol("lv").setReconstructionCol("rec")
+        .setNegElboCol("score").setIwaeCol("nll").setIwaeSamples(5).setScoreSamples(3)
+        .setBlockSize(17).setSeed(99).setFeaturesCol("features");
+    for (Param<?> p : m.params()) {
+      assertTrue(m.isSet(p), "test sets model param " + p.name());
+    }
+    String path = dir.resolve("model").toString();
+    m.save(path);
+    assertTrue(Files.exists(dir.resolve("model/weights.safetensors")));
+    assertTrue(Files.exists(dir.resolve("model/metadata.json")));
+    VariationalAutoencoderModel m2 = VariationalAutoencoderModel.load(path);
+    for (Param<?> p : m.params()) {
+      assertEquals(m.getParam(p.name()).jsonEncode(m.getOrDefault(p)),
+          m2.getParam(p.name()).jsonEncode(m2.getOrDefault(m2.getParam(p.name()))), p.name());
+    }
+    assertArrayEquals(m.weights(), m2.weights(), "weights bit-identical");
+    assertEquals(m.architecture(), m2.architecture());
+    assertEquals(m.uid(), m2.uid());
+    assertEquals("tanh", m2.info().path("training").path("params").path("activation").asText());
+    assertDataFrameApproximateEquals(m.transform(test), m2.transform(test), 0.0);
+
+    // An existing path needs overwrite().
+    assertThrows(IOException.class, () -> m.save(path));
+    m.write().overwrite().save(path);
+    assertArrayEquals(m.weights(), VariationalAutoencoderModel.load(path).weights());
+  }
+
+  @Test
+  void tamperedWeightsAndNewerFormatsAreRefusedWithClearErrors(@TempDir Path dir)
+      throws IOException {
+    VariationalAutoencoderModel m = small().setEpochs(1).fit(train);
+    String path = dir.resolve("m").toString();
+    m.save(path);
+    Path w = dir.resolve("m/weights.safetensors");
+    byte[] b = Files.readAllBytes(w);
+    b[b.length - 3] ^= 1;
+    Files.write(w, b);
+    UncheckedIOException e = assertThrows(UncheckedIOException.class,
+        () -> VariationalAutoencoderModel.load(path));
+    assertTrue(e.getMessage().contains("weights.safetensors is corrupt or was modified"),
+        e.getMessage());
+    // Copied without Hadoop's .crc sidecar: our own SHA-256 still catches it.
+    Files.deleteIfExists(dir.resolve("m/.weights.safetensors.crc"));
+    UncheckedIOException sha = assertThrows(UncheckedIOException.class,
+        () -> VariationalAutoencoderModel.load(path));
+    assertTrue(sha.getMessage().toLowerCase().contains("sha-256"), sha.getMessage());
+
+    m.write().overwrite().save(path);
+    Path meta = dir.resolve("m/metadata.json");
+    Files.deleteIfExists(dir.resolve("m/.metadata.json.crc")); // as if edited by hand
+    Files.writeString(meta, Files.readString(meta).replace("\"format_version\" : 1",
+        "\"format_version\" : 7"));
+    UncheckedIOException v = assertThrows(UncheckedIOException.class,
+        () -> VariationalAutoencoderModel.load(path));
+    assertTrue(v.getMessage().contains("format version 7 is newer"), v.getMessage());
+  }
+
+  @Test
+  void warmStartNeedsTheSameArchitecture() {
+    VariationalAutoencoderModel m = small().setEpochs(1).fit(train);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> small().setLatentSize(5).setInitialModel(m).fit(train));
+    assertTrue(e.getMessage().contains("warm-start model is 784-64-4"), e.getMessage());
+    VariationalAutoencoderModel warm = small().setEpochs(1).setInitialModel(m).fit(train);
+    double cold = m.info().path("training").path("epochs").get(0).path("train_neg_elbo")
+        .asDouble();
+    double warmLoss = warm.info().path("training").path("epochs").get(0)
+        .path("train_neg_elbo").asDouble();
+    assertTrue(warmLoss < cold, "warm start continues from the model: " + warmLoss + " < " + cold);
+  }
+
+  @Test
+  void aRunStoppedMidEpochResumesToBitIdenticalParameters(@TempDir Path dir) {
+    VariationalAutoencoderModel straight = small().setEpochs(3).fit(train);
+
+    String ck = dir.resolve("ck").toString();
+    // Stop after round 4 of epoch 2 (rounds per epoch: 6 steps of 50 rows / k=2 = 3... per
+    // partition 300 rows: 6 steps, 3 rounds), with a checkpoint every round.
+    RuntimeException crash = assertThrows(RuntimeException.class, () -> small().setEpochs(3)
+        .setCheckpointEveryRounds(1).setCheckpointDir(ck).setListener(new TrainingListener() {
+          @Override
+          public void onEpoch(io.sparkvae.engine.EpochReport r, int total) {}
+
+          @Override
+          public void onRound(int epoch, int round, int rounds, double s) {
+            if (epoch == 1 && round == 2) {
+              throw new RuntimeException("simulated crash");
+            }
+          }
+        }).fit(train));
+    assertEquals("simulated crash", crash.getMessage());
+    VariationalAutoencoderModel resumed = small().setEpochs(3).setCheckpointEveryRounds(1)
+        .setCheckpointDir(ck).setResume(true).fit(train);
+    assertTrue(resumed.info().path("training").path("resumed").asBoolean());
+    assertArrayEquals(straight.weights(), resumed.weights(), "bit-identical after resume");
+    assertEquals(3, resumed.info().path("training").path("epochs").size());
+
+    IllegalStateException changed = assertThrows(IllegalStateException.class,
+        () -> small().setEpochs(3).setLearningRate(0.01).setCheckpointDir(ck).setResume(true)
+            .fit(train));
+    assertTrue(changed.getMessage().contains("learningRate was 0.001, now 0.01"),
+        changed.getMessage());
+  }
+
+  @Test
+  void paramsAreListedAndValidated() {
+    VariationalAutoencoder v = new VariationalAutoencoder();
+    assertTrue(v.params().length >= 20);
+    assertThrows(IllegalArgumentException.class, () -> v.setLatentSize(0));
+    assertThrows(IllegalArgumentException.class, () -> v.setLearningRate(-1));
+    assertThrows(IllegalArgumentException.class, () -> v.setActivation("sigmoid"));
+    assertThrows(IllegalArgumentException.class, () -> v.setHiddenLayers(new int[] {400, -1}));
+    assertEquals(VariationalAutoencoder.DEFAULT_SYNC_EVERY, v.getSyncEvery());
+    ParamPair<?>[] none = new ParamPair<?>[0];
+    assertEquals(0, none.length);
+  }
+}
