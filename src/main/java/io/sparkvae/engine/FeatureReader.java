@@ -42,6 +42,31 @@ public abstract class FeatureReader implements Serializable {
     throw new UnsupportedOperationException();
   }
 
+  /**
+   * Reads a row as floats into {@code dst[off..off+dim)}, 8-bit pixels scaled by 1/255 as in
+   * training; returns the dimension, or -1 for a null value (nothing written when the dimension
+   * differs from {@code dim}).
+   */
+  public int read(Row row, float[] dst, int off, int dim, FloatBuffer scratch) {
+    if (bytes()) {
+      byte[] px = readBytes(row);
+      if (px == null) {
+        return -1;
+      }
+      if (px.length == dim) {
+        for (int j = 0; j < dim; j++) {
+          dst[off + j] = (px[j] & 0xFF) / 255f;
+        }
+      }
+      return px.length;
+    }
+    int n = readFloats(row, scratch);
+    if (n == dim) {
+      System.arraycopy(scratch.data, 0, dst, off, dim);
+    }
+    return n;
+  }
+
   /** A growable float scratch array. */
   public static final class FloatBuffer {
     public float[] data = new float[1024];

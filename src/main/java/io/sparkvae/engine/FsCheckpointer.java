@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.AtomicFiles;
+import io.sparkvae.io.FileSystems;
 import io.sparkvae.io.Checksums;
 import io.sparkvae.io.Safetensors;
 import io.sparkvae.report.Json;
@@ -78,7 +79,7 @@ public final class FsCheckpointer implements Checkpointer {
     }
     j.put("weights_sha256", Checksums.sha256Hex(weights));
     byte[] json = Json.write(j).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    FileSystem fs = dir.getFileSystem(conf);
+    FileSystem fs = FileSystems.of(dir, conf);
     AtomicFiles.replaceDirectoryAtomically(fs, dir, tmp -> {
       try (var out = fs.create(new Path(tmp, STATE_WEIGHTS), true)) {
         out.write(weights);
@@ -91,7 +92,7 @@ public final class FsCheckpointer implements Checkpointer {
 
   @Override
   public TrainingState load() throws IOException {
-    FileSystem fs = dir.getFileSystem(conf);
+    FileSystem fs = FileSystems.of(dir, conf);
     AtomicFiles.recover(fs, dir);
     Path jsonPath = new Path(dir, STATE_JSON);
     if (!fs.exists(jsonPath)) {

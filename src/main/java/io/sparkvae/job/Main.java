@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Variational autoencoders and maximum-likelihood linear regression on Apache Spark.",
     subcommands = {
         DoctorCommand.class,
+        TrainCommand.class,
         BenchKernelCommand.class,
         CommandLine.HelpCommand.class
     })
@@ -23,6 +24,7 @@ public final class Main implements Callable<Integer> {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
+  public static final int EXIT_DIVERGED = 3;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

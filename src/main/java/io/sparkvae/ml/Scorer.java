@@ -131,21 +131,7 @@ final class Scorer implements Serializable {
 
       private void read(Row row, int r) {
         long idx = rowIndex++;
-        int dim;
-        if (reader.bytes()) {
-          byte[] px = reader.readBytes(row);
-          dim = px == null ? -1 : px.length;
-          if (dim == d) {
-            for (int j = 0; j < d; j++) {
-              x[r * d + j] = (px[j] & 0xFF) / 255f;
-            }
-          }
-        } else {
-          dim = reader.readFloats(row, buf);
-          if (dim == d) {
-            System.arraycopy(buf.data, 0, x, r * d, d);
-          }
-        }
+        int dim = reader.read(row, x, r * d, d, buf);
         String where = "partition " + partition + ", row " + idx;
         if (dim < 0) {
           throw new IllegalArgumentException("column '" + reader.describe() + "' is null at "

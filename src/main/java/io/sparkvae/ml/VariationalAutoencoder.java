@@ -13,6 +13,7 @@ import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.engine.TrainingState;
 import io.sparkvae.io.AtomicFiles;
+import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Optimizer;
@@ -616,7 +617,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         o.set("params", ParamsJson.toJson(self));
         o.set("provenance", Provenance.current());
         try {
-          FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+          FileSystem fs =
+              FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
           AtomicFiles.writeAtomically(fs, new Path(p, "estimator.json"),
               Json.write(o).getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -637,7 +639,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       public VariationalAutoencoder load(String path) {
         Path p = new Path(path, "estimator.json");
         try {
-          FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+          FileSystem fs =
+              FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
           JsonNode o = Json.read(new String(AtomicFiles.readAll(fs, p, 1 << 20),
               StandardCharsets.UTF_8), p.toString());
           if (!CLASS.equals(o.path("class").asText()) || o.path("format_version").asInt() != 1) {

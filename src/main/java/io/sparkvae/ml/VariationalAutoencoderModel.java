@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.io.AtomicFiles;
+import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.report.Json;
@@ -365,7 +366,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     @Override
     public void save(String path) throws IOException {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+      FileSystem fs =
+          FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
       AtomicFiles.recover(fs, p);
       if (fs.exists(p) && !shouldOverwrite()) {
         throw new IOException("path " + path + " already exists; use write().overwrite()"
@@ -378,7 +380,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     public void saveImpl(String path) {
       Path p = new Path(path);
       try {
-        FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+        FileSystem fs =
+            FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
         ObjectNode meta = model.metadata();
         AtomicFiles.replaceDirectoryAtomically(fs, p,
             tmp -> ModelFiles.write(fs, tmp, meta, model.arch, model.weights));
@@ -394,7 +397,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     public VariationalAutoencoderModel load(String path) {
       Path p = new Path(path);
       try {
-        FileSystem fs = p.getFileSystem(sparkSession().sparkContext().hadoopConfiguration());
+        FileSystem fs =
+            FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
         ModelFiles.Loaded l = ModelFiles.read(fs, p, CLASS);
         ObjectNode info = Json.object();
         for (String section : List.of("input", "training", "provenance", "metrics")) {

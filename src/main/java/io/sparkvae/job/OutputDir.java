@@ -1,0 +1,92 @@
+package io.sparkvae.job;
+
+import io.sparkvae.io.AtomicFiles;
+import io.sparkvae.io.FileSystems;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * A run's output directory, on any Hadoop file system. Checked before any work starts: it must be
+ * writable, and a directory that already holds a run is only replaced with --overwrite. Every
+ * file is written atomically.
+ */
+final class OutputDir {
+  private final FileSystem fs;
+  private final Path dir;
+
+  private OutputDir(FileSystem fs, Path dir) {
+    this.fs = fs;
+    this.dir = dir;
+  }
+
+  /** Names that mark a directory as holding a run. */
+  static final List<String> RUN_MARKERS = List.of("model", "metrics.json", "linreg.json",
+      "checkpoint", "runs", "latest");
+
+  static OutputDir prepare(Configuration conf, String out, boolean overwrite, boolean resume) {
+    Path p = new Path(out);
+    try {
+      FileSystem fs = FileSystems.of(p, conf);
+      if (fs.exists(p)) {
+        if (!fs.getFileStatus(p).isDirectory()) {
+          throw new UserError("--out " + out + " is a file, not a directory");
+        }
+        List<String> found = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(p)) {
+          if (RUN_MARKERS.contains(s.getPath().getName())) {
+            found.add(s.getPath().getName());
+          }
+        }
+        if (!found.isEmpty() && !overwrite && !resume) {
+          throw new UserError("--out " + out + " already holds a run (" + String.join(", ", found)
+              + "); pass --overwrite to replace it, train.resume=true to continue it, or choose "
+              + "another directory");
+        }
+      }
+      fs.mkdirs(p);
+      // Prove we can write here before spending hours training.
+      Path probe = new Path(p, ".spark-vae-write-test");
+      try (var o = fs.create(probe, true)) {
+        o.write(1);
+      }
+      fs.delete(probe, false);
+      return new OutputDir(fs, p);
+    } catch (IOException e) {
+      throw new UserError("--out " + out + " is not writable: " + e.getMessage(), e);
+    }
+  }
+
+  Path path() {
+    return dir;
+  }
+
+  String resolve(String name) {
+    return new Path(dir, name).toString();
+  }
+
+  FileSystem fs() {
+    return fs;
+  }
+
+  void write(String name, byte[] bytes) throws IOException {
+    Path target = new Path(dir, name);
+    AtomicFiles.writeAtomically(fs, target, bytes);
+    // A checksum sidecar left by an earlier run through Hadoop's checksummed local file system
+    // would no longer match the new file.
+    fs.delete(new Path(target.getParent(), "." + target.getName() + ".crc"), false);
+  }
+
+  void writeText(String name, String text) throws IOException {
+    write(name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void delete(String name) throws IOException {
+    fs.delete(new Path(dir, name), true);
+  }
+}

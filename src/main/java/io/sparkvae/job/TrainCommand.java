@@ -1,0 +1,272 @@
+package io.sparkvae.job;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkvae.data.ImageData;
+import io.sparkvae.engine.DataValidationException;
+import io.sparkvae.engine.DivergenceException;
+import io.sparkvae.engine.EpochReport;
+import io.sparkvae.kernel.BlasInfo;
+import io.sparkvae.ml.VaeEvaluator;
+import io.sparkvae.ml.VariationalAutoencoder;
+import io.sparkvae.ml.VariationalAutoencoderModel;
+import io.sparkvae.report.Json;
+import io.sparkvae.report.VaePictures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code train}: fits a VAE on the configured data with the synchronous Spark loop, then writes
+ * the model, {@code metrics.json} and pictures into the output directory.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a variational autoencoder on Spark and write the model, metrics.json "
+        + "and images/ into --out.")
+public final class TrainCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
+
+  @Mixin
+  JobOptions options;
+
+  @Override
+  public Integer call() {
+    JobConfig cfg = options.config();
+    long start = System.nanoTime();
+    boolean resume = cfg.bool("train.resume");
+    String trainPath = cfg.requiredString("data.train");
+    SparkSession spark = SparkSessions.create(cfg);
+    try {
+      OutputDir out = OutputDir.prepare(spark.sparkContext().hadoopConfiguration(),
+          options.out(), options.overwrite, resume);
+      LOG.info("spark-vae {}; {}", io.sparkvae.ml.Provenance.version(), BlasInfo.oneLine());
+      VariationalAutoencoderModel model = train(spark, cfg, out, trainPath, resume);
+      return Main.EXIT_OK;
+    } finally {
+      spark.stop();
+      LOG.debug("train took {} s", (System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
+      String trainPath, boolean resume) {
+    long start = System.nanoTime();
+    ImageData train = Inputs.images(spark, cfg, "data.train");
+    ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
+        "data.test");
+    int partitions = cfg.nonNegative("train.partitions");
+    if (partitions == 0) {
+      partitions = spark.sparkContext().defaultParallelism();
+    }
+    VariationalAutoencoder est = estimator(cfg, train, partitions);
+    String checkpointDir = cfg.string("train.checkpoint-dir");
+    if (checkpointDir == null) {
+      checkpointDir = out.resolve("checkpoint");
+    }
+    est.setCheckpointDir(checkpointDir).setResume(resume)
+        .setListener(new Progress(System.out))
+        .setDataDescription(train.source());
+    if (test != null) {
+      est.setValidationData(test.frame());
+    }
+    String init = cfg.string("train.init-model");
+    if (init != null) {
+      try {
+        est.setInitialModel(VariationalAutoencoderModel.load(init));
+      } catch (UncheckedIOException e) {
+        throw new UserError("train.init-model: " + e.getMessage(), e);
+      }
+    }
+    ImageData.Shape shape = train.shape();
+    if (shape != null) {
+      est.setImageShape(new int[] {shape.height(), shape.width(), shape.channels()});
+    }
+    System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
+        + "k=%d%n", describeModel(cfg), trainPath, partitions, cfg.positive("train.epochs"),
+        cfg.positive("train.batch-size"), cfg.positive("train.sync-every"));
+    VariationalAutoencoderModel model;
+    try {
+      model = est.fit(train.frame());
+    } catch (DataValidationException e) {
+      throw new UserError(e.getMessage(), e);
+    } catch (DivergenceException e) {
+      throw new UserError(e.getMessage(), Main.EXIT_DIVERGED, e);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    if (shape == null) {
+      shape = ImageData.Shape.guess(model.architecture().inputDim());
+      if (shape != null) {
+        ObjectNode in = (ObjectNode) model.info().get("input");
+        ArrayNode s = in.putArray("shape");
+        s.add(shape.height()).add(shape.width()).add(shape.channels());
+        model.putInfo("input", in);
+      }
+    }
+    List<EpochReport> history = historyOf(model);
+
+    // Test figures.
+    Map<String, Object> testMetrics = null;
+    ImageData shown = test != null ? test : train;
+    if (test != null) {
+      testMetrics = VaeEvaluator.evaluate(model, test.frame(), cfg.nonNegative("eval.iwae-k"),
+          cfg.nonNegative("eval.iwae-rows"), test.idColumn());
+      model.putInfo("metrics", Json.MAPPER.valueToTree(Map.of("test", testMetrics)));
+    }
+    Map<String, Object> baselines = new LinkedHashMap<>();
+    if (test != null && cfg.bool("eval.pca-baseline")) {
+      baselines.put("pca", io.sparkvae.ml.PcaBaseline.compare(model, train.frame(), test.frame()));
+    }
+
+    try {
+      model.write().overwrite().save(out.resolve("model"));
+      // Pictures from a bounded sample of rows, drawn on the driver.
+      int images = cfg.nonNegative("eval.images");
+      List<String> cols = new ArrayList<>(List.of(model.getFeaturesCol()));
+      String labelCol = shown.labelColumn();
+      if (labelCol != null) {
+        cols.add(labelCol);
+      }
+      List<Row> rows = shown.frame().select(cols.stream()
+          .map(c -> org.apache.spark.sql.functions.col("`" + c + "`"))
+          .toArray(org.apache.spark.sql.Column[]::new))
+          .limit(Math.max(images, 2000)).collectAsList();
+      String[] names = cfg.strings("data.label-names").toArray(new String[0]);
+      Map<String, byte[]> pics = VaePictures.render(model, rows, labelCol,
+          names.length == 0 ? null : names, shape == null ? null
+              : new int[] {shape.height(), shape.width(), shape.channels()},
+          history, images, cfg.nonNegative("eval.samples"), cfg.longValue("train.seed"));
+      for (Map.Entry<String, byte[]> e : pics.entrySet()) {
+        out.write("images/" + e.getKey(), e.getValue());
+      }
+
+      ObjectNode metrics = Json.object();
+      metrics.put("model", model.architecture().describe());
+      metrics.put("parameters", model.architecture().numParams());
+      metrics.set("epochs", model.info().path("training").path("epochs").deepCopy());
+      if (testMetrics != null) {
+        metrics.set("test", Json.MAPPER.valueToTree(testMetrics));
+      }
+      if (!baselines.isEmpty()) {
+        metrics.set("baselines", Json.MAPPER.valueToTree(baselines));
+      }
+      metrics.put("blas", BlasInfo.oneLine());
+      metrics.set("training", model.info().path("training").deepCopy());
+      ((ObjectNode) metrics.get("training")).remove("epochs");
+      metrics.put("seconds", (System.nanoTime() - start) / 1e9);
+      metrics.set("config", Json.MAPPER.readTree(cfg.renderJson()));
+      metrics.set("provenance", model.info().path("provenance").deepCopy());
+      out.writeText("metrics.json", Json.write(metrics));
+
+      summary(out, testMetrics, baselines, pics.keySet(), (System.nanoTime() - start) / 1e9);
+    } catch (IOException e) {
+      throw new UserError("could not write outputs to " + out.path() + ": " + e.getMessage(),
+          Main.EXIT_FAILURE, e);
+    }
+    return model;
+  }
+
+  static String describeModel(JobConfig cfg) {
+    StringBuilder sb = new StringBuilder("a VAE D");
+    for (int h : cfg.positiveInts("model.hidden")) {
+      sb.append('-').append(h);
+    }
+    return sb.append('-').append(cfg.positive("model.latent")).append(' ')
+        .append(cfg.string("model.likelihood")).toString();
+  }
+
+  static VariationalAutoencoder estimator(JobConfig cfg, ImageData train, int partitions) {
+    VariationalAutoencoder est = new VariationalAutoencoder();
+    try {
+      est.setFeaturesCol(train.featuresColumn())
+          .setIdCol(train.idColumn() == null ? "" : train.idColumn())
+          .setHiddenLayers(cfg.positiveInts("model.hidden"))
+          .setLatentSize(cfg.positive("model.latent"))
+          .setActivation(cfg.oneOf("model.activation", "relu", "leaky-relu", "tanh"))
+          .setLikelihood(cfg.oneOf("model.likelihood", "bernoulli", "gaussian",
+              "gaussian-learned-variance"))
+          .setBeta(cfg.nonNegativeNumber("model.beta"))
+          .setKlWarmupEpochs(cfg.nonNegativeNumber("model.kl-warmup-epochs"))
+          .setEpochs(cfg.positive("train.epochs"))
+          .setBatchSize(cfg.positive("train.batch-size"))
+          .setLearningRate(cfg.positiveNumber("train.learning-rate"))
+          .setOptimizer(cfg.oneOf("train.optimizer", "adam", "sgd"))
+          .setSyncEvery(cfg.positive("train.sync-every"))
+          .setSeed(cfg.longValue("train.seed"))
+          .setNumPartitions(partitions)
+          .setAggregationDepth(cfg.positive("train.aggregation-depth"))
+          .setClipNorm(cfg.nonNegativeNumber("train.clip-norm"))
+          .setLatentSamples(cfg.positive("train.latent-samples"))
+          .setStorageLevel(cfg.requiredString("train.storage-level"))
+          .setCheckpointEveryRounds(cfg.nonNegative("train.checkpoint-every-rounds"));
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+    try {
+      org.apache.spark.storage.StorageLevel.fromString(
+          cfg.requiredString("train.storage-level").trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UserError("train.storage-level = '" + cfg.string("train.storage-level")
+          + "' is not a Spark storage level (e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY)", e);
+    }
+    return est;
+  }
+
+  static List<EpochReport> historyOf(VariationalAutoencoderModel model) {
+    List<EpochReport> out = new ArrayList<>();
+    for (var n : model.info().path("training").path("epochs")) {
+      double[] val = n.has("val_neg_elbo") ? new double[] {n.path("val_neg_elbo").asDouble(),
+          n.path("val_recon").asDouble(), n.path("val_kl").asDouble()} : null;
+      out.add(new EpochReport(n.path("epoch").asInt(), List.of("neg_elbo", "recon", "kl"),
+          new double[] {n.path("train_neg_elbo").asDouble(), n.path("train_recon").asDouble(),
+              n.path("train_kl").asDouble()}, val, 0, n.path("rounds").asInt(),
+          n.path("updates").asLong(), n.path("seconds").asDouble()));
+    }
+    return out;
+  }
+
+  private static void summary(OutputDir out, Map<String, Object> test,
+      Map<String, Object> baselines, java.util.Set<String> pictures, double seconds) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "done in %.1f s", seconds));
+    if (test != null) {
+      sb.append(String.format(Locale.ROOT, ": test -ELBO %.2f nats (recon %.2f, KL %.2f) on %d "
+          + "rows", (Double) test.get("neg_elbo"), (Double) test.get("recon"),
+          (Double) test.get("kl"), (Long) test.get("n")));
+      if (test.containsKey("iwae_nll")) {
+        sb.append(String.format(Locale.ROOT, "; IWAE (K=%d) -log p(x) %.2f on %d rows",
+            (Integer) test.get("iwae_k"), (Double) test.get("iwae_nll"),
+            (Long) test.get("iwae_rows")));
+      }
+    }
+    System.out.println(sb);
+    if (baselines.containsKey("pca")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> p = (Map<String, Object>) baselines.get("pca");
+      System.out.printf(Locale.ROOT, "reconstruction MSE on the test set: VAE %.5f, PCA with %d "
+          + "components %.5f%n", (Double) p.get("vae_mse"), (Integer) p.get("components"),
+          (Double) p.get("pca_mse"));
+    }
+    System.out.println("outputs in " + out.path() + ":");
+    System.out.println("  model/         the trained model (weights.safetensors + metadata.json)");
+    System.out.println("  metrics.json   per-epoch and test figures, config and provenance");
+    System.out.println("  images/        " + String.join(", ", pictures));
+    System.out.println("  checkpoint/    the last training checkpoint (train.resume=true continues)");
+  }
+}
