@@ -148,21 +148,35 @@ public final class JobConfig {
     return s.matches("[A-Za-z0-9_-]+") ? s : "\"" + s + "\"";
   }
 
-  /** The known key with the smallest edit distance, if it is close enough to be a typo. */
+  /**
+   * The known key most like {@code key}: a small edit distance over the whole key (a typo), or
+   * the same leaf name in another section ({@code train.latent} for {@code model.latent}).
+   * Null when nothing is close enough to be a helpful guess.
+   */
   static String nearest(String key, Set<String> known) {
+    String k0 = key.toLowerCase(Locale.ROOT);
+    String leaf0 = k0.substring(k0.lastIndexOf('.') + 1);
     String best = null;
-    int bestD = Integer.MAX_VALUE;
+    int bestScore = Integer.MAX_VALUE;
     for (String k : known) {
-      int d = levenshtein(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
-      String leaf = k.substring(k.lastIndexOf('.') + 1);
-      String keyLeaf = key.substring(key.lastIndexOf('.') + 1);
-      d = Math.min(d, levenshtein(keyLeaf, leaf) + 2);
-      if (d < bestD) {
-        bestD = d;
+      String k1 = k.toLowerCase(Locale.ROOT);
+      String leaf1 = k1.substring(k1.lastIndexOf('.') + 1);
+      int d = levenshtein(k0, k1);
+      int dl = levenshtein(leaf0, leaf1);
+      int score;
+      if (d <= Math.max(2, k0.length() / 4)) {
+        score = d;
+      } else if (dl <= Math.max(1, leaf0.length() / 4)) {
+        score = 100 + dl;
+      } else {
+        continue;
+      }
+      if (score < bestScore) {
+        bestScore = score;
         best = k;
       }
     }
-    return bestD <= Math.max(3, key.length() / 3) ? best : null;
+    return best;
   }
 
   static int levenshtein(String a, String b) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         DoctorCommand.class,
         TrainCommand.class,
         BenchKernelCommand.class,
+        BenchTrainCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

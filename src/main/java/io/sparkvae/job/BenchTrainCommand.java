@@ -1,0 +1,190 @@
+package io.sparkvae.job;
+
+import io.sparkvae.data.IdxFile;
+import io.sparkvae.data.ImageData;
+import io.sparkvae.data.Loaders;
+import io.sparkvae.engine.EpochReport;
+import io.sparkvae.engine.TrainingListener;
+import io.sparkvae.kernel.Activation;
+import io.sparkvae.kernel.Adam;
+import io.sparkvae.kernel.BlasInfo;
+import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.kernel.Likelihood;
+import io.sparkvae.kernel.LocalTrainer;
+import io.sparkvae.kernel.Rows;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.ml.VaeEvaluator;
+import io.sparkvae.ml.VariationalAutoencoder;
+import io.sparkvae.ml.VariationalAutoencoderModel;
+import io.sparkvae.report.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Trains the reference model (784-400-20 Bernoulli, batch 128, Adam 1e-3) on the full
+ * Fashion-MNIST through Spark in local[2], and the kernel alone on two threads in the same run,
+ * and prints one JSON line per configuration. Lists of partition counts and k values run a grid:
+ * that is how the default {@code train.sync-every} was chosen.
+ */
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+    description = "Benchmark training through Spark (local[2]) against the kernel alone on two "
+        + "threads, on the full Fashion-MNIST; one JSON line per configuration.")
+public final class BenchTrainCommand implements Callable<Integer> {
+
+  @Option(names = "--data-dir", defaultValue = "/usr/share/datasets/fashion-mnist",
+      description = "Directory with the Fashion-MNIST IDX files (apt-get install "
+          + "dataset-fashion-mnist).")
+  Path dataDir;
+
+  @Option(names = "--epochs", defaultValue = "10")
+  int epochs;
+
+  @Option(names = "--partitions", defaultValue = "2", split = ",",
+      description = "Partition counts (a list runs each).")
+  int[] partitions;
+
+  @Option(names = "--sync-every", split = ",",
+      description = "k values (a list runs each; default: the library default).")
+  int[] syncEvery;
+
+  @Option(names = "--master", defaultValue = "local[2]")
+  String master;
+
+  @Option(names = "--kernel-epochs", defaultValue = "1",
+      description = "Epochs of the kernel-alone baseline on two threads (0 = skip).")
+  int kernelEpochs;
+
+  @Option(names = "--seed", defaultValue = "42")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    Path train = dataDir.resolve("train-images-idx3-ubyte.gz");
+    Path test = dataDir.resolve("t10k-images-idx3-ubyte.gz");
+    if (!Files.isReadable(train) || !Files.isReadable(test)) {
+      throw new UserError("bench-train needs the full Fashion-MNIST in " + dataDir
+          + " (Debian/Ubuntu: apt-get install dataset-fashion-mnist), or --data-dir");
+    }
+    int[] ks = syncEvery != null ? syncEvery
+        : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
+    VaeArchitecture arch = new VaeArchitecture(784, new int[] {400}, 20, Activation.RELU,
+        Likelihood.BERNOULLI);
+
+    Double kernel2 = null;
+    if (kernelEpochs > 0) {
+      kernel2 = kernelAloneTwoThreads(IdxFile.read(train).asRows(), arch, kernelEpochs);
+      System.err.printf("kernel alone, 2 threads: %.0f samples/s%n", kernel2);
+    }
+    SparkSession spark = SparkSession.builder().master(master).appName("spark-vae bench-train")
+        .config("spark.ui.enabled", "false")
+        .config("spark.broadcast.compress", "false")
+        .config("spark.task.maxDirectResultSize", "64m")
+        .getOrCreate();
+    try {
+      ImageData tr = Loaders.load(spark, new Loaders.Spec("train", train.toString(), null,
+          "features", "label", null, 0));
+      ImageData te = Loaders.load(spark, new Loaders.Spec("test", test.toString(), null,
+          "features", "label", null, 0));
+      Dataset<Row> testFrame = te.frame().cache();
+      for (int p : partitions) {
+        for (int k : ks) {
+          Map<String, Object> r = run(tr.frame(), testFrame, p, k);
+          r.put("kernel_2threads_samples_per_sec", kernel2 == null ? null : Math.round(kernel2));
+          if (kernel2 != null) {
+            r.put("overhead_ratio", round3(kernel2 / (Double) r.get("samples_per_sec")));
+          }
+          r.put("blas", BlasInfo.oneLine());
+          System.out.println(Json.compact(r));
+          System.out.flush();
+        }
+      }
+    } finally {
+      spark.stop();
+    }
+    return Main.EXIT_OK;
+  }
+
+  private Map<String, Object> run(Dataset<Row> train, Dataset<Row> test, int p, int k) {
+    List<Double> secs = new ArrayList<>();
+    List<Double> elbo = new ArrayList<>();
+    VariationalAutoencoder est = new VariationalAutoencoder().setHiddenLayers(new int[] {400})
+        .setLatentSize(20).setBatchSize(128).setLearningRate(1e-3).setEpochs(epochs)
+        .setSyncEvery(k).setNumPartitions(p).setSeed(seed).setIdCol("id")
+        .setListener(new TrainingListener() {
+          @Override
+          public void onEpoch(EpochReport r, int total) {
+            secs.add(r.seconds());
+            elbo.add(r.train()[0]);
+            System.err.printf("P=%d k=%d epoch %d/%d: %.2f s, %.0f samples/s, train -ELBO %.2f%n",
+                p, k, r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
+          }
+        });
+    long t0 = System.nanoTime();
+    VariationalAutoencoderModel model = est.fit(train);
+    double fitSeconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> t = VaeEvaluator.evaluate(model, test, 0, 0, "id");
+    // Steady state: the first epoch includes JIT warm-up and caching.
+    double steady = secs.size() > 1
+        ? secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sum()
+            / (secs.size() - 1) : secs.get(0);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("master", master);
+    r.put("partitions", p);
+    r.put("sync_every", k);
+    r.put("epochs", epochs);
+    r.put("epoch_seconds", secs.stream().map(BenchTrainCommand::round3).toArray());
+    r.put("samples_per_sec", (double) Math.round(60000 / steady));
+    r.put("fit_seconds", round3(fitSeconds));
+    r.put("train_neg_elbo_last_epoch", round3(elbo.get(elbo.size() - 1)));
+    r.put("test_neg_elbo", round3((Double) t.get("neg_elbo")));
+    return r;
+  }
+
+  /** The kernel alone on two threads, each training on half the rows: the ceiling for local[2]. */
+  static double kernelAloneTwoThreads(ByteRows all, VaeArchitecture arch, int epochs)
+      throws InterruptedException {
+    int half = all.rows() / 2;
+    int w = all.width();
+    Rows[] parts = {
+        Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), 0, half * w), half, w)),
+        Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), half * w, 2 * half * w), half, w))};
+    LocalTrainer[] trainers = new LocalTrainer[2];
+    for (int i = 0; i < 2; i++) {
+      trainers[i] = new LocalTrainer(new VaeObjective(arch), new Adam(1e-3), 128, i, 0);
+      trainers[i].trainEpoch(Rows.of(new ByteRows(Arrays.copyOf(all.data(), 2000 * w), 2000, w)),
+          0); // warm up the JIT on both trainers before timing
+    }
+    Thread[] threads = new Thread[2];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < 2; i++) {
+      final int id = i;
+      threads[i] = new Thread(() -> {
+        for (int e = 0; e < epochs; e++) {
+          trainers[id].trainEpoch(parts[id], e + 1);
+        }
+      });
+      threads[i].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return 2.0 * half * epochs / seconds;
+  }
+
+  static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
