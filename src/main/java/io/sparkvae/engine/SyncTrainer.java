@@ -75,7 +75,13 @@ public final class SyncTrainer {
     }
     state.partitionRows = sizes;
     int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
-    int k = Math.min(cfg.syncEvery(), steps);
+    if (cfg.syncEvery() > steps) {
+      throw new IllegalArgumentException("train.sync-every = " + cfg.syncEvery() + " is larger "
+          + "than the " + steps + " minibatch steps a partition takes per epoch (" + totalRows(sizes)
+          + " rows in " + sizes.length + " partitions, batch " + cfg.batchSize() + "); set it to "
+          + "at most " + steps + ", or use fewer partitions or a smaller batch");
+    }
+    int k = cfg.syncEvery();
     int rounds = (steps + k - 1) / k;
     long totalRows = train.rows();
     LOG.info("{}: {} rows in {} partitions (largest {}, smallest {}), {} steps of batch {} per "
@@ -129,6 +135,14 @@ public final class SyncTrainer {
     }
     sc.setJobDescription(null);
     return state;
+  }
+
+  private static long totalRows(long[] sizes) {
+    long n = 0;
+    for (long s : sizes) {
+      n += s;
+    }
+    return n;
   }
 
   private static void save(Checkpointer c, TrainingState s) {

@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD loops on the Vector API (incubating in JDK 17 and 21; only loaded when the module is
  * present). Per element they run exactly the float operations of {@link ScalarElementwise}; lane
- * sums are added in lane order through an array, because {@code reduceLanes(ADD)} on floats may
+ * sums are added in lane order, because {@code reduceLanes(ADD)} on floats may
  * add in any order.
  */
 final class VectorElementwise extends Elementwise {
@@ -47,11 +47,11 @@ final class VectorElementwise extends Elementwise {
     return s.add(s).mul(q);
   }
 
-  private static double sumLanes(FloatVector v, float[] tmp) {
-    v.intoArray(tmp, 0);
+  /** Lanes added in lane order (no allocation; reduceLanes may add in any order). */
+  private static double sumLanes(FloatVector v) {
     double s = 0;
-    for (float f : tmp) {
-      s += f;
+    for (int i = 0; i < S.length(); i++) {
+      s += v.lane(i);
     }
     return s;
   }
@@ -77,7 +77,7 @@ final class VectorElementwise extends Elementwise {
         g.intoArray(out, ob + j);
       }
     }
-    double nll = sumLanes(acc, new float[lanes]);
+    double nll = sumLanes(acc);
     for (; j < dim; j++) {
       float y = out[ob + j];
       float xv = x[xb + j];
@@ -136,7 +136,7 @@ final class VectorElementwise extends Elementwise {
       FloatVector v = FloatVector.fromArray(S, a, i);
       acc = v.fma(v, acc);
     }
-    double s = sumLanes(acc, new float[lanes]);
+    double s = sumLanes(acc);
     for (; i < a.length; i++) {
       s += (double) a[i] * a[i];
     }

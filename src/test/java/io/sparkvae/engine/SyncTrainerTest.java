@@ -189,6 +189,18 @@ class SyncTrainerTest extends SparkTestBase {
   }
 
   @Test
+  void syncEveryLargerThanAPartitionsStepsIsAClearError() {
+    VaeObjective obj = new VaeObjective(ARCH);
+    try (BlockedData data = blocks(new int[] {100, 100})) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> train(data, obj, 1, 20, 6, 1, new Adam(1e-3)));
+      assertTrue(e.getMessage().contains("train.sync-every = 6 is larger than the 5 minibatch "
+          + "steps a partition takes per epoch (200 rows in 2 partitions, batch 20)"),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void divergenceNamesEpochRoundAndPartition() {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {100, 100})) {
