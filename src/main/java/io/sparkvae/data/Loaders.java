@@ -290,6 +290,11 @@ public final class Loaders {
       }
       DataType t = f.dataType();
       if (!(t instanceof NumericType)) {
+        if (df.limit(1).count() == 0) {
+          // With no data rows, schema inference types every column as a string.
+          throw new IllegalArgumentException(spec.key() + " " + spec.path() + ", column '"
+              + "features': the data set has no rows");
+        }
         throw new IllegalArgumentException(spec.key() + " " + spec.path() + ": column '"
             + f.name() + "' is not numeric (" + t.simpleString() + "); every column but "
             + "'id' and the label must hold numbers");

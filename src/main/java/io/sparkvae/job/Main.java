@@ -36,7 +36,13 @@ public final class Main implements Callable<Integer> {
 
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line with errors going to {@code err}. */
+  public static int run(java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof UserError) {
         cmd.getErr().println("error: " + ex.getMessage());

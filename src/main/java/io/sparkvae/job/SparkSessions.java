@@ -19,6 +19,39 @@ final class SparkSessions {
       "spark.task.maxDirectResultSize", "64m",
       "spark.ui.showConsoleProgress", "false");
 
+  /**
+   * A session for one command. When the JVM already has one (a notebook, a test, an embedding
+   * application), that session is used and left running; otherwise one is created and stopped on
+   * close.
+   */
+  static final class Handle implements AutoCloseable {
+    final SparkSession spark;
+    private final boolean owned;
+
+    Handle(SparkSession spark, boolean owned) {
+      this.spark = spark;
+      this.owned = owned;
+    }
+
+    @Override
+    public void close() {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  static Handle open(JobConfig cfg) {
+    scala.Option<SparkSession> active = SparkSession.getActiveSession();
+    if (active.isEmpty()) {
+      active = SparkSession.getDefaultSession();
+    }
+    if (active.isDefined() && !active.get().sparkContext().isStopped()) {
+      return new Handle(active.get(), false);
+    }
+    return new Handle(create(cfg), true);
+  }
+
   static SparkSession create(JobConfig cfg) {
     SparkConf existing = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(cfg.requiredString("spark.app-name"));

@@ -47,16 +47,14 @@ public final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     boolean resume = cfg.bool("train.resume");
     String trainPath = cfg.requiredString("data.train");
-    SparkSession spark = SparkSessions.create(cfg);
-    try {
+    try (SparkSessions.Handle session = SparkSessions.open(cfg)) {
+      SparkSession spark = session.spark;
       OutputDir out = OutputDir.prepare(spark.sparkContext().hadoopConfiguration(),
           options.out(), options.overwrite, resume);
       LOG.info("spark-vae {}; {}", io.sparkvae.ml.Provenance.version(), BlasInfo.oneLine());
-      VariationalAutoencoderModel model = train(spark, cfg, out, trainPath, resume);
-      return Main.EXIT_OK;
-    } finally {
-      spark.stop();
+      train(spark, cfg, out, trainPath, resume);
       LOG.debug("train took {} s", (System.nanoTime() - start) / 1e9);
+      return Main.EXIT_OK;
     }
   }
 
