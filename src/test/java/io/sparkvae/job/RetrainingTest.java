@@ -200,6 +200,15 @@ class RetrainingTest extends SparkTestBase {
       pool.shutdownNow();
     }
     assertEquals(18, runs(dir.resolve("base")).size());
+    // File systems other than the local one claim a name by creating a marker file without
+    // overwrite (atomic on HDFS); the checksummed local file system takes that path here.
+    org.apache.hadoop.fs.FileSystem checksummed = org.apache.hadoop.fs.FileSystem.getLocal(conf);
+    VersionedOutput other = new VersionedOutput(checksummed,
+        new org.apache.hadoop.fs.Path(dir.resolve("other").toUri()));
+    assertEquals("runs/20261124T083012Z", other.newRun(t));
+    assertEquals("runs/20261124T083012Z-2", other.newRun(t));
+    assertTrue(Files.exists(dir.resolve("other/runs/20261124T083012Z-2")
+        .resolve(VersionedOutput.CLAIM)));
     assertEquals(null, v.latest());
     v.promote("runs/20261124T083012Z-2");
     assertEquals("runs/20261124T083012Z-2", v.latest());
