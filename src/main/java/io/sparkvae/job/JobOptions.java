@@ -19,7 +19,7 @@ public final class JobOptions {
   String out;
 
   @Option(names = "--overwrite",
-      description = "Replace a run already in --out (refused otherwise).")
+      description = "Replace what is already in --out (refused otherwise).")
   boolean overwrite;
 
   JobConfig config() {

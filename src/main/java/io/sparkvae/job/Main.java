@@ -15,6 +15,11 @@ import picocli.CommandLine.Command;
     subcommands = {
         DoctorCommand.class,
         TrainCommand.class,
+        EncodeCommand.class,
+        ScoreCommand.class,
+        SampleCommand.class,
+        ReconstructCommand.class,
+        EvaluateCommand.class,
         BenchKernelCommand.class,
         BenchTrainCommand.class,
         CommandLine.HelpCommand.class
@@ -26,6 +31,8 @@ public final class Main implements Callable<Integer> {
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;
   public static final int EXIT_DIVERGED = 3;
+  /** A versioned run finished but failed the gate: kept under runs/, latest not moved. */
+  public static final int EXIT_NOT_PROMOTED = 4;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -62,6 +62,56 @@ final class OutputDir {
     }
   }
 
+  /**
+   * The output directory of an inference command (encode, score, …): it must not exist or be
+   * empty, unless {@code overwrite}, in which case the command's outputs replace files of the
+   * same names and anything else in it is left alone.
+   */
+  static OutputDir prepareFresh(Configuration conf, String out, boolean overwrite) {
+    Path p = new Path(out);
+    try {
+      FileSystem fs = FileSystems.of(p, conf);
+      if (fs.exists(p)) {
+        if (!fs.getFileStatus(p).isDirectory()) {
+          throw new UserError("--out " + out + " is a file, not a directory");
+        }
+        List<String> found = new ArrayList<>();
+        for (FileStatus s : fs.listStatus(p)) {
+          if (!s.getPath().getName().startsWith(".")) {
+            found.add(s.getPath().getName());
+          }
+        }
+        if (!found.isEmpty() && !overwrite) {
+          found.sort(null);
+          throw new UserError("--out " + out + " already exists and is not empty ("
+              + String.join(", ", found.subList(0, Math.min(5, found.size())))
+              + (found.size() > 5 ? ", …" : "") + "); pass --overwrite to replace the outputs, "
+              + "or choose another directory");
+        }
+      }
+      fs.mkdirs(p);
+      Path probe = new Path(p, ".spark-vae-write-test");
+      try (var o = fs.create(probe, true)) {
+        o.write(1);
+      }
+      fs.delete(probe, false);
+      return new OutputDir(fs, p);
+    } catch (IOException e) {
+      throw new UserError("--out " + out + " is not writable: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code df} as a Parquet directory {@code name}, atomically: Spark writes it beside the
+   * target and it is swapped in whole, so a failed job leaves the previous output (or none).
+   */
+  void writeParquet(String name, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df)
+      throws IOException {
+    Path target = new Path(dir, name);
+    io.sparkvae.io.AtomicFiles.replaceDirectoryAtomically(fs, target,
+        tmp -> df.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(tmp.toString()));
+  }
+
   Path path() {
     return dir;
   }

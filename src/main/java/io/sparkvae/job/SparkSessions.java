@@ -19,40 +19,15 @@ final class SparkSessions {
       "spark.task.maxDirectResultSize", "64m",
       "spark.ui.showConsoleProgress", "false");
 
-  /**
-   * A session for one command. When the JVM already has one (a notebook, a test, an embedding
-   * application), that session is used and left running; otherwise one is created and stopped on
-   * close.
-   */
-  static final class Handle implements AutoCloseable {
-    final SparkSession spark;
-    private final boolean owned;
-
-    Handle(SparkSession spark, boolean owned) {
-      this.spark = spark;
-      this.owned = owned;
-    }
-
-    @Override
-    public void close() {
-      if (owned) {
-        spark.stop();
-      }
-    }
-  }
-
-  static Handle open(JobConfig cfg) {
-    scala.Option<SparkSession> active = SparkSession.getActiveSession();
-    if (active.isEmpty()) {
-      active = SparkSession.getDefaultSession();
-    }
-    if (active.isDefined() && !active.get().sparkContext().isStopped()) {
-      return new Handle(active.get(), false);
-    }
-    return new Handle(create(cfg), true);
-  }
+  /** Sessions this class started (and so {@link #stop} stops), by identity. */
+  private static final java.util.Set<SparkSession> STARTED =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
   static SparkSession create(JobConfig cfg) {
+    // A session already running in this JVM (a notebook, a test suite calling Main.run) is reused
+    // and left running: stopping it would pull the SparkContext from under its owner.
+    boolean running = SparkSession.getActiveSession().isDefined()
+        || SparkSession.getDefaultSession().isDefined();
     SparkConf existing = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(cfg.requiredString("spark.app-name"));
     String master = cfg.string("spark.master");
@@ -70,6 +45,22 @@ final class SparkSessions {
     }
     user.forEach(b::config);
     SparkSession spark = b.getOrCreate();
+    if (!running) {
+      synchronized (STARTED) {
+        STARTED.add(spark);
+      }
+    }
     return spark;
+  }
+
+  /** Stops {@code spark} if {@link #create} started it; a session found running is left alone. */
+  static void stop(SparkSession spark) {
+    boolean ours;
+    synchronized (STARTED) {
+      ours = STARTED.remove(spark);
+    }
+    if (ours) {
+      spark.stop();
+    }
   }
 }

@@ -47,19 +47,86 @@ public final class TrainCommand implements Callable<Integer> {
     long start = System.nanoTime();
     boolean resume = cfg.bool("train.resume");
     String trainPath = cfg.requiredString("data.train");
-    try (SparkSessions.Handle session = SparkSessions.open(cfg)) {
-      SparkSession spark = session.spark;
+    boolean versioned = cfg.bool("output.versioned");
+    if (versioned) {
+      Retraining.checkConfig(cfg);
+    }
+    SparkSession spark = SparkSessions.create(cfg);
+    try {
+      LOG.info("spark-vae {}; {}", io.sparkvae.ml.Provenance.version(), BlasInfo.oneLine());
+      if (versioned) {
+        return Retraining.run(spark, cfg, options.out(), trainPath);
+      }
+      VariationalAutoencoderModel init = initialModel(spark, cfg);
       OutputDir out = OutputDir.prepare(spark.sparkContext().hadoopConfiguration(),
           options.out(), options.overwrite, resume);
-      LOG.info("spark-vae {}; {}", io.sparkvae.ml.Provenance.version(), BlasInfo.oneLine());
-      train(spark, cfg, out, trainPath, resume);
-      LOG.debug("train took {} s", (System.nanoTime() - start) / 1e9);
+      train(spark, cfg, out, trainPath, resume, init);
       return Main.EXIT_OK;
+    } finally {
+      SparkSessions.stop(spark);
+      LOG.debug("train took {} s", (System.nanoTime() - start) / 1e9);
     }
   }
 
+  /**
+   * The warm-start model of {@code train.init-model} (a model directory, a train output
+   * directory, a versioned base or a latest pointer: see {@link ModelRef}), checked against the
+   * configured architecture before any data is read; null when the key is not set.
+   */
+  static VariationalAutoencoderModel initialModel(SparkSession spark, JobConfig cfg) {
+    String init = cfg.string("train.init-model");
+    if (init == null || init.isBlank()) {
+      return null;
+    }
+    if (init.trim().equals(Retraining.LATEST_WORD)) {
+      throw new UserError("train.init-model = latest names the latest run under --out, which "
+          + "only versioned runs have: set output.versioned = true (conf/retrain.conf), or give "
+          + "a model path");
+    }
+    VariationalAutoencoderModel m = ModelRef.load(spark, init, "train.init-model");
+    checkArchitecture(cfg, m, init);
+    return m;
+  }
+
+  /** A warm start needs the configured layer sizes, activation and likelihood. */
+  static void checkArchitecture(JobConfig cfg, VariationalAutoencoderModel m, String where) {
+    io.sparkvae.kernel.VaeArchitecture a = m.architecture();
+    int[] hidden = cfg.positiveInts("model.hidden");
+    int latent = cfg.positive("model.latent");
+    String act = cfg.oneOf("model.activation", "relu", "leaky-relu", "tanh");
+    String lik = cfg.oneOf("model.likelihood", "bernoulli", "gaussian",
+        "gaussian-learned-variance");
+    List<String> diffs = new ArrayList<>();
+    if (!java.util.Arrays.equals(hidden, a.hidden())) {
+      diffs.add("model.hidden = " + java.util.Arrays.toString(hidden) + " vs "
+          + java.util.Arrays.toString(a.hidden()));
+    }
+    if (latent != a.latent()) {
+      diffs.add("model.latent = " + latent + " vs " + a.latent());
+    }
+    if (!act.equals(a.activation().configName())) {
+      diffs.add("model.activation = " + act + " vs " + a.activation().configName());
+    }
+    if (!lik.equals(a.likelihood().configName())) {
+      diffs.add("model.likelihood = " + lik + " vs " + a.likelihood().configName());
+    }
+    if (!diffs.isEmpty()) {
+      throw new UserError("train.init-model " + where + " is a " + a.describe() + " VAE, which "
+          + "the configuration does not match (" + String.join("; ", diffs) + ", configured vs "
+          + "saved): set model.* as the saved model has them, or drop train.init-model to "
+          + "start from random weights");
+    }
+  }
+
+  /** Trains with the warm start of {@code train.init-model}, if any. */
   static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
       String trainPath, boolean resume) {
+    return train(spark, cfg, out, trainPath, resume, initialModel(spark, cfg));
+  }
+
+  /** Trains, warm-starting from {@code init} when it is not null. */
+  static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
+      String trainPath, boolean resume, VariationalAutoencoderModel init) {
     long start = System.nanoTime();
     ImageData train = Inputs.images(spark, cfg, "data.train");
     ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
@@ -79,13 +146,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (test != null) {
       est.setValidationData(test.frame());
     }
-    String init = cfg.string("train.init-model");
     if (init != null) {
-      try {
-        est.setInitialModel(VariationalAutoencoderModel.load(init));
-      } catch (UncheckedIOException e) {
-        throw new UserError("train.init-model: " + e.getMessage(), e);
-      }
+      est.setInitialModel(init);
     }
     ImageData.Shape shape = train.shape();
     if (shape != null) {

@@ -139,7 +139,8 @@ final class Scorer implements Serializable {
         }
         if (dim != d) {
           throw new IllegalArgumentException("column '" + reader.describe() + "' has "
-              + dim + " values at " + where + "; the model expects " + d);
+              + dim + " values at " + where + "; the model was trained on " + d
+              + " values per row");
         }
         for (int j = 0; j < d; j++) {
           float v = x[r * d + j];

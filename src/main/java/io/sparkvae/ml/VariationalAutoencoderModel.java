@@ -298,6 +298,32 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return df.mapPartitions(f, Encoders.row(out));
   }
 
+  /**
+   * New data from the model: {@code n} rows numbered 0 to n − 1, each with a latent code
+   * z ~ N(0, I) and the decoder's mean at z (pixel means in [0, 1] for a Bernoulli decoder).
+   * Columns: {@code id} (long), {@code z} (vector of H), {@code sample} (vector of D). Row i's z
+   * depends only on {@code seed} and i, so the same call gives the same rows on any cluster, and
+   * {@code sample(spark, 10, s)} is the first ten rows of {@code sample(spark, 1000, s)}.
+   *
+   * <p>The rows are computed on the executors, a block at a time, so n may be far larger than
+   * the driver could hold.
+   */
+  public Dataset<Row> sample(SparkSession spark, long n, long seed) {
+    if (n < 0) {
+      throw new IllegalArgumentException("number of samples must be >= 0, got " + n);
+    }
+    int parts = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
+        (n + 4095) / 4096));
+    StructType schema = new StructType(new StructField[] {
+        DataTypes.createStructField("id", DataTypes.LongType, false),
+        DataTypes.createStructField("z", SQLDataTypes.VectorType(), false),
+        DataTypes.createStructField("sample", SQLDataTypes.VectorType(), false)});
+    Sampler sampler = new Sampler(arch, seed);
+    Broadcast<float[]> bc = broadcast(spark);
+    MapPartitionsFunction<Long, Row> f = it -> sampler.sample(it, bc.value());
+    return spark.range(0, n, 1, parts).mapPartitions(f, Encoders.row(schema));
+  }
+
   /** Parameters broadcast once per model and reused by every transform. */
   private synchronized Broadcast<float[]> broadcast(SparkSession spark) {
     if (broadcast == null) {

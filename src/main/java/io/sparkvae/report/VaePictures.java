@@ -14,8 +14,9 @@ import org.apache.spark.sql.Row;
 /**
  * The pictures of a trained VAE, as PNG bytes keyed by file name: test images beside their
  * reconstructions, samples decoded from z ~ N(0, I), the loss curves, and the latent space (the
- * decoded manifold for H = 2, else a scatter of the test set's latent means on their first two
- * principal components, coloured by label). Runs on the driver on a bounded sample of rows.
+ * decoded manifold for H = 2, with the scatter of the test set's latent means beside it in
+ * latent_means.png; for other H that scatter, on the means' first two principal components, is
+ * latent.png; points are coloured by label). Runs on the driver on a bounded sample of rows.
  */
 public final class VaePictures {
   /** Random stream purpose for the z of the sample grid. */
@@ -103,10 +104,15 @@ public final class VaePictures {
       }
       out.put("loss_curves.png", Charts.trainingCurves(epochs, train, val, recon, kl));
     }
-    if (h == 2 && shape != null) {
+    boolean manifold = h == 2 && shape != null;
+    if (manifold) {
       out.put("latent.png", Charts.manifold(zs -> decode(ws, params, zs, d, block), 15, shape[0],
           shape[1], shape[2]));
-    } else if (n > 1) {
+    }
+    // The scatter of latent means: latent.png, or beside the manifold for H = 2, where it shows
+    // which regions of the manifold each class occupies.
+    String scatterName = manifold ? "latent_means.png" : "latent.png";
+    if (n > 1) {
       float[][] mu = new float[n][h];
       float[] lv = new float[block * h];
       float[] mb = new float[block * h];
@@ -127,7 +133,7 @@ public final class VaePictures {
         for (int r = 0; r < n; r++) {
           xs[r] = mu[r][0];
         }
-        out.put("latent.png", Charts.latentScatter(xs, ys, labels, labelNames,
+        out.put(scatterName, Charts.latentScatter(xs, ys, labels, labelNames,
             "Latent means of " + n + " test rows", "z1", "(none)"));
       } else if (h == 2) {
         float[] xs = new float[n];
@@ -136,8 +142,8 @@ public final class VaePictures {
           xs[r] = mu[r][0];
           ys[r] = mu[r][1];
         }
-        out.put("latent.png", Charts.latentScatter(xs, ys, labels, labelNames,
-            "Latent means of " + n + " test rows", "z1", "z2"));
+        out.put(scatterName, Charts.latentScatter(xs, ys, labels, labelNames,
+            "Latent means of " + n + " test rows (H = 2)", "z1", "z2"));
       } else {
         ReportMath.Pca2 p = ReportMath.pca2(mu);
         out.put("latent.png", Charts.latentScatter(p.xs(), p.ys(), labels, labelNames,

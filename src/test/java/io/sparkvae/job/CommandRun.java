@@ -1,0 +1,68 @@
+package io.sparkvae.job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** One command line run through {@link Main#run}, with its exit code and captured output. */
+final class CommandRun {
+  /** A tiny, fast model on the bundled sample: trains in a few seconds. */
+  static final List<String> TINY = List.of(
+      "--set", "data.train=data-samples/fashion-mnist-train-images-idx3-ubyte.gz",
+      "--set", "data.test=data-samples/fashion-mnist-test-images-idx3-ubyte.gz",
+      "--set", "model.hidden=[32]", "--set", "model.latent=3",
+      "--set", "train.epochs=1", "--set", "train.batch-size=100", "--set", "train.sync-every=2",
+      "--set", "train.partitions=2",
+      "--set", "eval.iwae-k=10", "--set", "eval.iwae-rows=100", "--set", "eval.pca-baseline=false",
+      "--set", "eval.images=8", "--set", "eval.samples=8");
+  static final String TEST_IMAGES = "data-samples/fashion-mnist-test-images-idx3-ubyte.gz";
+
+  final int code;
+  final String out;
+  final String err;
+
+  private CommandRun(int code, String out, String err) {
+    this.code = code;
+    this.out = out;
+    this.err = err;
+  }
+
+  static CommandRun run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      code = Main.run(args);
+    } finally {
+      System.out.flush();
+      System.err.flush();
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    CommandRun r = new CommandRun(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
+    oldOut.println("$ " + String.join(" ", args) + "\n" + r.out + r.err + "exit " + code);
+    return r;
+  }
+
+  /** {@code command}, then the tiny model's settings, then {@code more}. */
+  static CommandRun tiny(String command, String... more) {
+    List<String> a = new ArrayList<>();
+    a.add(command);
+    a.addAll(TINY);
+    a.addAll(Arrays.asList(more));
+    return run(a.toArray(new String[0]));
+  }
+
+  @Override
+  public String toString() {
+    return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
+  }
+}
