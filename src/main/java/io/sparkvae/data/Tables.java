@@ -83,11 +83,17 @@ public final class Tables {
    * @param label the label column ("label" for LibSVM)
    * @param features feature columns; empty: every numeric column but the label and the id
    * @param idColumn a column that is never a default feature (may be null or absent)
+   * @param numFeatures LibSVM: the number of features (0: found by reading the data)
    */
   public record Spec(String key, String path, Loaders.Format format, String label,
-      List<String> features, String idColumn) {
+      List<String> features, String idColumn, int numFeatures) {
     public Spec {
       features = List.copyOf(features);
+    }
+
+    public Spec(String key, String path, Loaders.Format format, String label,
+        List<String> features, String idColumn) {
+      this(key, path, format, label, features, idColumn, 0);
     }
   }
 
@@ -101,16 +107,18 @@ public final class Tables {
    * @param source the configuration key and path, for messages ("data.train: data/a.csv")
    * @param raw the frame as Spark read it, with the same partitioning as {@code frame}'s source;
    *     {@link #locate} reads it again to find files and positions
+   * @param leftOut columns that are neither label, id nor feature because they do not hold
+   *     numbers ("name (string)"), when the features were chosen by default; else empty
    */
   public record RegressionTable(Dataset<Row> frame, List<String> features, String label,
-      Loaders.Format format, String path, String source, Dataset<Row> raw) {
+      Loaders.Format format, String path, String source, Dataset<Row> raw, List<String> leftOut) {
     public int dimension() {
       return features.size();
     }
 
-    /** The new table over {@code f} (a frame derived from this one without a shuffle). */
+    /** The same table over {@code f}, a frame derived from {@code frame} row by row. */
     public RegressionTable withFrame(Dataset<Row> f) {
-      return new RegressionTable(f, features, label, format, path, source, raw);
+      return new RegressionTable(f, features, label, format, path, source, raw, leftOut);
     }
   }
 
@@ -161,11 +169,15 @@ public final class Tables {
           + "'; the columns are " + describeColumns(schema) + " (set data.label)");
     }
     List<String> features = new ArrayList<>(spec.features());
+    List<String> leftOut = new ArrayList<>();
     if (features.isEmpty()) {
       for (StructField f : schema.fields()) {
-        if (!f.name().equals(label) && !f.name().equals(spec.idColumn())
-            && f.dataType() instanceof NumericType) {
-          features.add(f.name());
+        if (!f.name().equals(label) && !f.name().equals(spec.idColumn())) {
+          if (f.dataType() instanceof NumericType) {
+            features.add(f.name());
+          } else {
+            leftOut.add(f.name() + " (" + f.dataType().simpleString() + ")");
+          }
         }
       }
       if (features.isEmpty()) {
@@ -193,7 +205,7 @@ public final class Tables {
     }
     Dataset<Row> withRow = typed.withColumn(ROW, functions.monotonically_increasing_id());
     RegressionTable provisional = new RegressionTable(null, features, label, format,
-        spec.path(), source, raw);
+        spec.path(), source, raw, List.of());
     List<String> needed = new ArrayList<>(features);
     needed.add(label);
     for (String c : needed) {
@@ -210,7 +222,7 @@ public final class Tables {
     cols.add(functions.col(ROW));
     Dataset<Row> frame = withRow.select(cols.toArray(new Column[0]));
     return new RegressionTable(frame, List.copyOf(features), label, format, spec.path(), source,
-        raw);
+        raw, List.copyOf(leftOut));
   }
 
   /** A column by its exact name, whatever characters it holds. */
@@ -233,7 +245,11 @@ public final class Tables {
 
   private static Dataset<Row> readLibsvm(SparkSession spark, Spec spec) {
     try {
-      return spark.read().format("libsvm").load(spec.path());
+      var reader = spark.read().format("libsvm");
+      if (spec.numFeatures() > 0) {
+        reader = reader.option("numFeatures", spec.numFeatures());
+      }
+      return reader.load(spec.path());
     } catch (Exception e) {
       // The source reads every line to count the features; a line it cannot parse fails here
       // (as a SparkException, which Scala throws unchecked).
@@ -394,8 +410,20 @@ public final class Tables {
     String where = locate(table, List.of(bad.getLong(1))).get(0);
     String what = bad.isNullAt(0) || bad.getString(0).isEmpty() ? "the value is empty"
         : "'" + bad.getString(0) + "' is not a number";
-    return new IllegalArgumentException(table.source() + ": column '" + column + "' " + where
-        + ": " + what + " (the " + role + " must hold a number in every row)");
+    return new IllegalArgumentException(problem(table, column, where, what
+        + " (the " + role + " must hold a number in every row)"));
+  }
+
+  /**
+   * "data.train: column 'x2', line 17 of a.csv (the header is line 1): 'abc' is not a number":
+   * one bad value, where {@code where} comes from {@link #locate}. The path is named once: in
+   * {@code where} when that names the file, else after the key.
+   */
+  public static String problem(RegressionTable table, String column, String where,
+      String what) {
+    String head = where.contains(" of ") ? table.source().substring(0,
+        table.source().indexOf(':')) : table.source();
+    return head + ": column '" + column + "', " + where + ": " + what;
   }
 
   // ---- where rows are ----

@@ -93,7 +93,7 @@ public final class LinregCommand implements Callable<Integer> {
     String id = cfg.string("data.id");
     Tables.Spec spec = new Tables.Spec("data.train", trainPath, Inputs.format(cfg),
         cfg.requiredString("data.label"), cfg.strings("data.features"),
-        id == null || id.isEmpty() ? null : id);
+        id == null || id.isEmpty() ? null : id, cfg.nonNegative("data.num-features"));
     RegressionTable table;
     try {
       table = Tables.load(spark, spec);
@@ -141,6 +141,10 @@ public final class LinregCommand implements Callable<Integer> {
         + "in %.2f s; label '%s'; %d %s: %s%n", table.source(),
         table.format().name().toLowerCase(Locale.ROOT), n, numPartitions, loadSeconds,
         table.label(), d, d == 1 ? "feature" : "features", String.join(", ", table.features()));
+    if (!table.leftOut().isEmpty()) {
+      console.println("left out, not numeric: " + String.join(", ", table.leftOut())
+          + " (list data.features to choose the features; a named column must hold numbers)");
+    }
     console.printf(Locale.ROOT, "%-13s normal equations on the driver from one treeAggregate "
         + "pass: %.2f s%n", LinearRegressionFits.EXACT, exact.seconds());
 
@@ -200,6 +204,8 @@ public final class LinregCommand implements Callable<Integer> {
     data.put("label", table.label());
     ArrayNode names = data.putArray("features");
     table.features().forEach(names::add);
+    ArrayNode left = data.putArray("left_out_not_numeric");
+    table.leftOut().forEach(left::add);
     data.put("n", n);
     data.put("partitions", numPartitions);
     data.put("load_seconds", loadSeconds);

@@ -186,11 +186,13 @@ public final class GradientFitTolerance {
       tol = Math.max(tol, rel[i]);
       opt = Math.max(opt, relOpt[i]);
     }
-    String basis = String.format(Locale.ROOT, "gradient descent on a quadratic: error "
-        + "|1 - 2*lr*lambda|^T per eigen-direction of A (lambda in [%.3g, %.3g], contraction "
-        + "%.3g, T = %d)%s, plus a float32 floor", lambdaMin, lambdaMax, contraction, updates,
-        steps > 1 ? String.format(Locale.ROOT, ", plus %.0f standard deviations of minibatch "
-            + "noise (%.0f rows per update)", NOISE_SIGMAS, m) : "");
+    String basis = String.format(Locale.ROOT, "gradient descent on a quadratic: along each "
+        + "eigen-direction of the %s features' second-moment matrix the error shrinks by "
+        + "|1 - 2 lr lambda| per update (lambda in [%.3g, %.3g], worst factor %.3g, %d updates)"
+        + "%s, plus float32 rounding", standardize ? "standardized" : "raw", lambdaMin,
+        lambdaMax, contraction, updates, steps > 1 ? String.format(Locale.ROOT, ", plus %.0f "
+            + "standard deviations of minibatch noise (%.0f rows per update)", NOISE_SIGMAS, m)
+            : "");
     if (contraction >= 1) {
       tol = Double.POSITIVE_INFINITY;
       basis = "the learning rate is at or above 1/lambda_max = " + String.format(Locale.ROOT,

@@ -122,10 +122,10 @@ public final class LinearRegressionFits {
         long total = pass.badValues(j);
         String value = pass.firstKind[j] == RegressionPass.EMPTY ? "the value is empty"
             : "the value is " + pass.firstValue[j];
-        problems.add(t.source() + ": column '" + name + "' " + where.get(i) + ": " + value
+        problems.add(Tables.problem(t, name, where.get(i), value
             + (total > 1 ? "; " + total + " rows in all have a bad value in '" + name + "' ("
             + String.join(", ", counts) + ")" : "")
-            + "; linear regression needs a finite number in every row");
+            + "; linear regression needs a finite number in every row"));
       }
       throw new DataValidationException(problems);
     }

@@ -81,10 +81,12 @@ class LinregBadInputTest extends SparkTestBase {
     lines.set(25, "1.0,xyz,3.0");         // a later one is not the one reported
     Path p = write("text.csv", lines);
     // With [] a column of text is not numeric, so it is no feature; named, it is an error.
-    assertEquals(List.of("x1"), load(p, "y", List.of()).features());
+    RegressionTable byDefault = load(p, "y", List.of());
+    assertEquals(List.of("x1"), byDefault.features());
+    assertEquals(List.of("x2 (string)"), byDefault.leftOut());
     String named = assertThrows(IllegalArgumentException.class,
         () -> load(p, "y", List.of("x1", "x2"))).getMessage();
-    assertTrue(named.contains("column 'x2' line 17 of " + p) && named.contains("'abc' is not a "
+    assertTrue(named.startsWith("data.train: column 'x2', line 17 of " + p + " ") && named.contains("'abc' is not a "
         + "number") && named.contains("the header is line 1"), named);
   }
 
@@ -96,9 +98,9 @@ class LinregBadInputTest extends SparkTestBase {
     lines.set(30, "NaN,1.0,2.0");         // a second NaN in x1
     Path p = write("nan.csv", lines);
     String m = exactError(load(p, "y", List.of()));
-    assertTrue(m.contains("column 'x1' line 12 of " + p) && m.contains("the value is NaN")
+    assertTrue(m.contains("column 'x1', line 12 of " + p) && m.contains("the value is NaN")
         && m.contains("2 rows in all have a bad value in 'x1' (2 NaN)"), m);
-    assertTrue(m.contains("column 'y' line 20 of " + p) && m.contains("the value is empty"), m);
+    assertTrue(m.contains("column 'y', line 20 of " + p) && m.contains("the value is empty"), m);
   }
 
   @Test
@@ -113,7 +115,7 @@ class LinregBadInputTest extends SparkTestBase {
       RegressionTable t = load(p, "y", List.of());
       assertTrue(t.frame().rdd().getNumPartitions() > 3, "the file is read in several splits");
       String m = exactError(t);
-      assertTrue(m.contains("column 'x1' line 151 of " + p) && m.contains("Infinity"), m);
+      assertTrue(m.contains("column 'x1', line 151 of " + p) && m.contains("Infinity"), m);
     } finally {
       spark().conf().set("spark.sql.files.maxPartitionBytes", old);
     }
@@ -132,7 +134,7 @@ class LinregBadInputTest extends SparkTestBase {
     String path = dir.resolve("t.parquet").toString();
     spark().createDataFrame(rows, schema).coalesce(1).write().parquet(path);
     String m = exactError(load(Path.of(path), "label", List.of()));
-    assertTrue(m.contains("column 'a' row 7 of ") && m.contains(".parquet (1-based)")
+    assertTrue(m.contains("column 'a', row 7 of ") && m.contains(".parquet (1-based)")
         && m.contains("the value is NaN"), m);
     String b = assertThrows(IllegalArgumentException.class,
         () -> load(Path.of(path), "label", List.of("a", "flag"))).getMessage();
@@ -167,7 +169,7 @@ class LinregBadInputTest extends SparkTestBase {
     RegressionTable t = load(p, "label", List.of());
     assertEquals(List.of("x1", "x2"), t.features());
     String m = exactError(t);
-    assertTrue(m.contains("column 'x2' line 5 of " + p) && m.contains("NaN"), m);
+    assertTrue(m.contains("column 'x2', line 5 of " + p) && m.contains("NaN"), m);
 
     List<String> bad = new ArrayList<>(good);
     bad.set(4, "3.0 1:abc 2:1.0");
