@@ -86,8 +86,9 @@ class LinregBadInputTest extends SparkTestBase {
     assertEquals(List.of("x2 (string)"), byDefault.leftOut());
     String named = assertThrows(IllegalArgumentException.class,
         () -> load(p, "y", List.of("x1", "x2"))).getMessage();
-    assertTrue(named.startsWith("data.train: column 'x2', line 17 of " + p + " ") && named.contains("'abc' is not a "
-        + "number") && named.contains("the header is line 1"), named);
+    assertTrue(named.startsWith("data.train: column 'x2', line 17 of " + p + " ")
+        && named.contains("'abc' is not a number") && named.contains("the header is line 1"),
+        named);
   }
 
   @Test
