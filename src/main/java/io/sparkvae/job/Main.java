@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DoctorCommand.class,
         TrainCommand.class,
+        LinregCommand.class,
         EncodeCommand.class,
         ScoreCommand.class,
         SampleCommand.class,
