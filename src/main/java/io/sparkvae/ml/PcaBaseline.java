@@ -38,22 +38,41 @@ public final class PcaBaseline {
   /** The features column as ML vectors scaled like training (8-bit pixels divided by 255). */
   static Dataset<Row> vectors(Dataset<Row> df, String col, int dim) {
     FeatureReader reader = FeatureReader.forColumn(df.schema(), col);
+    // Streams: one row in, one vector out, so a partition is never held in memory at once.
     MapPartitionsFunction<Row, Row> f = it -> {
       FeatureReader.FloatBuffer buf = new FeatureReader.FloatBuffer();
       float[] x = new float[dim];
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        Row r = it.next();
-        if (reader.read(r, x, 0, dim, buf) != dim) {
-          continue;
+      return new java.util.Iterator<Row>() {
+        private Row next = advance();
+
+        private Row advance() {
+          while (it.hasNext()) {
+            if (reader.read(it.next(), x, 0, dim, buf) == dim) {
+              double[] d = new double[dim];
+              for (int j = 0; j < dim; j++) {
+                d[j] = x[j];
+              }
+              return RowFactory.create(Vectors.dense(d));
+            }
+          }
+          return null;
         }
-        double[] d = new double[dim];
-        for (int j = 0; j < dim; j++) {
-          d[j] = x[j];
+
+        @Override
+        public boolean hasNext() {
+          return next != null;
         }
-        out.add(RowFactory.create(Vectors.dense(d)));
-      }
-      return out.iterator();
+
+        @Override
+        public Row next() {
+          if (next == null) {
+            throw new java.util.NoSuchElementException();
+          }
+          Row r = next;
+          next = advance();
+          return r;
+        }
+      };
     };
     return df.mapPartitions(f, Encoders.row(VEC));
   }
@@ -63,6 +82,7 @@ public final class PcaBaseline {
     int dim = model.architecture().inputDim();
     int k = Math.min(model.architecture().latent(), dim);
     Dataset<Row> tv = vectors(train, model.getFeaturesCol(), dim).cache();
+    List<Broadcast<?>> broadcasts = new ArrayList<>();
     try {
       PCAModel pca = new PCA().setInputCol("x").setOutputCol("pc").setK(k).fit(tv);
       Vector mean = (Vector) tv.select(Summarizer.mean(tv.col("x"))).first().get(0);
@@ -76,6 +96,9 @@ public final class PcaBaseline {
           scala.reflect.ClassTag$.MODULE$.apply(double[].class));
       Broadcast<float[]> bcW = sc.broadcast(model.weightsNoCopy(),
           scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      broadcasts.add(bcV);
+      broadcasts.add(bcMu);
+      broadcasts.add(bcW);
       var arch = model.architecture();
       MapPartitionsFunction<Row, Row> err = it -> {
         VaeObjective.Workspace ws = new VaeObjective(arch).newWorkspace(256, 1);
@@ -139,9 +162,6 @@ public final class PcaBaseline {
         pc += r.getDouble(1);
         n += r.getLong(2);
       }
-      bcV.destroy();
-      bcMu.destroy();
-      bcW.destroy();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("components", k);
       out.put("explained_variance", java.util.Arrays.stream(pca.explainedVariance().toArray())
@@ -153,6 +173,9 @@ public final class PcaBaseline {
           + "VAE decoded at z = mu");
       return out;
     } finally {
+      for (Broadcast<?> b : broadcasts) {
+        b.destroy();
+      }
       tv.unpersist();
     }
   }
