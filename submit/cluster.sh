@@ -101,7 +101,8 @@ if [ -n "$USER_CORETYPE" ]; then
   SUBMIT_OPTS+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$USER_CORETYPE")
 elif [ -n "${OPENBLAS_CORETYPE:-}" ]; then
   case "$MASTER" in
-    local|local\[*|local-cluster\[*|spark://127.0.0.1|spark://127.0.0.1:*|spark://localhost|spark://localhost:*)
+    local|local\[*|local-cluster\[*|spark://127.0.0.1|spark://127.0.0.1:*|spark://localhost \
+      |spark://localhost:*)
       SUBMIT_OPTS+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE") ;;
     *)
       echo "note: executors keep OpenBLAS's own CPU detection; export OPENBLAS_CORETYPE" \

@@ -17,8 +17,8 @@ import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * A Spark installation made from the jars Maven resolved, with no Spark download: a directory
- * {@code target/spark-home} whose {@code jars/} holds symbolic links to the Spark runtime jars
- * listed in {@code target/spark-classpath.txt} (written by the pom's dependency plugin).
+ * {@code target/it/spark-home} whose {@code jars/} holds symbolic links to the Spark runtime
+ * jars listed in {@code target/spark-classpath.txt} (written by the pom's dependency plugin).
  *
  * <p>That is all Spark's multi-JVM modes need to start executors ({@code local-cluster[...]},
  * standalone Workers): they build the executor's classpath from {@code $SPARK_HOME/jars}, and
@@ -53,12 +53,15 @@ public final class SparkHome {
     }
   }
 
-  /** Builds target/spark-home once per JVM (replacing any older one) and returns it. */
+  /**
+   * Builds target/it/spark-home once per JVM (replacing any older one) and returns it. Not
+   * target/spark-home, which the README's one-machine cluster recipe uses.
+   */
   public static synchronized Path ensure() {
     if (home != null) {
       return home;
     }
-    Path dir = target().resolve("spark-home");
+    Path dir = target().resolve("it").resolve("spark-home");
     Path jars = dir.resolve("jars");
     try {
       deleteTree(dir);
