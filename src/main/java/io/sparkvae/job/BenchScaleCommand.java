@@ -68,10 +68,14 @@ public final class BenchScaleCommand implements Callable<Integer> {
       description = "Rows of the small reference data set (default: ${DEFAULT-VALUE}; 0 = skip).")
   long smallRows;
 
-  @Option(names = "--small-epochs", defaultValue = "3",
-      description = "Epochs on the small set; the first warms up the JIT and is not counted "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--small-epochs", defaultValue = "6",
+      description = "Epochs on the small set (default: ${DEFAULT-VALUE}).")
   int smallEpochs;
+
+  @Option(names = "--warmup-epochs", defaultValue = "2",
+      description = "Small-set epochs not counted: they warm up the JIT, which the large run "
+          + "then finds warm (default: ${DEFAULT-VALUE}).")
+  int warmupEpochs;
 
   @Option(names = "--dir", description = "Where the data sets are written and reused "
       + "(default: <java.io.tmpdir>/spark-vae-bench-scale). Any Hadoop path.")
@@ -93,8 +97,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (rows < 1 || smallRows < 0 || smallEpochs < 1) {
-      throw new UserError("--rows must be >= 1, --small-rows >= 0 and --small-epochs >= 1");
+    if (rows < 1 || smallRows < 0 || smallEpochs < 1 || warmupEpochs < 0) {
+      throw new UserError("--rows must be >= 1, --small-rows >= 0, --small-epochs >= 1 and "
+          + "--warmup-epochs >= 0");
     }
     String base = dir != null ? dir
         : new java.io.File(System.getProperty("java.io.tmpdir"), "spark-vae-bench-scale")
@@ -128,18 +133,23 @@ public final class BenchScaleCommand implements Callable<Integer> {
       out.put("throughput_method", "rows_per_sec: rows / epoch wall time (rounds only, not "
           + "the load and cache); rows_per_cpu_sec: rows / process CPU seconds from the end of "
           + "each epoch's first round to its end (less disturbed by other programs)");
-      out.put("heap_peak_method", "largest heap use at the start of any GC in the phase "
-          + "(GC notifications), and at its end; heap_live_peak_bytes: largest heap use just "
-          + "after a GC (the live data)");
+      out.put("interference_method", "other_programs_cpu_share: the machine's busy CPU time "
+          + "(/proc/stat) minus this JVM's, over the same windows as rows_per_cpu_sec, as a "
+          + "share of all CPUs; steal_share: time the hypervisor gave to other machines");
+      out.put("heap_method", "GC notifications: heap_peak_bytes = largest heap use when a "
+          + "GC starts (caching: reading, shuffling and caching the data, to the end of the "
+          + "first round; training: the rest); heap_after_gc_peak = largest heap use right "
+          + "after a GC (live data plus old garbage a young GC leaves); heap_live_bytes = heap "
+          + "use after a full GC at the end, the cache still held");
       Map<String, Object> small = null;
       if (smallRows > 0) {
         String sp = ensureData(spark, base, smallRows, seed, out, "small_data");
-        small = phase(spark, sp, smallRows, smallEpochs, p, k);
+        small = phase(spark, sp, smallRows, smallEpochs, warmupEpochs, p, k);
         out.put("small", small);
         System.err.println("small: " + Json.compact(small));
       }
       String lp = ensureData(spark, base, rows, seed, out, "large_data");
-      Map<String, Object> large = phase(spark, lp, rows, 1, p, k);
+      Map<String, Object> large = phase(spark, lp, rows, 1, 0, p, k);
       out.put("large", large);
       if (small != null) {
         double ratio = (Double) large.get("rows_per_sec") / (Double) small.get("rows_per_sec");
@@ -164,44 +174,69 @@ public final class BenchScaleCommand implements Callable<Integer> {
     }
   }
 
-  /** Trains {@code epochs} epochs on the Parquet data at {@code path} and measures. */
+  /**
+   * Trains {@code epochs} epochs on the Parquet data at {@code path} and measures; the first
+   * {@code warmup} epochs are not counted (when there are more).
+   */
   private static Map<String, Object> phase(SparkSession spark, String path, long n, int epochs,
-      int p, int k) {
+      int warmup, int p, int k) {
     JobConfig cfg = JobConfig.load(null, List.of("data.train=\"" + path + "\"",
         "train.epochs=" + epochs, "train.sync-every=" + k, "train.partitions=" + p));
     Dataset<Row> df = spark.read().parquet(path);
     ImageData train = new ImageData(df, "features", "label", "id",
         new ImageData.Shape(28, 28, 1), "bench-scale: " + path);
+    int skip = epochs > warmup ? warmup : 0;
     List<EpochReport> reports = new ArrayList<>();
-    List<RDDInfo[]> storage = new ArrayList<>();
+    RDDInfo[][] storage = new RDDInfo[1][];
     // Process CPU time from the end of each epoch's first round to the epoch's end: a figure the
     // other programs on a shared machine disturb much less than wall time.
     long[] cpuAfterFirstRound = new long[epochs];
     long[] cpuPerEpoch = new long[epochs];
+    // The whole machine's busy CPU time over the same windows: what other programs took.
+    long[][] machineAfterFirstRound = new long[epochs][];
+    long[] machinePerEpoch = new long[2];
+    double[] windowSeconds = new double[1];
+    long[] windowStart = new long[epochs];
+    HeapWatch heap = new HeapWatch();
     VariationalAutoencoder est = TrainCommand.estimator(cfg, train, p);
     est.setListener(new TrainingListener() {
       @Override
       public void onRound(int epoch, int round, int roundsPerEpoch, double seconds) {
         if (round == 1) {
           cpuAfterFirstRound[epoch] = processCpuNanos();
+          machineAfterFirstRound[epoch] = machineCpuTicks();
+          windowStart[epoch] = System.nanoTime();
+          if (epoch == 0) {
+            heap.endCachePhase();
+          }
         }
       }
 
       @Override
       public void onEpoch(EpochReport r, int total) {
-        cpuPerEpoch[r.epoch() - 1] = processCpuNanos() - cpuAfterFirstRound[r.epoch() - 1];
+        int e = r.epoch() - 1;
+        cpuPerEpoch[e] = processCpuNanos() - cpuAfterFirstRound[e];
+        long[] now = machineCpuTicks();
+        if (r.epoch() > skip && now != null && machineAfterFirstRound[e] != null) {
+          machinePerEpoch[0] += now[0] - machineAfterFirstRound[e][0];
+          machinePerEpoch[1] += now[1] - machineAfterFirstRound[e][1];
+          windowSeconds[0] += (System.nanoTime() - windowStart[e]) / 1e9;
+        }
         reports.add(r);
-        storage.add(spark.sparkContext().getRDDStorageInfo()); // driver-side bookkeeping only
         System.err.printf("%d rows, epoch %d/%d: %.1f s, %.0f rows/s, train -ELBO %.2f%n", n,
             r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
+        if (r.epoch() == total) {
+          // After the timed epoch, with the cache still held: storage status and the live set.
+          storage[0] = spark.sparkContext().getRDDStorageInfo(); // driver-side bookkeeping
+          heap.measureLiveSet();
+        }
       }
     });
-    HeapWatch heap = new HeapWatch();
     long t0 = System.nanoTime();
     try {
       est.fit(df);
     } finally {
-      heap.stop();
+      heap.close();
     }
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> m = new LinkedHashMap<>();
@@ -214,7 +249,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     double cpuRows = 0;
     for (EpochReport r : reports) {
       perEpoch.add((double) Math.round(r.samplesPerSecond()));
-      if (r.epoch() > 1 || epochs == 1) {
+      if (r.epoch() > skip) {
         counted += r.seconds();
         countedRows += r.rows();
         if (r.rounds() > 1) {
@@ -227,15 +262,23 @@ public final class BenchScaleCommand implements Callable<Integer> {
     m.put("rows_per_sec", (double) Math.round(countedRows / counted));
     m.put("rows_per_sec_by_epoch", perEpoch);
     m.put("rows_per_cpu_sec", cpuSeconds > 0 ? (double) Math.round(cpuRows / cpuSeconds) : null);
-    m.put("counted", epochs == 1 ? "the one epoch" : "epochs 2.." + epochs + " (epoch 1 warms up)");
-    m.put("epoch_seconds", r3(counted / Math.max(1, epochs == 1 ? 1 : epochs - 1)));
+    if (windowSeconds[0] > 0) {
+      // Machine busy seconds (from /proc/stat, 100 ticks a second) minus ours, over the CPUs.
+      double capacity = windowSeconds[0] * Runtime.getRuntime().availableProcessors();
+      m.put("other_programs_cpu_share", r3(Math.max(0,
+          (machinePerEpoch[0] / 100.0 - cpuSeconds)) / capacity));
+      m.put("steal_share", r3(machinePerEpoch[1] / 100.0 / capacity));
+    }
+    m.put("counted", skip == 0 ? "every epoch" : "epochs " + (skip + 1) + ".." + epochs
+        + " (the first " + skip + " warm up the JIT)");
+    m.put("epoch_seconds", r3(counted / (epochs - skip)));
     m.put("load_and_cache_seconds", r3(fitSeconds - epochSeconds));
     m.put("final_train_neg_elbo", r3(reports.get(reports.size() - 1).train()[0]));
     long mem = 0;
     long disk = 0;
     int cachedParts = 0;
     int parts = 0;
-    for (RDDInfo info : storage.get(storage.size() - 1)) {
+    for (RDDInfo info : storage[0]) {
       if (info.name() != null && info.name().startsWith("spark-vae blocks: training")) {
         mem += info.memSize();
         disk += info.diskSize();
@@ -289,8 +332,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     Path dir = new Path(base, "rows-" + n + "-seed-" + seed);
     FileSystem fs = FileSystems.of(dir, spark.sparkContext().hadoopConfiguration());
     Path marker = new Path(dir, MARKER);
-    String expected = Json.compact(Map.of("rows", n, "seed", seed,
-        "generator", GENERATOR_VERSION));
+    String expected = marker(n, seed);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("path", fs.makeQualified(dir).toString());
     if (fs.exists(marker) && new String(AtomicFiles.readAll(fs, marker, 4096),
@@ -309,50 +351,71 @@ public final class BenchScaleCommand implements Callable<Integer> {
     return dir.toString();
   }
 
+  /** The marker's text: fixed key order (Map.of's order changes from one JVM to the next). */
+  static String marker(long n, long seed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rows", n);
+    m.put("seed", seed);
+    m.put("generator", GENERATOR_VERSION);
+    return Json.compact(m);
+  }
+
   /**
-   * Heap figures of one phase from the JVM's GC notifications: the heap in use when each GC
-   * starts is the high-water mark between collections, the heap after it is the live data.
+   * Heap figures of one phase from the JVM's GC notifications, split at the end of the first
+   * round (before: reading, shuffling and caching the data; after: training). The heap in use
+   * when a GC starts is the high-water mark between collections; right after a young GC it is
+   * the live data plus old-generation garbage not yet collected. The live set itself is measured
+   * once, by a full GC after the timed epoch while the cache is still held.
    */
-  static final class HeapWatch implements NotificationListener {
+  static final class HeapWatch implements NotificationListener, AutoCloseable {
     private final Set<String> heapPools = new HashSet<>();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private long peakBefore;
-    private long peakAfter;
+    private final long[] before = new long[2];
+    private final long[] after = new long[2];
+    private int phase;
+    private long live = -1;
     private long gcs;
-    private long gcMillis;
+    private double gcSeconds;
     private final long gcCount0;
     private final long gcTime0;
 
     HeapWatch() {
-      long c = 0;
-      long t = 0;
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
         if (pool.getType() == MemoryType.HEAP) {
           heapPools.add(pool.getName());
-          pool.resetPeakUsage();
         }
       }
       for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        c += Math.max(0, gc.getCollectionCount());
-        t += Math.max(0, gc.getCollectionTime());
         if (gc instanceof NotificationEmitter) {
           ((NotificationEmitter) gc).addNotificationListener(this, null, null);
           emitters.add((NotificationEmitter) gc);
         }
       }
-      gcCount0 = c;
-      gcTime0 = t;
+      long[] c = gcCounters();
+      gcCount0 = c[0];
+      gcTime0 = c[1];
+    }
+
+    private static long[] gcCounters() {
+      long c = 0;
+      long t = 0;
+      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        c += Math.max(0, gc.getCollectionCount());
+        t += Math.max(0, gc.getCollectionTime());
+      }
+      return new long[] {c, t};
     }
 
     @Override
     public synchronized void handleNotification(Notification n, Object handback) {
-      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())
+          || live >= 0) {
         return;
       }
       GarbageCollectionNotificationInfo info =
           GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-      peakBefore = Math.max(peakBefore, heapSum(info.getGcInfo().getMemoryUsageBeforeGc()));
-      peakAfter = Math.max(peakAfter, heapSum(info.getGcInfo().getMemoryUsageAfterGc()));
+      before[phase] = Math.max(before[phase], heapSum(info.getGcInfo().getMemoryUsageBeforeGc()));
+      after[phase] = Math.max(after[phase], heapSum(info.getGcInfo().getMemoryUsageAfterGc()));
     }
 
     private long heapSum(Map<String, MemoryUsage> usage) {
@@ -365,17 +428,31 @@ public final class BenchScaleCommand implements Callable<Integer> {
       return s;
     }
 
-    synchronized void stop() {
-      long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-      peakBefore = Math.max(peakBefore, now);
-      long c = 0;
-      long t = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        c += Math.max(0, gc.getCollectionCount());
-        t += Math.max(0, gc.getCollectionTime());
+    synchronized void endCachePhase() {
+      phase = 1;
+    }
+
+    /** Stops the peak figures, then a full GC: what remains is the live set. */
+    void measureLiveSet() {
+      synchronized (this) {
+        before[phase] = Math.max(before[phase], heapUsed());
+        long[] c = gcCounters();
+        gcs = c[0] - gcCount0;
+        gcSeconds = (c[1] - gcTime0) / 1e3;
+        live = 0; // from here on, notifications are ignored
       }
-      gcs = c - gcCount0;
-      gcMillis = t - gcTime0;
+      System.gc();
+      synchronized (this) {
+        live = heapUsed();
+      }
+    }
+
+    private static long heapUsed() {
+      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    @Override
+    public void close() {
       for (NotificationEmitter e : emitters) {
         try {
           e.removeNotificationListener(this);
@@ -387,18 +464,33 @@ public final class BenchScaleCommand implements Callable<Integer> {
 
     synchronized Map<String, Object> figures() {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("heap_peak_bytes", peakBefore);
-      m.put("heap_live_peak_bytes", peakAfter);
-      long poolPeaks = 0;
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
-          poolPeaks += pool.getPeakUsage().getUsed();
-        }
-      }
-      m.put("heap_pool_peaks_sum_bytes", poolPeaks);
+      m.put("heap_peak_bytes", Math.max(before[0], before[1]));
+      m.put("heap_peak_bytes_caching", before[0]);
+      m.put("heap_peak_bytes_training", before[1]);
+      m.put("heap_after_gc_peak_bytes_caching", after[0]);
+      m.put("heap_after_gc_peak_bytes_training", after[1]);
+      m.put("heap_live_bytes", live);
       m.put("gc_count", gcs);
-      m.put("gc_seconds", r3(gcMillis / 1e3));
+      m.put("gc_seconds", r3(gcSeconds));
       return m;
+    }
+  }
+
+  /**
+   * The machine's busy and stolen CPU ticks (Linux /proc/stat: user, nice, system, irq, softirq,
+   * steal; and steal alone), or null where there is no /proc/stat.
+   */
+  static long[] machineCpuTicks() {
+    try {
+      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+      String[] f = line.trim().split("\\s+");
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        busy += Long.parseLong(f[i]);
+      }
+      return new long[] {busy, Long.parseLong(f[8])};
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

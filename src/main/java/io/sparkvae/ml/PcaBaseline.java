@@ -38,22 +38,42 @@ public final class PcaBaseline {
   /** The features column as ML vectors scaled like training (8-bit pixels divided by 255). */
   static Dataset<Row> vectors(Dataset<Row> df, String col, int dim) {
     FeatureReader reader = FeatureReader.forColumn(df.schema(), col);
+    // A lazy iterator, not a list: a partition of a large data set as doubles (8 bytes a pixel)
+    // does not fit in memory.
     MapPartitionsFunction<Row, Row> f = it -> {
       FeatureReader.FloatBuffer buf = new FeatureReader.FloatBuffer();
       float[] x = new float[dim];
-      List<Row> out = new ArrayList<>();
-      while (it.hasNext()) {
-        Row r = it.next();
-        if (reader.read(r, x, 0, dim, buf) != dim) {
-          continue;
+      return new java.util.Iterator<Row>() {
+        private Row next = advance();
+
+        private Row advance() {
+          while (it.hasNext()) {
+            if (reader.read(it.next(), x, 0, dim, buf) == dim) {
+              double[] d = new double[dim];
+              for (int j = 0; j < dim; j++) {
+                d[j] = x[j];
+              }
+              return RowFactory.create(Vectors.dense(d));
+            }
+          }
+          return null;
         }
-        double[] d = new double[dim];
-        for (int j = 0; j < dim; j++) {
-          d[j] = x[j];
+
+        @Override
+        public boolean hasNext() {
+          return next != null;
         }
-        out.add(RowFactory.create(Vectors.dense(d)));
-      }
-      return out.iterator();
+
+        @Override
+        public Row next() {
+          if (next == null) {
+            throw new java.util.NoSuchElementException();
+          }
+          Row r = next;
+          next = advance();
+          return r;
+        }
+      };
     };
     return df.mapPartitions(f, Encoders.row(VEC));
   }

@@ -94,8 +94,8 @@ class ImageInputsCliTest extends SparkTestBase {
   void trainsOnAnImageFolderEndToEnd() throws IOException {
     Path out = dir.resolve("out");
     Result r = run("--set", "data.train=" + train, "--set", "data.test=" + test, "--set",
-        "data.height=8", "--set", "data.width=8", "--set", "model.latent=3", "--out",
-        out.toString());
+        "data.height=8", "--set", "data.width=8", "--set", "model.latent=3", "--set",
+        "eval.pca-baseline=true", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode meta = Json.read(Files.readString(out.resolve("model/metadata.json")), "metadata");
     assertEquals(64, meta.path("input").path("dim").asInt(), meta.toString());
@@ -104,6 +104,9 @@ class ImageInputsCliTest extends SparkTestBase {
     // 48 readable training images (the broken one skipped), 6 test images.
     assertEquals(48, metrics.path("training").path("rows").asInt(), metrics.toString());
     assertEquals(6, metrics.path("test").path("n").asInt(), metrics.toString());
+    JsonNode pca = metrics.path("baselines").path("pca");
+    assertEquals(6, pca.path("n_test").asInt(), metrics.toString());
+    assertTrue(pca.path("pca_mse").asDouble() > 0 && pca.path("vae_mse").asDouble() > 0);
     assertTrue(Files.size(out.resolve("images/latent.png")) > 1000);
     Files.copy(out.resolve("images/latent.png"), Path.of("target/image-folder-latent.png"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING); // to look at
