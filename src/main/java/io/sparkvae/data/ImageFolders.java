@@ -37,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * Folders of PNG and JPEG files as a data set: {@code root/*.png}, or {@code root/<class>/…}
  * where each subfolder is a class (label = the class's position among the sorted folder names).
  *
- * <p>Files are read with Spark's {@code binaryFile} source and decoded, converted and resampled by
- * {@link ImageDecoder} inside {@code mapPartitions}, so no image passes through the driver. (Spark's
- * {@code image} source measured 5 to 7 times slower on 28×28 PNGs and 2.5 times slower on
- * 400×300 JPEGs here, cannot resample, and hands on every image at its full decoded size; see
- * the README.) The decoded 8-bit pixels are cached
- * (MEMORY_AND_DISK) by the one job that also counts unreadable files and the images' sizes, so
- * every later pass (training, evaluation, pictures) reads the cache instead of decoding again.
+ * <p>Files are read with Spark's {@code binaryFile} source and decoded, converted and resampled
+ * by {@link ImageDecoder} inside {@code mapPartitions}, so no image passes through the driver.
+ * (Spark's {@code image} source measured 5 to 7 times slower on 28×28 PNGs and 2.5 times
+ * slower on 400×300 JPEGs here, cannot resample, and hands on every image at its full decoded
+ * size; see the README.) The decoded 8-bit pixels are cached (MEMORY_AND_DISK) by the one job
+ * that also counts unreadable files and the images' sizes, so every later pass (training,
+ * evaluation, pictures) reads the cache instead of decoding again.
  *
  * <p>The frame has columns {@code path} (the file, the row's id), {@code features} (binary:
  * 8-bit pixels, row-major, RGB interleaved) and, when there are class folders, {@code label} (int)

@@ -81,7 +81,8 @@ public final class BenchScaleCommand implements Callable<Integer> {
       + "(default: <java.io.tmpdir>/spark-vae-bench-scale). Any Hadoop path.")
   String dir;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Data seed (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1",
+      description = "Data seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--master", defaultValue = "local[2]")
