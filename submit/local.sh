@@ -5,7 +5,8 @@
 #   submit/local.sh --help              list the commands
 #   submit/local.sh COMMAND --help      a command's options
 #
-# Environment: SPARK_VAE_DRIVER_MEMORY (JVM heap, default 4g), JAVA_OPTS (extra JVM flags),
+# Environment: SPARK_VAE_DRIVER_MEMORY (JVM heap, default 4g; 2g for bench-scale, whose
+# measurement is defined for a 2 GiB driver), JAVA_OPTS (extra JVM flags),
 # OPENBLAS_CORETYPE / OPENBLAS_NUM_THREADS (set from the CPU's flags / to 1 when unset).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -15,9 +16,13 @@ spark_vae_blas_env
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 JAR="$(spark_vae_jar)"
+DEFAULT_MEMORY=4g
+if [ "${1:-}" = bench-scale ]; then
+  DEFAULT_MEMORY=2g
+fi
 read -r -a EXTRA <<< "${JAVA_OPTS:-}"
 exec java \
-  "-Xmx${SPARK_VAE_DRIVER_MEMORY:-4g}" \
+  "-Xmx${SPARK_VAE_DRIVER_MEMORY:-$DEFAULT_MEMORY}" \
   "${SPARK_VAE_JVM_FLAGS[@]}" \
   "-Dsparkvae.home=$SPARK_VAE_HOME" \
   "-Dlog4j2.configurationFile=$SPARK_VAE_HOME/conf/log4j2.properties" \

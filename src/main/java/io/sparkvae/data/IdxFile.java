@@ -64,16 +64,87 @@ public final class IdxFile {
           + " bytes is too large for one array; split the file");
     }
     byte[] body = new byte[(int) total];
-    int read = data.readNBytes(body, 0, body.length);
+    int read = 0;
+    try {
+      for (int r; read < body.length && (r = data.read(body, read, body.length - read)) > 0; ) {
+        read += r;
+      }
+    } catch (EOFException e) {
+      throw new IOException(bodyProblem(dims, read, source) + " (the gzip stream is cut short)",
+          e);
+    }
     if (read < body.length) {
-      throw new IOException(source + ": truncated IDX body: header " + Arrays.toString(dims)
-          + " promises " + total + " bytes, the file holds " + read);
+      throw new IOException(bodyProblem(dims, read, source));
     }
     if (data.read() != -1) {
-      throw new IOException(source + ": IDX file has bytes after the " + total
-          + " its header " + Arrays.toString(dims) + " promises");
+      throw new IOException(bodyProblem(dims, total + 1, source));
     }
     return new Contents(dims, body);
+  }
+
+  /** Bytes of an IDX header with {@code ndim} dimensions: the magic number and the sizes. */
+  public static long headerBytes(int ndim) {
+    return 4L + 4L * ndim;
+  }
+
+  /** Bytes of the body an IDX header promises: the product of its sizes. */
+  public static long bodyBytes(int[] dims) {
+    long total = 1;
+    for (int d : dims) {
+      total *= d;
+    }
+    return total;
+  }
+
+  /**
+   * Null when a body of {@code actual} bytes is what {@code dims} promises, else the message
+   * {@link #read} would give.
+   */
+  public static String bodyProblem(int[] dims, long actual, String source) {
+    long total = bodyBytes(dims);
+    if (actual < total) {
+      return source + ": truncated IDX body: header " + Arrays.toString(dims) + " promises "
+          + total + " bytes, the file holds " + actual;
+    }
+    if (actual > total) {
+      return source + ": IDX file has bytes after the " + total + " its header "
+          + Arrays.toString(dims) + " promises";
+    }
+    return null;
+  }
+
+  /**
+   * Checks a whole IDX file without keeping it: parses the header, then counts the body's bytes
+   * as they stream past (a truncated gzip stream is reported as a truncated body).
+   *
+   * @return the dimensions
+   * @throws IOException with the same messages as {@link #read}
+   */
+  public static int[] verify(InputStream raw, String source) throws IOException {
+    DataInputStream data = new DataInputStream(decompressed(raw));
+    int[] dims = header(data, source);
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    try {
+      for (int r; (r = data.read(buf)) > 0; ) {
+        n += r;
+      }
+    } catch (EOFException e) {
+      // GZIPInputStream: "Unexpected end of ZLIB input stream" when the file was cut short.
+      String p = bodyProblem(dims, n, source);
+      throw new IOException(p != null ? p + " (the gzip stream is cut short)" : source
+          + ": the gzip stream is cut short after the IDX body", e);
+    }
+    String p = bodyProblem(dims, n, source);
+    if (p != null) {
+      throw new IOException(p);
+    }
+    return dims;
+  }
+
+  /** True when the stream starts like a gzip file; reads two bytes. */
+  public static boolean looksGzipped(InputStream in) throws IOException {
+    return in.read() == 0x1f && in.read() == 0x8b;
   }
 
   /** The dimensions from an IDX header, reading only the header's bytes. */

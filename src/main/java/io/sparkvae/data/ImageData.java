@@ -1,6 +1,7 @@
 package io.sparkvae.data;
 
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -14,9 +15,17 @@ import org.apache.spark.sql.Row;
  * @param idColumn a value that identifies each row in messages and outputs, or null
  * @param shape image height, width and channels, or null when the rows are not images
  * @param source where it came from, for messages ("data.train: data/train.parquet")
+ * @param labelNames the class names of labels 0, 1, … when the source names them (the class
+ *     folders of an image folder), else null
  */
 public record ImageData(Dataset<Row> frame, String featuresColumn, String labelColumn,
-    String idColumn, Shape shape, String source) {
+    String idColumn, Shape shape, String source, List<String> labelNames) {
+
+  /** Without class names. */
+  public ImageData(Dataset<Row> frame, String featuresColumn, String labelColumn,
+      String idColumn, Shape shape, String source) {
+    this(frame, featuresColumn, labelColumn, idColumn, shape, source, null);
+  }
 
   /** Image geometry; pixels are stored row-major, channels interleaved. */
   public record Shape(int height, int width, int channels) implements Serializable {
@@ -51,6 +60,6 @@ public record ImageData(Dataset<Row> frame, String featuresColumn, String labelC
   }
 
   public ImageData withFrame(Dataset<Row> f) {
-    return new ImageData(f, featuresColumn, labelColumn, idColumn, shape, source);
+    return new ImageData(f, featuresColumn, labelColumn, idColumn, shape, source, labelNames);
   }
 }

@@ -46,9 +46,49 @@ public final class Loaders {
     }
   }
 
-  /** What to load, as the job's configuration describes it. */
+  /**
+   * What to load, as the job's configuration describes it.
+   *
+   * @param shape the image geometry; for image folders the size every image is resampled to
+   *     (null: keep the files' own size, which must then be the same for all)
+   * @param images settings that only image folders use
+   */
   public record Spec(String key, String path, Format format, String featuresColumn,
-      String labelColumn, ImageData.Shape shape, int numFeatures) {}
+      String labelColumn, ImageData.Shape shape, int numFeatures, ImageOptions images) {
+    public Spec {
+      if (images == null) {
+        images = ImageOptions.DEFAULTS;
+      }
+    }
+
+    /** A spec with the default image options. */
+    public Spec(String key, String path, Format format, String featuresColumn,
+        String labelColumn, ImageData.Shape shape, int numFeatures) {
+      this(key, path, format, featuresColumn, labelColumn, shape, numFeatures,
+          ImageOptions.DEFAULTS);
+    }
+  }
+
+  /**
+   * Settings of image folders.
+   *
+   * @param channels 1 (grayscale) or 3 (RGB) when {@link Spec#shape()} is null (it says
+   *     otherwise)
+   * @param failOnBadFile true: an unreadable file fails the load; false: it is skipped, and
+   *     counted and listed in the log
+   * @param classesFrom another image folder whose class subfolders fix the label numbering (the
+   *     training folder, when loading the test folder), or null
+   */
+  public record ImageOptions(int channels, boolean failOnBadFile, String classesFrom) {
+    public static final ImageOptions DEFAULTS = new ImageOptions(1, false, null);
+
+    public ImageOptions {
+      if (channels != 1 && channels != 3) {
+        throw new IllegalArgumentException("data.channels must be 1 (grayscale) or 3 (RGB), got "
+            + channels);
+      }
+    }
+  }
 
   /** The format a path implies, or null when it does not say. */
   public static Format infer(String path) {
@@ -72,7 +112,10 @@ public final class Loaders {
     return null;
   }
 
-  /** Resolves the format: given, else inferred from the path, else from a directory's files. */
+  /**
+   * Resolves the format: given, else inferred from the path's name, else from a directory's
+   * contents (see {@link #inferDirectory}).
+   */
   public static Format resolveFormat(SparkSession spark, Spec spec) {
     if (spec.format() != null) {
       return spec.format();
@@ -86,19 +129,9 @@ public final class Loaders {
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       requireExists(fs, p, spec.key());
       if (fs.getFileStatus(p).isDirectory()) {
-        boolean parquet = false;
-        boolean images = false;
-        for (FileStatus s : fs.listStatus(p)) {
-          String n = s.getPath().getName().toLowerCase(Locale.ROOT);
-          parquet |= n.endsWith(".parquet") || n.equals("_success");
-          images |= s.isDirectory() || n.endsWith(".png") || n.endsWith(".jpg")
-              || n.endsWith(".jpeg");
-        }
-        if (parquet) {
-          return Format.PARQUET;
-        }
-        if (images) {
-          return Format.IMAGES;
+        f = inferDirectory(fs, p);
+        if (f != null) {
+          return f;
         }
       }
     } catch (IOException e) {
@@ -108,6 +141,54 @@ public final class Loaders {
     throw new IllegalArgumentException(spec.key() + " = " + spec.path()
         + ": cannot tell its format from the path; set data.format (idx, parquet, csv, libsvm, "
         + "images)");
+  }
+
+  /**
+   * The format of a directory from at most two listings: its own files (a Parquet, CSV or LibSVM
+   * part file, or an image), else its first subfolder: {@code key=value} means a partitioned
+   * Parquet table, images or part files in it decide as above. A bare {@code _SUCCESS} means
+   * Parquet (Spark's default output). Null when nothing says.
+   */
+  static Format inferDirectory(FileSystem fs, Path dir) throws IOException {
+    FileStatus[] children = fs.listStatus(dir);
+    Arrays.sort(children);
+    Format f = formatOfFiles(children);
+    if (f != null) {
+      return f;
+    }
+    boolean success = false;
+    for (FileStatus s : children) {
+      String n = s.getPath().getName();
+      success |= n.equals("_SUCCESS");
+      if (s.isDirectory() && !n.startsWith(".") && !n.startsWith("_")) {
+        if (n.contains("=")) {
+          return Format.PARQUET;
+        }
+        f = formatOfFiles(fs.listStatus(s.getPath()));
+        if (f != null) {
+          return f;
+        }
+        break;
+      }
+    }
+    return success ? Format.PARQUET : null;
+  }
+
+  private static Format formatOfFiles(FileStatus[] files) {
+    for (FileStatus s : files) {
+      String n = s.getPath().getName();
+      if (!s.isFile() || n.startsWith(".") || n.startsWith("_")) {
+        continue;
+      }
+      if (ImageFolders.isImageName(n)) {
+        return Format.IMAGES;
+      }
+      Format f = infer(n);
+      if (f == Format.PARQUET || f == Format.CSV || f == Format.LIBSVM) {
+        return f;
+      }
+    }
+    return null;
   }
 
   static void requireExists(FileSystem fs, Path p, String key) throws IOException {
@@ -137,7 +218,7 @@ public final class Loaders {
       case LIBSVM:
         return libsvm(spark, spec);
       case IMAGES:
-        throw new IllegalArgumentException(spec.key() + ": image folders are not supported yet");
+        return ImageFolders.load(spark, spec);
       default:
         throw new AssertionError(f);
     }
@@ -166,17 +247,32 @@ public final class Loaders {
     String labels = idxLabelsPath(images);
     List<String> paths = new ArrayList<>();
     paths.add(images);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    int[] dims;
     try {
       if (labels != null) {
         Path lp = new Path(labels);
-        if (!lp.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(lp)) {
+        if (!lp.getFileSystem(conf).exists(lp)) {
           labels = null;
         } else {
           paths.add(labels);
         }
       }
+      // Checked here, on the driver, so that a damaged file is a one-line error before any job.
+      dims = checkIdx(conf, images, spec.key());
+      if (dims.length < 2) {
+        throw new IllegalArgumentException(spec.key() + " " + images + ": IDX images need at "
+            + "least 2 dimensions, the header has " + dims.length + " (is it a labels file?)");
+      }
+      if (labels != null) {
+        int[] ld = checkIdx(conf, labels, spec.key() + " labels");
+        if (ld[0] != dims[0]) {
+          throw new IllegalArgumentException(spec.key() + ": " + labels + " holds " + ld[0]
+              + " labels but " + images + " holds " + dims[0] + " images");
+        }
+      }
     } catch (IOException e) {
-      labels = null;
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
     Dataset<Row> files = spark.read().format("binaryFile").load(paths.toArray(new String[0]))
         .select("path", "content").coalesce(1);
@@ -201,67 +297,117 @@ public final class Loaders {
       if (img == null) {
         return new ArrayList<Row>().iterator();
       }
-      IdxFile.Contents ic = IdxFile.read(new ByteArrayInputStream(img), key + " " + imgPath);
-      if (ic.dims().length < 2) {
-        throw new IOException(key + " " + imgPath + ": IDX images need at least 2 dimensions, "
-            + "the header has " + ic.dims().length);
+      try {
+        return rows(img, imgPath, lab, labPath, key);
+      } catch (IOException e) {
+        // The driver checked the files; this is a file changed since, or a damaged gzip body.
+        throw new BadDataException(e.getMessage(), e);
       }
-      int[] lv = null;
-      if (lab != null) {
-        IdxFile.Contents lc = IdxFile.read(new ByteArrayInputStream(lab), key + " " + labPath);
-        if (lc.count() != ic.count()) {
-          throw new IOException(key + ": " + labPath + " holds " + lc.count() + " labels but "
-              + imgPath + " holds " + ic.count() + " images");
-        }
-        lv = lc.labels();
-      }
-      final int[] labelsArr = lv;
-      final int n = ic.count();
-      final int size = ic.itemSize();
-      final byte[] data = ic.data();
-      return new java.util.Iterator<Row>() {
-        int i = 0;
-
-        @Override
-        public boolean hasNext() {
-          return i < n;
-        }
-
-        @Override
-        public Row next() {
-          byte[] px = Arrays.copyOfRange(data, i * size, (i + 1) * size);
-          Row row = RowFactory.create((long) i, px, labelsArr == null ? null : labelsArr[i]);
-          i++;
-          return row;
-        }
-      };
     };
     Dataset<Row> frame = files.mapPartitions(parse, Encoders.row(IDX_SCHEMA));
-    ImageData.Shape shape = spec.shape() != null ? spec.shape() : idxShape(spark, images);
+    ImageData.Shape shape = spec.shape() != null ? spec.shape() : idxShape(dims);
     return new ImageData(frame, "features", labels != null ? "label" : null, "id", shape,
         spec.key() + ": " + images);
   }
 
-  /** Reads just the IDX header (on the driver: a few bytes) for the image shape. */
-  private static ImageData.Shape idxShape(SparkSession spark, String images) {
-    Path p = new Path(images);
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (java.io.InputStream raw = fs.open(p)) {
-        int[] dims = IdxFile.readHeader(raw, images);
-        if (dims.length == 3) {
-          return new ImageData.Shape(dims[1], dims[2], 1);
-        }
-        if (dims.length == 4 && (dims[3] == 1 || dims[3] == 3)) {
-          return new ImageData.Shape(dims[1], dims[2], dims[3]);
-        }
-        return null;
+  /** Parses the IDX bytes (on an executor) into rows. */
+  private static java.util.Iterator<Row> rows(byte[] img, String imgPath, byte[] lab,
+      String labPath, String key) throws IOException {
+    IdxFile.Contents ic = IdxFile.read(new ByteArrayInputStream(img), key + " " + imgPath);
+    if (ic.dims().length < 2) {
+      throw new IOException(key + " " + imgPath + ": IDX images need at least 2 dimensions, "
+          + "the header has " + ic.dims().length);
+    }
+    int[] lv = null;
+    if (lab != null) {
+      IdxFile.Contents lc = IdxFile.read(new ByteArrayInputStream(lab), key + " " + labPath);
+      if (lc.count() != ic.count()) {
+        throw new IOException(key + ": " + labPath + " holds " + lc.count() + " labels but "
+            + imgPath + " holds " + ic.count() + " images");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e.getMessage(), e);
+      lv = lc.labels();
+    }
+    final int[] labelsArr = lv;
+    final int n = ic.count();
+    final int size = ic.itemSize();
+    final byte[] data = ic.data();
+    return new java.util.Iterator<Row>() {
+      int i = 0;
+
+      @Override
+      public boolean hasNext() {
+        return i < n;
+      }
+
+      @Override
+      public Row next() {
+        byte[] px = Arrays.copyOfRange(data, i * size, (i + 1) * size);
+        Row row = RowFactory.create((long) i, px, labelsArr == null ? null : labelsArr[i]);
+        i++;
+        return row;
+      }
+    };
+  }
+
+  /** The image shape an IDX header describes, or null. */
+  private static ImageData.Shape idxShape(int[] dims) {
+    if (dims.length == 3) {
+      return new ImageData.Shape(dims[1], dims[2], 1);
+    }
+    if (dims.length == 4 && (dims[3] == 1 || dims[3] == 3)) {
+      return new ImageData.Shape(dims[1], dims[2], dims[3]);
+    }
+    return null;
+  }
+
+  /**
+   * Checks an IDX file on the driver without reading its body where that can be avoided: the
+   * header, then the body's length: from the file size when uncompressed, from the gzip trailer
+   * (the uncompressed size mod 2^32) when compressed, and only when that disagrees (a truncated
+   * file, or a file of several gzip members) by decompressing and counting.
+   *
+   * @return the dimensions
+   * @throws IOException naming the file and what is wrong
+   */
+  static int[] checkIdx(Configuration conf, String file, String key) throws IOException {
+    Path p = new Path(file);
+    FileSystem fs = p.getFileSystem(conf);
+    String source = key + " " + file;
+    long len = fs.getFileStatus(p).getLen();
+    boolean gzip;
+    int[] dims;
+    try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(p)) {
+      gzip = IdxFile.looksGzipped(in);
+      in.seek(0);
+      dims = IdxFile.readHeader(in, source);
+      if (!gzip) {
+        String problem = IdxFile.bodyProblem(dims, len - IdxFile.headerBytes(dims.length),
+            source);
+        if (problem != null) {
+          throw new IOException(problem);
+        }
+        return dims;
+      }
+      long expected = IdxFile.headerBytes(dims.length) + IdxFile.bodyBytes(dims);
+      if (len >= 18) { // a gzip member is at least 18 bytes; ISIZE is its last 4, little-endian
+        byte[] t = new byte[4];
+        in.readFully(len - 4, t);
+        long isize = (t[0] & 0xFFL) | (t[1] & 0xFFL) << 8 | (t[2] & 0xFFL) << 16
+            | (t[3] & 0xFFL) << 24;
+        if (isize == (expected & 0xFFFFFFFFL)) {
+          return dims;
+        }
+      }
+    }
+    try (java.io.InputStream in = fs.open(p)) {
+      return IdxFile.verify(in, source);
     }
   }
 
+  /**
+   * Parquet: the features column (binary 8-bit pixels, array of float/double, or ML Vector), or,
+   * when there is no column called "features", every numeric column but the label and id.
+   */
   static ImageData parquet(SparkSession spark, Spec spec) {
     Dataset<Row> df = spark.read().parquet(spec.path());
     String col = spec.featuresColumn();
@@ -269,6 +415,20 @@ public final class Loaders {
     String label = spec.labelColumn() != null && names.contains(spec.labelColumn())
         ? spec.labelColumn() : null;
     String id = names.contains("id") ? "id" : (names.contains("path") ? "path" : null);
+    if (col.equals("features") && !names.contains(col)) {
+      // No features column: every numeric column but the label and id is a pixel, as for CSV.
+      List<org.apache.spark.sql.Column> pixels = new ArrayList<>();
+      for (StructField f : df.schema().fields()) {
+        if (!f.name().equals(label) && !f.name().equals(id)
+            && f.dataType() instanceof NumericType) {
+          pixels.add(functions.col("`" + f.name() + "`").cast(DataTypes.FloatType));
+        }
+      }
+      if (!pixels.isEmpty()) {
+        df = df.withColumn("features", functions.array(
+            pixels.toArray(new org.apache.spark.sql.Column[0])));
+      }
+    }
     return new ImageData(df, col, label, id, spec.shape(), spec.key() + ": " + spec.path());
   }
 

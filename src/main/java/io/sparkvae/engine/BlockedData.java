@@ -21,6 +21,8 @@ import org.apache.spark.storage.StorageLevel;
  * <p>Nothing is collected to the driver but a few numbers per partition.
  */
 public final class BlockedData implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BlockedData.class);
   /** Target size of one packed block: large enough for fast gathers, small enough to spill. */
   static final int BLOCK_BYTES = 4 << 20;
 
@@ -84,7 +86,28 @@ public final class BlockedData implements AutoCloseable {
       packed.unpersist(false);
       throw new DataValidationException(problems);
     }
+    warnIfSpilled(packed, name, total);
     return new BlockedData(packed, rows, all.dimension(), reader.bytes(), total, name);
+  }
+
+  /**
+   * One warning when part of the cache went to disk (Spark's MemoryStore warns on every read).
+   * Every round reads every partition, so a partition on disk is read and deserialized again in
+   * every round: training still works, but slower.
+   */
+  private static void warnIfSpilled(JavaRDD<PartitionData> packed, String name, long bytes) {
+    long disk = 0;
+    for (org.apache.spark.storage.RDDInfo info : packed.context().getRDDStorageInfo()) {
+      if (info.id() == packed.id()) {
+        disk = info.diskSize();
+      }
+    }
+    if (disk > 0) {
+      LOG.warn(String.format(Locale.ROOT, "%s: %.0f MB of the %.0f MB cache did not fit in memory "
+          + "and is on disk; every synchronization round reads it again. Give Spark more memory "
+          + "(driver/executor memory, spark.memory.fraction), or raise train.sync-every to read "
+          + "it fewer times per epoch.", name, disk / 1e6, bytes / 1e6));
+    }
   }
 
   /** A plain class, not a record: Spark's Kryo serializer cannot build records. */

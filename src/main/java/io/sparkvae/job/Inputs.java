@@ -29,8 +29,8 @@ final class Inputs {
     Integer h = c.optionalInteger("data.height");
     Integer w = c.optionalInteger("data.width");
     Integer ch = c.optionalInteger("data.channels");
-    if (h == null && w == null && ch == null) {
-      return null;
+    if (h == null && w == null) {
+      return null; // data.channels alone: image folders keep their size (see imageOptions)
     }
     if (h == null || w == null) {
       throw new UserError("data.height and data.width must be set together");
@@ -42,13 +42,28 @@ final class Inputs {
     }
   }
 
+  /**
+   * Image-folder settings. Data other than data.train numbers its class folders as the training
+   * folder does, so a label means the same class in both.
+   */
+  static Loaders.ImageOptions imageOptions(JobConfig c, String key) {
+    Integer ch = c.optionalInteger("data.channels");
+    boolean fail = c.oneOf("data.on-bad-file", "skip", "fail").equals("fail");
+    String classesFrom = key.equals("data.train") ? null : c.string("data.train");
+    try {
+      return new Loaders.ImageOptions(ch == null ? 1 : ch, fail, classesFrom);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
   /** Loads the image data set at config key {@code key} (data.train or data.test). */
   static ImageData images(SparkSession spark, JobConfig c, String key) {
     String path = c.requiredString(key);
     List<String> features = c.strings("data.features");
     String col = features.size() == 1 ? features.get(0) : "features";
     Loaders.Spec spec = new Loaders.Spec(key, path, format(c), col, c.string("data.label"),
-        shape(c), c.nonNegative("data.num-features"));
+        shape(c), c.nonNegative("data.num-features"), imageOptions(c, key));
     ImageData d;
     try {
       d = Loaders.load(spark, spec);
@@ -60,7 +75,8 @@ final class Inputs {
     String id = c.string("data.id");
     List<String> names = Arrays.asList(d.frame().columns());
     if (id != null && !id.isEmpty() && names.contains(id)) {
-      d = new ImageData(d.frame(), d.featuresColumn(), d.labelColumn(), id, d.shape(), d.source());
+      d = new ImageData(d.frame(), d.featuresColumn(), d.labelColumn(), id, d.shape(), d.source(),
+          d.labelNames());
     }
     if (features.size() > 1) {
       // Several numeric columns: assemble them, in the order given, into one features array.
@@ -74,7 +90,8 @@ final class Inputs {
       }
       Dataset<Row> df = d.frame().withColumn("features",
           functions.array(cols.toArray(new Column[0])));
-      d = new ImageData(df, "features", d.labelColumn(), d.idColumn(), d.shape(), d.source());
+      d = new ImageData(df, "features", d.labelColumn(), d.idColumn(), d.shape(), d.source(),
+          d.labelNames());
     }
     return d;
   }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         EvaluateCommand.class,
         BenchKernelCommand.class,
         BenchTrainCommand.class,
+        BenchScaleCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {
@@ -52,9 +53,10 @@ public final class Main implements Callable<Integer> {
     CommandLine cl = new CommandLine(new Main());
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      if (ex instanceof UserError) {
-        cmd.getErr().println("error: " + ex.getMessage());
-        return ((UserError) ex).exitCode();
+      UserError user = UserError.among(ex);
+      if (user != null) {
+        cmd.getErr().println("error: " + user.getMessage());
+        return user.exitCode();
       }
       cmd.getErr().println("error: " + ex);
       ex.printStackTrace(cmd.getErr());

@@ -208,6 +208,9 @@ public final class TrainCommand implements Callable<Integer> {
           .toArray(org.apache.spark.sql.Column[]::new))
           .limit(Math.max(images, 2000)).collectAsList();
       String[] names = cfg.strings("data.label-names").toArray(new String[0]);
+      if (names.length == 0 && shown.labelNames() != null) {
+        names = shown.labelNames().toArray(new String[0]); // class folders name the classes
+      }
       Map<String, byte[]> pics = VaePictures.render(model, rows, labelCol,
           names.length == 0 ? null : names, shape == null ? null
               : new int[] {shape.height(), shape.width(), shape.channels()},

@@ -24,4 +24,21 @@ public class UserError extends RuntimeException {
   public int exitCode() {
     return exitCode;
   }
+
+  /**
+   * The user error behind {@code t}: {@code t} itself, or a cause that is a UserError or a
+   * {@link io.sparkvae.data.BadDataException} (bad input found inside a Spark task, which reaches
+   * the driver wrapped in Spark's own exceptions). Null when the failure is not the user's.
+   */
+  public static UserError among(Throwable t) {
+    for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {
+      if (t instanceof UserError) {
+        return (UserError) t;
+      }
+      if (t instanceof io.sparkvae.data.BadDataException) {
+        return new UserError(t.getMessage(), t);
+      }
+    }
+    return null;
+  }
 }
