@@ -3,7 +3,7 @@ package io.sparkvae.engine;
 import java.io.Serializable;
 
 /**
- * Settings of the synchronous loop (SPEC §3), validated on construction.
+ * Settings of the synchronous loop (the README's "The models" §3), validated on construction.
  *
  * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
  * @param epochs passes over the training data

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The exact maximum-likelihood fit of ŷ = W·x + b (SPEC §1), from sufficient statistics, in double
+ * The exact maximum-likelihood fit of ŷ = W·x + b (the README's "The models" §1), from sufficient statistics, in double
  * precision, with the classical inference of ordinary least squares beside it.
  *
  * <p><b>What is solved.</b> Maximizing the Gaussian likelihood is minimizing the residual sum of
@@ -359,7 +359,7 @@ public final class NormalEquations {
    * @param n rows
    * @param rank identified features: d minus constant features minus collinear directions
    * @param rss residual sum of squares Σ (y − ŷ)²
-   * @param mse RSS/n, the objective L(Ŵ, b̂) of SPEC §1
+   * @param mse RSS/n, the objective L(Ŵ, b̂) of the README's "The models" §1
    * @param sigma2Mle ŝ² = RSS/n, the MLE of the noise variance (equal to {@code mse})
    * @param meanLogLik −½ log(2π ŝ²) − ½, nats per row (+∞ for an exact fit)
    * @param r2 1 − RSS/Syy (NaN when y is constant)
