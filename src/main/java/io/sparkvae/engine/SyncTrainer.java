@@ -77,17 +77,17 @@ public final class SyncTrainer {
     int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
     if (cfg.syncEvery() > steps) {
       throw new IllegalArgumentException("train.sync-every = " + cfg.syncEvery() + " is larger "
-          + "than the " + steps + " minibatch steps a partition takes per epoch (" + totalRows(sizes)
-          + " rows in " + sizes.length + " partitions, batch " + cfg.batchSize() + "); set it to "
-          + "at most " + steps + ", or use fewer partitions or a smaller batch");
+          + "than the " + steps + " minibatch steps of an epoch (" + totalRows(sizes)
+          + " rows, batch " + cfg.batchSize() + "); set it to at most " + steps
+          + ", or use a smaller batch");
     }
     int k = cfg.syncEvery();
     int rounds = (steps + k - 1) / k;
     long totalRows = train.rows();
-    LOG.info("{}: {} rows in {} partitions (largest {}, smallest {}), {} steps of batch {} per "
-        + "epoch, {} rounds of k={} local steps", cfg.name(), totalRows, sizes.length,
-        Arrays.stream(sizes).max().orElse(0), Arrays.stream(sizes).min().orElse(0), steps,
-        cfg.batchSize(), rounds, k);
+    LOG.info("{}: {} rows in {} partitions (largest {}, smallest {}); an epoch is {} steps of {} "
+        + "rows (about {} per partition) in {} rounds of k={} local steps", cfg.name(), totalRows,
+        sizes.length, Arrays.stream(sizes).max().orElse(0), Arrays.stream(sizes).min().orElse(0),
+        steps, cfg.batchSize(), (cfg.batchSize() + sizes.length - 1) / sizes.length, rounds, k);
 
     while (state.epoch < cfg.epochs()) {
       long epochStart = System.nanoTime();

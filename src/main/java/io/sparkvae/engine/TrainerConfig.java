@@ -7,7 +7,8 @@ import java.io.Serializable;
  *
  * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
  * @param epochs passes over the training data
- * @param batchSize rows per minibatch step in each partition
+ * @param batchSize rows per synchronous step summed over all partitions (the global minibatch;
+ *     each partition's share is proportional to its rows)
  * @param syncEvery k: local steps per partition between synchronizations (1 = synchronous
  *     minibatch training on the union of the partitions' minibatches)
  * @param seed keys every random stream (row order, noise, initialization)

@@ -264,6 +264,7 @@ public final class TrainCommand implements Callable<Integer> {
           .setActivation(cfg.oneOf("model.activation", "relu", "leaky-relu", "tanh"))
           .setLikelihood(cfg.oneOf("model.likelihood", "bernoulli", "gaussian",
               "gaussian-learned-variance"))
+          .setInitialization(cfg.oneOf("model.init", "uniform", "he", "xavier"))
           .setBeta(cfg.nonNegativeNumber("model.beta"))
           .setKlWarmupEpochs(cfg.nonNegativeNumber("model.kl-warmup-epochs"))
           .setEpochs(cfg.positive("train.epochs"))

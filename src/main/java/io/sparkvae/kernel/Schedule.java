@@ -4,9 +4,12 @@ package io.sparkvae.kernel;
  * Which rows each minibatch step uses. The distributed engine and the kernel-alone trainer share
  * this, which is what makes "one partition, k = 1" equal to plain minibatch training.
  *
- * <p>An epoch has S = max over partitions of ⌈nₚ / B⌉ steps. Partition p splits its own shuffled
- * rows into S nearly equal consecutive slices, so every partition finishes the epoch at the same
- * step, uneven partitions included; a partition smaller than S simply has empty steps.
+ * <p>B is the global minibatch: the rows of one synchronous step summed over all partitions, as in
+ * "minibatch Adam on the union of the partitions' minibatches". An epoch has S = ⌈N / B⌉ steps
+ * for N rows in all, whatever the partition count, so the optimizer takes the same number of
+ * steps per epoch on one machine or many. Partition p splits its own shuffled rows into S nearly
+ * equal consecutive slices (about B·nₚ/N rows each), so every partition finishes the epoch at the
+ * same step, uneven partitions included; a partition with fewer than S rows has empty steps.
  */
 public final class Schedule {
   /** Random stream purpose for the per-epoch row order. */
@@ -18,10 +21,11 @@ public final class Schedule {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
-    long steps = 0;
+    long total = 0;
     for (long n : partitionSizes) {
-      steps = Math.max(steps, (n + batchSize - 1) / batchSize);
+      total += n;
     }
+    long steps = (total + batchSize - 1) / batchSize;
     if (steps > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("too many steps per epoch: " + steps);
     }

@@ -152,7 +152,7 @@ public final class LinearRegressionFits {
   /**
    * Settings of the gradient fit.
    *
-   * @param batchSize rows per step in each partition; 0 = the largest partition (full batch)
+   * @param batchSize rows per step summed over all partitions; 0 = every row (full batch)
    * @param optimizer "sgd" or "adam"
    * @param standardize fit on (x − x̄)/σ_x and (y − ȳ)/σ_y, with the exact pass's moments, and
    *     map the weights back
@@ -208,7 +208,7 @@ public final class LinearRegressionFits {
     try {
       long[] sizes = data.partitionRows();
       int batch = set.batchSize() > 0 ? set.batchSize()
-          : (int) Math.max(1, Arrays.stream(sizes).max().orElse(1));
+          : (int) Math.min(Integer.MAX_VALUE - 64, Math.max(1, Arrays.stream(sizes).sum()));
       int steps = Schedule.stepsPerEpoch(sizes, batch);
       String opt = set.optimizer().trim().toLowerCase(Locale.ROOT);
       GradientFitTolerance.Result tol = GradientFitTolerance.of(s, exact.fit(),

@@ -85,6 +85,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   private final IntParam latentSize;
   private final Param<String> activation;
   private final Param<String> likelihood;
+  private final Param<String> initialization;
   private final DoubleParam beta;
   private final DoubleParam klWarmupEpochs;
   private final IntParam latentSamples;
@@ -128,6 +129,9 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     likelihood = new Param<>(this, "likelihood",
         "decoder likelihood: bernoulli, gaussian, gaussian-learned-variance",
         Validators.oneOf("bernoulli", "gaussian", "gaussian-learned-variance"));
+    initialization = new Param<>(this, "initialization",
+        "weight initialization: uniform (PyTorch's default), he, xavier",
+        Validators.oneOf("uniform", "he", "xavier"));
     beta = new DoubleParam(this, "beta",
         "weight of the KL term in the gradient (1 = the ELBO)", Validators.nonNegativeDouble());
     klWarmupEpochs = new DoubleParam(this, "klWarmupEpochs",
@@ -135,7 +139,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     latentSamples = new IntParam(this, "latentSamples",
         "L, draws of z per row in training", Validators.positiveInt());
     batchSize = new IntParam(this, "batchSize",
-        "rows per minibatch step in each partition", Validators.positiveInt());
+        "rows per synchronous step, summed over all partitions (the global minibatch)",
+      Validators.positiveInt());
     learningRate = new DoubleParam(this, "learningRate",
         "step size", Validators.positiveDouble());
     optimizer = new Param<>(this, "optimizer", "adam or sgd",
@@ -166,6 +171,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     setDefault(latentSize, 20);
     setDefault(activation, "relu");
     setDefault(likelihood, "bernoulli");
+    setDefault(initialization, "uniform");
     setDefault(beta, 1.0);
     setDefault(klWarmupEpochs, 0.0);
     setDefault(latentSamples, 1);
@@ -211,6 +217,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public Param<String> likelihood() {
     return likelihood;
+  }
+
+  public Param<String> initialization() {
+    return initialization;
   }
 
   public DoubleParam beta() {
@@ -298,6 +308,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public VariationalAutoencoder setLikelihood(String v) {
     set(likelihood, v);
+    return this;
+  }
+
+  public VariationalAutoencoder setInitialization(String v) {
+    set(initialization, v);
     return this;
   }
 
@@ -516,7 +531,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   private VariationalAutoencoderModel train(JavaSparkContext jsc, VaeArchitecture arch,
       BlockedData train, BlockedData val, long start) {
     VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta),
-        (Double) getOrDefault(klWarmupEpochs), (Integer) getOrDefault(latentSamples));
+        (Double) getOrDefault(klWarmupEpochs), (Integer) getOrDefault(latentSamples),
+        VaeObjective.Init.fromName(getOrDefault(initialization)));
     Optimizer opt = Optimizer.named(getOrDefault(optimizer), (Double) getOrDefault(learningRate));
     TrainerConfig cfg = new TrainerConfig("vae", getEpochs(), getBatchSize(), getSyncEvery(),
         getSeed(), (Integer) getOrDefault(aggregationDepth), (Double) getOrDefault(clipNorm),

@@ -149,14 +149,14 @@ class SyncTrainerTest extends SparkTestBase {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {400, 0, 150, 250})) {
       assertArrayEquals(new long[] {400, 0, 150, 250}, data.partitionRows());
-      TrainerConfig cfg = new TrainerConfig("test", 3, 25, 4, 3, 1, 0, 0);
+      TrainerConfig cfg = new TrainerConfig("test", 3, 50, 4, 3, 1, 0, 0);
       Adam adam = new Adam(2e-3);
       TrainingState s = SyncTrainer.initialState(obj, adam, 3);
       double before = SyncTrainer.evaluate(jsc(), obj, s.params, data, 3, 0, 64, 1)[0];
       new SyncTrainer(jsc(), cfg).fit(obj, adam, data, data, s, null, TrainingListener.NONE);
       for (EpochReport r : s.history) {
         assertEquals(800, r.rows(), "every row seen once per epoch");
-        assertEquals(4, r.rounds(), "16 steps of batch 25 in rounds of 4");
+        assertEquals(4, r.rounds(), "16 steps of 50 rows in rounds of 4");
       }
       double after = s.history.get(2).validation()[0];
       assertTrue(after < before - 100, "−ELBO " + before + " -> " + after);
@@ -193,10 +193,9 @@ class SyncTrainerTest extends SparkTestBase {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {100, 100})) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> train(data, obj, 1, 20, 6, 1, new Adam(1e-3)));
-      assertTrue(e.getMessage().contains("train.sync-every = 6 is larger than the 5 minibatch "
-          + "steps a partition takes per epoch (200 rows in 2 partitions, batch 20)"),
-          e.getMessage());
+          () -> train(data, obj, 1, 20, 11, 1, new Adam(1e-3)));
+      assertTrue(e.getMessage().contains("train.sync-every = 11 is larger than the 10 minibatch "
+          + "steps of an epoch (200 rows, batch 20)"), e.getMessage());
     }
   }
 

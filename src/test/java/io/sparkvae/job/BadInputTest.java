@@ -184,7 +184,8 @@ class BadInputTest extends SparkTestBase {
   void syncEveryBeyondAPartitionsSteps() {
     assertError(train("--set", "data.train=" + SAMPLE, "--set", "train.sync-every=50", "--set",
         "train.partitions=2", "--out", dir.resolve("o11").toString()),
-        "train.sync-every = 50 is larger than the 8 minibatch steps");
+        "train.sync-every = 50 is larger than the 16 minibatch steps of an epoch (2000 rows, "
+            + "batch 128)");
   }
 
   @Test

@@ -107,9 +107,9 @@ class LinearRegressionFitsTest extends SparkTestBase {
     RegressionTable t = load(ONE, "y", List.of());
     try {
       Exact exact = LinearRegressionFits.exact(t);
-      // Minibatch SGD: 2 partitions × 200 rows per step, 10 steps per epoch.
+      // Minibatch SGD: 400 rows per step (200 from each of 2 partitions), 10 steps per epoch.
       Engine mini = LinearRegressionFits.engine(jsc(), t, exact,
-          new EngineSettings(8, 200, 0.05, "sgd", 1, 7, true), TrainingListener.NONE);
+          new EngineSettings(8, 400, 0.05, "sgd", 1, 7, true), TrainingListener.NONE);
       assertEquals(10, mini.stepsPerEpoch());
       assertEquals(80, mini.updates());
       Scored m = LinearRegressionFits.evaluate("engine", mini.weights(), mini.intercept(), exact);
@@ -118,7 +118,7 @@ class LinearRegressionFitsTest extends SparkTestBase {
       assertTrue(mini.tolerance().basis().contains("minibatch noise"));
       // Adam: no closed-form tolerance, but it still lands near the optimum.
       Engine adam = LinearRegressionFits.engine(jsc(), t, exact,
-          new EngineSettings(20, 200, 0.02, "adam", 1, 7, true), TrainingListener.NONE);
+          new EngineSettings(20, 400, 0.02, "adam", 1, 7, true), TrainingListener.NONE);
       assertTrue(Double.isNaN(adam.tolerance().tolerance()));
       Scored a = LinearRegressionFits.evaluate("engine", adam.weights(), adam.intercept(), exact);
       assertTrue(a.maxRelDiff() < 0.01, "adam " + a.maxRelDiff());

@@ -70,6 +70,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
   @Test
   void saveAndLoadRoundTripEveryParamAndTheWeights(@TempDir Path dir) throws IOException {
     VariationalAutoencoder est = small().setActivation("tanh").setLikelihood("bernoulli")
+        .setInitialization("xavier")
         .setBeta(0.5).setKlWarmupEpochs(1.0).setLatentSamples(2).setLearningRate(2e-3)
         .setOptimizer("adam").setAggregationDepth(2).setClipNorm(5.0).setNumPartitions(3)
         .setStorageLevel("MEMORY_ONLY").setCheckpointEveryRounds(7).setFeaturesCol("features");
