@@ -75,13 +75,13 @@ public final class SyncTrainer {
     }
     state.partitionRows = sizes;
     int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
-    if (cfg.syncEvery() > steps) {
+    if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException("train.sync-every = " + cfg.syncEvery() + " is larger "
           + "than the " + steps + " minibatch steps of an epoch (" + totalRows(sizes)
           + " rows, batch " + cfg.batchSize() + "); set it to at most " + steps
           + ", or use a smaller batch");
     }
-    int k = cfg.syncEvery();
+    int k = cfg.syncEvery(steps);
     int rounds = (steps + k - 1) / k;
     long totalRows = train.rows();
     LOG.info("{}: {} rows in {} partitions (largest {}, smallest {}); an epoch is {} steps of {} "

@@ -153,9 +153,10 @@ public final class TrainCommand implements Callable<Integer> {
     if (shape != null) {
       est.setImageShape(new int[] {shape.height(), shape.width(), shape.channels()});
     }
+    int k = cfg.nonNegative("train.sync-every");
     System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
-        + "k=%d%n", describeModel(cfg), trainPath, partitions, cfg.positive("train.epochs"),
-        cfg.positive("train.batch-size"), cfg.positive("train.sync-every"));
+        + "k=%s%n", describeModel(cfg), trainPath, partitions, cfg.positive("train.epochs"),
+        cfg.positive("train.batch-size"), k == 0 ? "auto" : Integer.toString(k));
     VariationalAutoencoderModel model;
     try {
       model = est.fit(train.frame());
@@ -271,7 +272,7 @@ public final class TrainCommand implements Callable<Integer> {
           .setBatchSize(cfg.positive("train.batch-size"))
           .setLearningRate(cfg.positiveNumber("train.learning-rate"))
           .setOptimizer(cfg.oneOf("train.optimizer", "adam", "sgd"))
-          .setSyncEvery(cfg.positive("train.sync-every"))
+          .setSyncEvery(cfg.nonNegative("train.sync-every"))
           .setSeed(cfg.longValue("train.seed"))
           .setNumPartitions(partitions)
           .setAggregationDepth(cfg.positive("train.aggregation-depth"))

@@ -74,8 +74,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   private static final Logger LOG = LoggerFactory.getLogger(VariationalAutoencoder.class);
   static final String CLASS = "io.sparkvae.ml.VariationalAutoencoder";
 
-  /** Default local steps between synchronizations; see the README's measurements. */
-  public static final int DEFAULT_SYNC_EVERY = 16;
+  /**
+   * Default k: 0 = auto, {@link TrainerConfig#AUTO_SYNC_EVERY} local steps between
+   * synchronizations, or one round per epoch when an epoch is shorter; see the README.
+   */
+  public static final int DEFAULT_SYNC_EVERY = 0;
 
   private final String uid;
 
@@ -148,8 +151,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     epochs = new IntParam(this, "epochs", "passes over the training data",
         Validators.positiveInt());
     syncEvery = new IntParam(this, "syncEvery",
-        "k, local minibatch steps per partition between synchronizations",
-        Validators.positiveInt());
+        "k, local minibatch steps per partition between synchronizations (0 = auto)",
+        Validators.nonNegativeInt());
     seed = new LongParam(this, "seed",
         "seed of every random stream (initialization, row order, noise)");
     aggregationDepth = new IntParam(this, "aggregationDepth",
