@@ -49,17 +49,21 @@ final class OutputDir {
               + "another directory");
         }
       }
-      fs.mkdirs(p);
-      // Prove we can write here before spending hours training.
-      Path probe = new Path(p, ".spark-vae-write-test");
-      try (var o = fs.create(probe, true)) {
-        o.write(1);
-      }
-      fs.delete(probe, false);
-      return new OutputDir(fs, p);
+      return createWritable(fs, p);
     } catch (IOException e) {
       throw new UserError("--out " + out + " is not writable: " + e.getMessage(), e);
     }
+  }
+
+  /** Creates the directory and proves it writable before any work (hours of training) starts. */
+  private static OutputDir createWritable(FileSystem fs, Path p) throws IOException {
+    fs.mkdirs(p);
+    Path probe = new Path(p, ".spark-vae-write-test");
+    try (var o = fs.create(probe, true)) {
+      o.write(1);
+    }
+    fs.delete(probe, false);
+    return new OutputDir(fs, p);
   }
 
   /**
@@ -89,13 +93,7 @@ final class OutputDir {
               + "or choose another directory");
         }
       }
-      fs.mkdirs(p);
-      Path probe = new Path(p, ".spark-vae-write-test");
-      try (var o = fs.create(probe, true)) {
-        o.write(1);
-      }
-      fs.delete(probe, false);
-      return new OutputDir(fs, p);
+      return createWritable(fs, p);
     } catch (IOException e) {
       throw new UserError("--out " + out + " is not writable: " + e.getMessage(), e);
     }

@@ -14,8 +14,14 @@ final class ScalarElementwise extends Elementwise {
   @Override
   double bernoulliRow(float[] out, int ob, float[] x, int xb, int dim, boolean withGrad,
       float scale) {
+    return bernoulli(out, ob, x, xb, 0, dim, withGrad, scale);
+  }
+
+  /** Elements [from, to) of a row; also the vector path's tail, so both run the same operations. */
+  static double bernoulli(float[] out, int ob, float[] x, int xb, int from, int to,
+      boolean withGrad, float scale) {
     double nll = 0;
-    for (int j = 0; j < dim; j++) {
+    for (int j = from; j < to; j++) {
       float y = out[ob + j];
       float xv = x[xb + j];
       float e = expNonPositive(-Math.abs(y));
@@ -33,10 +39,16 @@ final class ScalarElementwise extends Elementwise {
   @Override
   void adam(float[] params, float[] grad, float gradScale, float[] state, float b1, float b2,
       float stepSize, float invSqrtBc2, float eps) {
+    adam(params, grad, gradScale, state, 0, b1, b2, stepSize, invSqrtBc2, eps);
+  }
+
+  /** Parameters [from, n); also the vector path's tail. */
+  static void adam(float[] params, float[] grad, float gradScale, float[] state, int from,
+      float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < n; i++) {
       float g = grad[i] * gradScale;
       float m = b1 * state[i] + c1 * g;
       float v = b2 * state[n + i] + (g * g) * c2;

@@ -77,20 +77,8 @@ final class VectorElementwise extends Elementwise {
         g.intoArray(out, ob + j);
       }
     }
-    double nll = sumLanes(acc);
-    for (; j < dim; j++) {
-      float y = out[ob + j];
-      float xv = x[xb + j];
-      float e = expNonPositive(-Math.abs(y));
-      float onePlus = e + 1f;
-      nll += Math.max(y, 0f) + log1pUnit(e) - xv * y;
-      if (withGrad) {
-        float num = y < 0f ? e : 1f;
-        float g = (num / onePlus - xv) * scale;
-        out[ob + j] = Math.abs(g) < Kernel.FLUSH ? 0f : g;
-      }
-    }
-    return nll;
+    return sumLanes(acc)
+        + ScalarElementwise.bernoulli(out, ob, x, xb, j, dim, withGrad, scale);
   }
 
   @Override
@@ -114,16 +102,7 @@ final class VectorElementwise extends Elementwise {
       FloatVector p = FloatVector.fromArray(S, params, i);
       p.sub(m.mul(stepSize).div(denom)).intoArray(params, i);
     }
-    for (; i < n; i++) {
-      float g = grad[i] * gradScale;
-      float m = b1 * state[i] + c1 * g;
-      float v = b2 * state[n + i] + (g * g) * c2;
-      m = Math.abs(m) < Kernel.FLUSH ? 0f : m;
-      v = v < Kernel.FLUSH ? 0f : v;
-      state[i] = m;
-      state[n + i] = v;
-      params[i] = params[i] - (m * stepSize) / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
-    }
+    ScalarElementwise.adam(params, grad, gradScale, state, i, b1, b2, stepSize, invSqrtBc2, eps);
   }
 
   @Override

@@ -65,8 +65,8 @@ final class Sampler implements Serializable {
         }
         ws.decodeMean(params, z, n, x);
         for (int r = 0; r < n; r++) {
-          pending.add(RowFactory.create(block[r], Vectors.dense(toDoubles(z, r * h, h)),
-              Vectors.dense(toDoubles(x, r * d, d))));
+          pending.add(RowFactory.create(block[r], Vectors.dense(Scorer.toDoubles(z, r * h, h)),
+              Vectors.dense(Scorer.toDoubles(x, r * d, d))));
         }
         return true;
       }
@@ -81,11 +81,4 @@ final class Sampler implements Serializable {
     };
   }
 
-  private static double[] toDoubles(float[] a, int off, int n) {
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = a[off + i];
-    }
-    return out;
-  }
 }

@@ -161,7 +161,8 @@ final class Scorer implements Serializable {
     };
   }
 
-  private static double[] toDoubles(float[] a, int off, int n) {
+  /** {@code a[off..off+n)} widened to doubles (ML vectors hold doubles). */
+  static double[] toDoubles(float[] a, int off, int n) {
     double[] d = new double[n];
     for (int i = 0; i < n; i++) {
       d[i] = a[off + i];
