@@ -62,7 +62,8 @@ spark_vae_build_if_needed() {
 }
 
 # OpenBLAS kernels that match the CPU's flags, unless the user chose: Debian's OpenBLAS 0.3.21
-# falls back to slow "Prescott" kernels on CPUs it does not know (measured 32 vs 140 GFLOP/s).
+# falls back to slow "Prescott" kernels on CPUs it does not know (32 vs 140 GFLOP/s reported on an
+# Intel VM in the project's notes).
 spark_vae_blas_env() {
   export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
   if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
