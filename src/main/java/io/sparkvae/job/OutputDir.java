@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -33,26 +34,33 @@ final class OutputDir {
     Path p = new Path(out);
     try {
       FileSystem fs = FileSystems.of(p, conf);
-      if (fs.exists(p)) {
-        if (!fs.getFileStatus(p).isDirectory()) {
-          throw new UserError("--out " + out + " is a file, not a directory");
-        }
-        List<String> found = new ArrayList<>();
-        for (FileStatus s : fs.listStatus(p)) {
-          if (RUN_MARKERS.contains(s.getPath().getName())) {
-            found.add(s.getPath().getName());
-          }
-        }
-        if (!found.isEmpty() && !overwrite && !resume) {
-          throw new UserError("--out " + out + " already holds a run (" + String.join(", ", found)
-              + "); pass --overwrite to replace it, train.resume=true to continue it, or choose "
-              + "another directory");
-        }
+      List<String> found = entries(fs, p, out, RUN_MARKERS::contains);
+      if (!found.isEmpty() && !overwrite && !resume) {
+        throw new UserError("--out " + out + " already holds a run (" + String.join(", ", found)
+            + "); pass --overwrite to replace it, train.resume=true to continue it, or choose "
+            + "another directory");
       }
       return createWritable(fs, p);
     } catch (IOException e) {
       throw new UserError("--out " + out + " is not writable: " + e.getMessage(), e);
     }
+  }
+
+  /** The names in an existing output directory that {@code select} keeps; none when it is absent. */
+  private static List<String> entries(FileSystem fs, Path p, String out, Predicate<String> select)
+      throws IOException {
+    List<String> found = new ArrayList<>();
+    if (fs.exists(p)) {
+      if (!fs.getFileStatus(p).isDirectory()) {
+        throw new UserError("--out " + out + " is a file, not a directory");
+      }
+      for (FileStatus s : fs.listStatus(p)) {
+        if (select.test(s.getPath().getName())) {
+          found.add(s.getPath().getName());
+        }
+      }
+    }
+    return found;
   }
 
   /** Creates the directory and proves it writable before any work (hours of training) starts. */
@@ -75,23 +83,13 @@ final class OutputDir {
     Path p = new Path(out);
     try {
       FileSystem fs = FileSystems.of(p, conf);
-      if (fs.exists(p)) {
-        if (!fs.getFileStatus(p).isDirectory()) {
-          throw new UserError("--out " + out + " is a file, not a directory");
-        }
-        List<String> found = new ArrayList<>();
-        for (FileStatus s : fs.listStatus(p)) {
-          if (!s.getPath().getName().startsWith(".")) {
-            found.add(s.getPath().getName());
-          }
-        }
-        if (!found.isEmpty() && !overwrite) {
-          found.sort(null);
-          throw new UserError("--out " + out + " already exists and is not empty ("
-              + String.join(", ", found.subList(0, Math.min(5, found.size())))
-              + (found.size() > 5 ? ", …" : "") + "); pass --overwrite to replace the outputs, "
-              + "or choose another directory");
-        }
+      List<String> found = entries(fs, p, out, name -> !name.startsWith("."));
+      if (!found.isEmpty() && !overwrite) {
+        found.sort(null);
+        throw new UserError("--out " + out + " already exists and is not empty ("
+            + String.join(", ", found.subList(0, Math.min(5, found.size())))
+            + (found.size() > 5 ? ", …" : "") + "); pass --overwrite to replace the outputs, "
+            + "or choose another directory");
       }
       return createWritable(fs, p);
     } catch (IOException e) {
