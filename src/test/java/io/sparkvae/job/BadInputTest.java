@@ -2,7 +2,6 @@ package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.testing.SparkTestBase;
@@ -11,8 +10,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,24 +31,12 @@ class BadInputTest extends SparkTestBase {
       "eval.iwae-k=0", "--set", "eval.pca-baseline=false", "--set", "eval.images=0", "--set",
       "eval.samples=0");
 
-  record Result(int code, String err) {}
-
-  static Result train(String... args) {
-    List<String> all = new ArrayList<>(List.of("train"));
-    all.addAll(FAST);
-    all.addAll(Arrays.asList(args));
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), all.toArray(new String[0]));
-    return new Result(code, err.toString());
+  static CommandRun.Errors train(String... args) {
+    return CommandRun.train(FAST, args);
   }
 
-  static void assertError(Result r, String... expected) {
-    assertEquals(Main.EXIT_USAGE, r.code(), "exit code; stderr: " + r.err());
-    assertTrue(r.err().startsWith("error: "), r.err());
-    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    for (String e : expected) {
-      assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
-    }
+  static void assertError(CommandRun.Errors r, String... expected) {
+    CommandRun.assertUsageError(r, expected);
   }
 
   static Path csv(String name, String... lines) throws IOException {
@@ -71,7 +56,7 @@ class BadInputTest extends SparkTestBase {
 
   @BeforeAll
   static void goodRun() {
-    Result r = train("--set", "data.train=" + SAMPLE, "--out", dir.resolve("good").toString());
+    CommandRun.Errors r = train("--set", "data.train=" + SAMPLE, "--out", dir.resolve("good").toString());
     assertEquals(0, r.code(), r.err());
     goodModel = dir.resolve("good/model");
   }

@@ -1,7 +1,13 @@
 package io.sparkvae.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,5 +70,29 @@ final class CommandRun {
   @Override
   public String toString() {
     return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
+  }
+
+  /** Exit code and standard error of a command run through {@link Main#run(PrintWriter, String...)}. */
+  record Errors(int code, String err) {}
+
+  /** {@code train}, then {@code settings}, then {@code args}; standard error captured. */
+  static Errors train(List<String> settings, String... args) {
+    List<String> all = new ArrayList<>(List.of("train"));
+    all.addAll(settings);
+    all.addAll(Arrays.asList(args));
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(err, true), all.toArray(new String[0]));
+    return new Errors(code, err.toString());
+  }
+
+  /** A usage error (exit 2): one "error: " message without a stack trace, naming each of
+   *  {@code expected}. */
+  static void assertUsageError(Errors r, String... expected) {
+    assertEquals(Main.EXIT_USAGE, r.code(), "exit code; stderr: " + r.err());
+    assertTrue(r.err().startsWith("error: "), r.err());
+    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    for (String e : expected) {
+      assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
+    }
   }
 }

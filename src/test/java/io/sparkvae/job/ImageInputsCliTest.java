@@ -1,7 +1,6 @@
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,11 +12,8 @@ import io.sparkvae.testing.SparkTestBase;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -39,25 +35,13 @@ class ImageInputsCliTest extends SparkTestBase {
       "model.latent=2", "--set", "train.epochs=2", "--set", "train.sync-every=1", "--set",
       "train.batch-size=8", "--set", "eval.iwae-k=0", "--set", "eval.pca-baseline=false");
 
-  record Result(int code, String err) {}
-
-  static Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of("train"));
-    all.addAll(FAST);
-    all.addAll(Arrays.asList(args));
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(err, true), all.toArray(new String[0]));
-    return new Result(code, err.toString());
+  static CommandRun.Errors run(String... args) {
+    return CommandRun.train(FAST, args);
   }
 
-  static void assertError(Result r, String... expected) {
-    assertEquals(Main.EXIT_USAGE, r.code(), "exit code; stderr: " + r.err());
-    assertTrue(r.err().startsWith("error: "), r.err());
+  static void assertError(CommandRun.Errors r, String... expected) {
+    CommandRun.assertUsageError(r, expected);
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-    assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
-    for (String e : expected) {
-      assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
-    }
   }
 
   static void png(Path p, int size, int kind, int i) throws IOException {
@@ -93,7 +77,7 @@ class ImageInputsCliTest extends SparkTestBase {
   @Test
   void trainsOnAnImageFolderEndToEnd() throws IOException {
     Path out = dir.resolve("out");
-    Result r = run("--set", "data.train=" + train, "--set", "data.test=" + test, "--set",
+    CommandRun.Errors r = run("--set", "data.train=" + train, "--set", "data.test=" + test, "--set",
         "data.height=8", "--set", "data.width=8", "--set", "model.latent=3", "--set",
         "eval.pca-baseline=true", "--out", out.toString());
     assertEquals(0, r.code(), r.err());
