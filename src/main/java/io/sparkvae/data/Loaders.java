@@ -191,7 +191,7 @@ public final class Loaders {
     return null;
   }
 
-  static void requireExists(FileSystem fs, Path p, String key) throws IOException {
+  public static void requireExists(FileSystem fs, Path p, String key) throws IOException {
     if (!fs.exists(p)) {
       throw new IllegalArgumentException(key + ": input path does not exist: " + p);
     }

@@ -7,7 +7,7 @@ import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.io.Checksums;
 import io.sparkvae.io.Safetensors;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,8 +1,8 @@
 package io.sparkvae.job;
 
-import io.sparkvae.kernel.BlasInfo;
+import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.kernel.Kernel;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

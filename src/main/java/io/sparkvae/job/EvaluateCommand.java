@@ -2,7 +2,7 @@ package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.ml.VaeEvaluator;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;

@@ -2,21 +2,21 @@ package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkvae.data.Tables;
-import io.sparkvae.data.Tables.RegressionTable;
+import io.sparkvae.linreg.spark.RegressionTables;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.DivergenceException;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.TrainingListener;
-import io.sparkvae.kernel.GradientFitTolerance;
-import io.sparkvae.kernel.NormalEquations;
-import io.sparkvae.ml.LinearRegressionFits;
-import io.sparkvae.ml.LinearRegressionFits.Engine;
-import io.sparkvae.ml.LinearRegressionFits.Exact;
-import io.sparkvae.ml.LinearRegressionFits.Mllib;
-import io.sparkvae.ml.LinearRegressionFits.Scored;
+import io.sparkvae.linreg.GradientFitTolerance;
+import io.sparkvae.linreg.NormalEquations;
+import io.sparkvae.linreg.spark.LinearRegressionFits;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Engine;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Mllib;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Scored;
 import io.sparkvae.ml.Provenance;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -91,12 +91,12 @@ public final class LinregCommand implements Callable<Integer> {
       int mllibMaxIter, PrintStream console) {
     long start = System.nanoTime();
     String id = cfg.string("data.id");
-    Tables.Spec spec = new Tables.Spec("data.train", trainPath, Inputs.format(cfg),
+    RegressionTables.Spec spec = new RegressionTables.Spec("data.train", trainPath, Inputs.format(cfg),
         cfg.requiredString("data.label"), cfg.strings("data.features"),
         id == null || id.isEmpty() ? null : id, cfg.nonNegative("data.num-features"));
     RegressionTable table;
     try {
-      table = Tables.load(spark, spec);
+      table = RegressionTables.load(spark, spec);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     } catch (UncheckedIOException e) {

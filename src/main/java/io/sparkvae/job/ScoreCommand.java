@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.report.ImageGrid;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;

@@ -32,7 +32,8 @@ public final class VaeArchitecture implements Serializable {
   }
 
   /** One dense layer's place in the flat vector. */
-  record Layer(int in, int out, int weightOffset, int biasOffset) implements Serializable {}
+  /** One dense layer: its sizes and where its weights and bias sit in the flat vector. */
+  public record Layer(int in, int out, int weightOffset, int biasOffset) implements Serializable {}
 
   private final int inputDim;
   private final int[] hidden;
@@ -143,11 +144,11 @@ public final class VaeArchitecture implements Serializable {
     return tensors;
   }
 
-  Layer[] encoderLayers() {
+  public Layer[] encoderLayers() {
     return encoder;
   }
 
-  Layer[] decoderLayers() {
+  public Layer[] decoderLayers() {
     return decoder;
   }
 
@@ -156,7 +157,7 @@ public final class VaeArchitecture implements Serializable {
   }
 
   /** Widest layer output, for sizing scratch buffers. */
-  int maxWidth() {
+  public int maxWidth() {
     int m = Math.max(inputDim, 2 * latent);
     for (int h : hidden) {
       m = Math.max(m, h);

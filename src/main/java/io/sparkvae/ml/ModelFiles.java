@@ -9,7 +9,7 @@ import io.sparkvae.io.Safetensors;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.VaeArchitecture;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

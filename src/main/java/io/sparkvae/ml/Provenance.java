@@ -1,8 +1,8 @@
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sparkvae.kernel.BlasInfo;
-import io.sparkvae.report.Json;
+import io.sparkvae.diagnostics.BlasInfo;
+import io.sparkvae.io.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 

@@ -19,7 +19,7 @@ import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

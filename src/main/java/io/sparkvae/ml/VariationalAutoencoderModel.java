@@ -7,7 +7,7 @@ import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.Safetensors.Contents;
 import io.sparkvae.io.Safetensors.Dtype;
 import io.sparkvae.io.Safetensors.Tensor;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.data.SyntheticShapes;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

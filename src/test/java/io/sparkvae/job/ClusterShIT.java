@@ -105,8 +105,8 @@ class ClusterShIT {
     assertTrue(submitted((String) chosen[1]).contains(
         "spark.executorEnv.OPENBLAS_CORETYPE=Haswell"), (String) chosen[1]);
     Object[] local = run(Map.of(), "--master", "spark://127.0.0.1:7077", "doctor");
-    String detected = io.sparkvae.kernel.BlasInfo.recommendedCoreType(
-        io.sparkvae.kernel.BlasInfo.vectorFlags());
+    String detected = io.sparkvae.diagnostics.BlasInfo.recommendedCoreType(
+        io.sparkvae.diagnostics.BlasInfo.vectorFlags());
     if (detected != null) {
       assertTrue(submitted((String) local[1]).contains(
           "spark.executorEnv.OPENBLAS_CORETYPE=" + detected), (String) local[1]);

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.report.ImageGrid;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import io.sparkvae.testing.SparkTestBase;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

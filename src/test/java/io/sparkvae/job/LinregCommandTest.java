@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkvae.ml.LinearRegressionFits;
-import io.sparkvae.report.Json;
+import io.sparkvae.linreg.spark.LinearRegressionFits;
+import io.sparkvae.io.Json;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

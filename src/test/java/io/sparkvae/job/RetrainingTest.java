@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.ml.VariationalAutoencoderModel;
-import io.sparkvae.report.Json;
+import io.sparkvae.io.Json;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package io.sparkvae.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkvae.io.Safetensors;
-import io.sparkvae.kernel.BlasInfo;
+import io.sparkvae.diagnostics.BlasInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

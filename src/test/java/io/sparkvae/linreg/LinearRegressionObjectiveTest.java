@@ -1,5 +1,11 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
+import io.sparkvae.kernel.Adam;
+import io.sparkvae.kernel.FloatRows;
+import io.sparkvae.kernel.LocalTrainer;
+import io.sparkvae.kernel.Objective;
+import io.sparkvae.kernel.Rng;
+import io.sparkvae.kernel.Rows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

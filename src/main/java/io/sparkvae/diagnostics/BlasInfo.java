@@ -1,5 +1,7 @@
-package io.sparkvae.kernel;
+package io.sparkvae.diagnostics;
 
+import io.sparkvae.kernel.Kernel;
+import io.sparkvae.kernel.Rng;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.io.IOException;
@@ -149,7 +151,7 @@ public final class BlasInfo {
     }
     sb.append(", OPENBLAS_CORETYPE=").append(envOr("OPENBLAS_CORETYPE", "auto"));
     sb.append(", OPENBLAS_NUM_THREADS=").append(envOr("OPENBLAS_NUM_THREADS", "unset"));
-    sb.append(", elementwise loops ").append(Elementwise.current());
+    sb.append(", elementwise loops ").append(Kernel.elementwise());
     return sb.toString();
   }
 
@@ -239,7 +241,7 @@ public final class BlasInfo {
     m.put("library_kind", isNative() ? libraryKind(lib) : "java");
     m.put("openblas_coretype_env", envOr("OPENBLAS_CORETYPE", null));
     m.put("openblas_num_threads_env", envOr("OPENBLAS_NUM_THREADS", null));
-    m.put("elementwise", Elementwise.current());
+    m.put("elementwise", Kernel.elementwise());
     return m;
   }
 

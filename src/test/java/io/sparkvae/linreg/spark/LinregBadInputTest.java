@@ -1,11 +1,11 @@
-package io.sparkvae.ml;
+package io.sparkvae.linreg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.data.Tables;
-import io.sparkvae.data.Tables.RegressionTable;
+import io.sparkvae.linreg.spark.RegressionTables;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.IOException;
@@ -47,7 +47,7 @@ class LinregBadInputTest extends SparkTestBase {
   }
 
   private static RegressionTable load(Path p, String label, List<String> features) {
-    return Tables.load(spark(), new Tables.Spec("data.train", p.toString(), null, label,
+    return RegressionTables.load(spark(), new RegressionTables.Spec("data.train", p.toString(), null, label,
         features, "id"));
   }
 

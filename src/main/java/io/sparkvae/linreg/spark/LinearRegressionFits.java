@@ -1,7 +1,7 @@
-package io.sparkvae.ml;
+package io.sparkvae.linreg.spark;
 
-import io.sparkvae.data.Tables;
-import io.sparkvae.data.Tables.RegressionTable;
+import io.sparkvae.linreg.spark.RegressionTables;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.EpochReport;
@@ -10,9 +10,9 @@ import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.engine.TrainingState;
-import io.sparkvae.kernel.GradientFitTolerance;
-import io.sparkvae.kernel.LinearRegressionObjective;
-import io.sparkvae.kernel.NormalEquations;
+import io.sparkvae.linreg.GradientFitTolerance;
+import io.sparkvae.linreg.LinearRegressionObjective;
+import io.sparkvae.linreg.NormalEquations;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.Schedule;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ public final class LinearRegressionFits {
       }
     }
     if (!badColumns.isEmpty()) {
-      List<String> where = Tables.locate(t, ids);
+      List<String> where = RegressionTables.locate(t, ids);
       List<String> problems = new ArrayList<>();
       for (int i = 0; i < badColumns.size(); i++) {
         int j = badColumns.get(i);
@@ -122,7 +122,7 @@ public final class LinearRegressionFits {
         long total = pass.badValues(j);
         String value = pass.firstKind[j] == RegressionPass.EMPTY ? "the value is empty"
             : "the value is " + pass.firstValue[j];
-        problems.add(Tables.problem(t, name, where.get(i), value
+        problems.add(RegressionTables.problem(t, name, where.get(i), value
             + (total > 1 ? "; " + total + " rows in all have a bad value in '" + name + "' ("
             + String.join(", ", counts) + ")" : "")
             + "; linear regression needs a finite number in every row"));
@@ -193,16 +193,16 @@ public final class LinearRegressionFits {
     List<String> cols = new ArrayList<>();
     List<Column> select = new ArrayList<>();
     for (int j = 0; j < d; j++) {
-      String c = Tables.featureColumn(j);
+      String c = RegressionTables.featureColumn(j);
       cols.add(c);
       Column v = functions.col(c);
       select.add(set.standardize() ? v.minus(s.meanX(j)).divide(sx[j]).as(c) : v);
     }
-    Column y = functions.col(Tables.LABEL);
-    select.add(set.standardize() ? y.minus(s.meanY()).divide(sy).as(Tables.LABEL) : y);
+    Column y = functions.col(RegressionTables.LABEL);
+    select.add(set.standardize() ? y.minus(s.meanY()).divide(sy).as(RegressionTables.LABEL) : y);
     Dataset<Row> frame = t.frame().select(select.toArray(new Column[0]));
     BlockedData data = BlockedData.build(frame,
-        FeatureReader.forNumericColumns(frame.schema(), cols, Tables.LABEL),
+        FeatureReader.forNumericColumns(frame.schema(), cols, RegressionTables.LABEL),
         BlockedData.Requirements.none(), StorageLevel.MEMORY_AND_DISK(),
         "linreg data " + t.path(), null);
     try {
@@ -270,12 +270,12 @@ public final class LinearRegressionFits {
     int d = t.dimension();
     String[] in = new String[d];
     for (int j = 0; j < d; j++) {
-      in[j] = Tables.featureColumn(j);
+      in[j] = RegressionTables.featureColumn(j);
     }
     Dataset<Row> assembled = new VectorAssembler().setInputCols(in).setOutputCol("_features")
         .transform(t.frame());
     LinearRegression lr = new LinearRegression().setFeaturesCol("_features")
-        .setLabelCol(Tables.LABEL).setRegParam(0).setElasticNetParam(0).setFitIntercept(true)
+        .setLabelCol(RegressionTables.LABEL).setRegParam(0).setElasticNetParam(0).setFitIntercept(true)
         .setSolver(solver).setTol(tol).setMaxIter(maxIter);
     LinearRegressionModel m = lr.fit(assembled);
     double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
+import io.sparkvae.kernel.Adam;
 import java.util.Locale;
 
 /**

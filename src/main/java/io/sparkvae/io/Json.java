@@ -1,4 +1,4 @@
-package io.sparkvae.report;
+package io.sparkvae.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

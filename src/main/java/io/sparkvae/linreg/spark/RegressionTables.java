@@ -1,5 +1,6 @@
-package io.sparkvae.data;
+package io.sparkvae.linreg.spark;
 
+import io.sparkvae.data.Loaders;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,8 +61,8 @@ import org.apache.spark.sql.types.StructType;
  * pays nothing for it) and, for text files, reading the file up to that line on the driver; it
  * runs only when there is a problem to report.
  */
-public final class Tables {
-  private Tables() {}
+public final class RegressionTables {
+  private RegressionTables() {}
 
   /** Internal name of feature j in the prepared frame. */
   public static String featureColumn(int j) {

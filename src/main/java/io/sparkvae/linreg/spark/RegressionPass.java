@@ -1,13 +1,13 @@
-package io.sparkvae.ml;
+package io.sparkvae.linreg.spark;
 
-import io.sparkvae.kernel.NormalEquations;
+import io.sparkvae.linreg.NormalEquations;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 
 /**
  * The one pass of the exact fit: the sufficient statistics of the good rows and, in the same
  * pass, what is wrong with the others. A row of the prepared frame is d features, the label and
- * the row id ({@link io.sparkvae.data.Tables}); a row with an empty (null), NaN or infinite
+ * the row id ({@link io.sparkvae.linreg.spark.RegressionTables}); a row with an empty (null), NaN or infinite
  * value is left out of the statistics and counted per column, and the earliest such row (by
  * row id: the order Spark reads the data) is kept as the example to show. Mergeable in any
  * order ({@code treeAggregate}'s combine), with the same result.

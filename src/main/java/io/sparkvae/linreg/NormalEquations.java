@@ -1,5 +1,6 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
+import io.sparkvae.kernel.RowBlock;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
-package io.sparkvae.report;
+package io.sparkvae.ml;
 
+import io.sparkvae.report.Charts;
+import io.sparkvae.report.ImageGrid;
+import io.sparkvae.report.ReportMath;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.kernel.Rng;

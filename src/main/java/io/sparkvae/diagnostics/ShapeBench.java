@@ -1,5 +1,9 @@
-package io.sparkvae.kernel;
+package io.sparkvae.diagnostics;
 
+import io.sparkvae.kernel.Kernel;
+import io.sparkvae.kernel.Rng;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
 /**
  * The BLAS alone on a model's own matrix products: every sgemm one training step of
  * {@link VaeObjective} issues, with the same shapes and transposes, and nothing else. Dividing

@@ -1,4 +1,4 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
 /**
  * The tail probabilities classical regression inference needs: Student's t and Fisher's F, both

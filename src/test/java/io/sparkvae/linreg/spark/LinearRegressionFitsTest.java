@@ -1,18 +1,18 @@
-package io.sparkvae.ml;
+package io.sparkvae.linreg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.data.Tables;
-import io.sparkvae.data.Tables.RegressionTable;
+import io.sparkvae.linreg.spark.RegressionTables;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.TrainingListener;
-import io.sparkvae.kernel.NormalEquations;
-import io.sparkvae.ml.LinearRegressionFits.Engine;
-import io.sparkvae.ml.LinearRegressionFits.EngineSettings;
-import io.sparkvae.ml.LinearRegressionFits.Exact;
-import io.sparkvae.ml.LinearRegressionFits.Mllib;
-import io.sparkvae.ml.LinearRegressionFits.Scored;
+import io.sparkvae.linreg.NormalEquations;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Engine;
+import io.sparkvae.linreg.spark.LinearRegressionFits.EngineSettings;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Mllib;
+import io.sparkvae.linreg.spark.LinearRegressionFits.Scored;
 import io.sparkvae.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,7 @@ class LinearRegressionFitsTest extends SparkTestBase {
   static final Path MULTI = Path.of("data-samples/linreg-multi.csv");
 
   static RegressionTable load(Path path, String label, List<String> features) {
-    RegressionTable t = Tables.load(spark(), new Tables.Spec("data.train", path.toString(),
+    RegressionTable t = RegressionTables.load(spark(), new RegressionTables.Spec("data.train", path.toString(),
         null, label, features, "id"));
     return LinearRegressionFits.cache(t, 2);
   }

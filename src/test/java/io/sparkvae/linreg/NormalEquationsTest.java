@@ -1,13 +1,16 @@
-package io.sparkvae.kernel;
+package io.sparkvae.linreg;
 
+import io.sparkvae.kernel.FloatRows;
+import io.sparkvae.kernel.Rng;
+import io.sparkvae.kernel.Rows;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.kernel.NormalEquations.Fit;
-import io.sparkvae.kernel.NormalEquations.SufficientStats;
+import io.sparkvae.linreg.NormalEquations.Fit;
+import io.sparkvae.linreg.NormalEquations.SufficientStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
