@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * by {@link ImageDecoder} inside {@code mapPartitions}, so no image passes through the driver.
  * (Spark's {@code image} source measured 5 to 7 times slower on 28×28 PNGs and 2.5 times
  * slower on 400×300 JPEGs here, cannot resample, and hands on every image at its full decoded
- * size; see the README.) The decoded 8-bit pixels are cached (MEMORY_AND_DISK) by the one job
+ * size; see src/site/markdown/inputs.md, Image folders.) The decoded 8-bit pixels are cached (MEMORY_AND_DISK) by the one job
  * that also counts unreadable files and the images' sizes, so every later pass (training,
  * evaluation, pictures) reads the cache instead of decoding again.
  *

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The synchronous data-parallel loop of the README's "The models" §3, for any {@link Objective}.
+ * The synchronous data-parallel loop of src/site/markdown/training.md, "The models" §3, for any {@link Objective}.
  *
  * <p>One round: the driver broadcasts the flat parameters; every partition takes k minibatch
  * steps on its own cached rows (k = 1: it returns its summed gradient; k > 1: it steps locally

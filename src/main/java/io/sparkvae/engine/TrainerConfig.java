@@ -3,7 +3,7 @@ package io.sparkvae.engine;
 import java.io.Serializable;
 
 /**
- * Settings of the synchronous loop (the README's "The models" §3), validated on construction.
+ * Settings of the synchronous loop (src/site/markdown/training.md, "The models" §3), validated on construction.
  *
  * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
  * @param epochs passes over the training data
@@ -23,7 +23,8 @@ public record TrainerConfig(String name, int epochs, int batchSize, int syncEver
   /**
    * The automatic k. Measured on Fashion-MNIST (784-400-20, 10 epochs, 2 to 8 partitions): the
    * test −ELBO cost of local steps was the same for k = 32, 64 and 128, and k = 128 brought Spark's
-   * overhead in local[2] to 1.06× the kernel alone (see the README's measurements).
+   * overhead in local[2] to 1.06× the kernel alone (see src/site/markdown/performance.md,
+   * Training through Spark and Against the targets).
    */
   public static final int AUTO_SYNC_EVERY = 128;
 

@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code linreg}: linear regression by maximum likelihood (the README's "The models" §1) fitted four ways on the same
+ * {@code linreg}: linear regression by maximum likelihood (src/site/markdown/training.md, "The models" §1) fitted four ways on the same
  * cached DataFrame (the exact normal equations, the VAE's training loop, MLlib's normal and
  * L-BFGS solvers), printed side by side and written to {@code linreg.json}.
  */

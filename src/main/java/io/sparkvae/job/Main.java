@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Callable<Integer> {
 
-  /** Exit codes, documented in the README. */
+  /** Exit codes, documented in src/site/markdown/errors.md (Exit codes). */
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
   public static final int EXIT_USAGE = 2;

@@ -4,7 +4,7 @@ import io.sparkvae.kernel.VaeArchitecture.Layer;
 import java.util.List;
 
 /**
- * The negative ELBO of a variational autoencoder as an {@link Objective} (the README's "The models" §2).
+ * The negative ELBO of a variational autoencoder as an {@link Objective} (src/site/markdown/training.md, "The models" §2).
  *
  * <p>For a minibatch X (B rows of D pixels) one call runs, as batched matrix products:
  *
@@ -358,7 +358,7 @@ public final class VaeObjective implements Objective {
     }
 
     /**
-     * The importance-weighted estimate of log p(x) with K draws per row (the README's "The models" §2):
+     * The importance-weighted estimate of log p(x) with K draws per row (src/site/markdown/training.md, "The models" §2):
      * log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), by log-sum-exp, written into {@code out[r]}.
      */
     public void importanceWeighted(float[] params, float[] rows, int n, int k, Rng noise,

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Linear regression ŷ = W·x + b fitted by maximum likelihood, as an {@link Objective} (the README's "The models" §1).
+ * Linear regression ŷ = W·x + b fitted by maximum likelihood, as an {@link Objective} (src/site/markdown/training.md, "The models" §1).
  *
  * <p>With Gaussian noise of constant variance, maximizing Σ log N(y; W·x + b, s²) over (W, b) is
  * minimizing the squared error, so the per-row loss is (y − ŷ)² and the engine's mean of it is the

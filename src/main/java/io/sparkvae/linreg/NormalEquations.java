@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The exact maximum-likelihood fit of ŷ = W·x + b (the README's "The models" §1), from sufficient statistics, in double
+ * The exact maximum-likelihood fit of ŷ = W·x + b (src/site/markdown/training.md, "The models" §1), from sufficient statistics, in double
  * precision, with the classical inference of ordinary least squares beside it.
  *
  * <p><b>What is solved.</b> Maximizing the Gaussian likelihood is minimizing the residual sum of
@@ -44,7 +44,7 @@ import java.util.Locale;
  * be told apart from the intercept. It is left out of the system and given weight 0, with a
  * warning; {@link #requireNoConstantFeatures} turns it into an error instead.
  *
- * <p><b>Inference.</b> The MLE of the noise variance is ŝ² = RSS/n (SPEC: divide by N), and the
+ * <p><b>Inference.</b> The MLE of the noise variance is ŝ² = RSS/n (divide by N, not N − d − 1: the maximum-likelihood estimate), and the
  * mean log-likelihood at the optimum is −½ log(2π ŝ²) − ½. Standard errors, t values and p-values
  * are those of classical OLS, as R's {@code summary(lm(...))} prints them: they use the unbiased
  * σ̂² = RSS/(n − p), p = rank + 1 parameters, and Cov(Ŵ) = σ̂² Sxx⁻¹,
@@ -360,7 +360,7 @@ public final class NormalEquations {
    * @param n rows
    * @param rank identified features: d minus constant features minus collinear directions
    * @param rss residual sum of squares Σ (y − ŷ)²
-   * @param mse RSS/n, the objective L(Ŵ, b̂) of the README's "The models" §1
+   * @param mse RSS/n, the objective L(Ŵ, b̂) of src/site/markdown/training.md, "The models" §1
    * @param sigma2Mle ŝ² = RSS/n, the MLE of the noise variance (equal to {@code mse})
    * @param meanLogLik −½ log(2π ŝ²) − ½, nats per row (+∞ for an exact fit)
    * @param r2 1 − RSS/Syy (NaN when y is constant)

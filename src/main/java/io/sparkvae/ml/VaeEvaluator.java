@@ -14,7 +14,7 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Test-set figures of a model: mean −ELBO and its parts over every row (β = 1, one z draw per
  * row, noise keyed by the model's seed), and −log p(x) by the importance-weighted bound with K
- * draws on the first rows (the README's "The models" §2). All in nats per sample.
+ * draws on the first rows (src/site/markdown/training.md, "The models" §2). All in nats per sample.
  */
 public final class VaeEvaluator {
   private VaeEvaluator() {}

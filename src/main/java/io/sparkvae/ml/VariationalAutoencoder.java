@@ -76,7 +76,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   /**
    * Default k: 0 = auto, {@link TrainerConfig#AUTO_SYNC_EVERY} local steps between
-   * synchronizations, or one round per epoch when an epoch is shorter; see the README.
+   * synchronizations, or one round per epoch when an epoch is shorter; see
+   * src/site/markdown/training.md (How training works, Choosing k).
    */
   public static final int DEFAULT_SYNC_EVERY = 0;
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bad-input catalogue of the README, through the real command line: each case must exit with
+ * The bad-input catalogue of src/site/markdown/errors.md, through the real command line: each case must exit with
  * code 2 and a message naming what is wrong and where, and must not touch existing good outputs.
  */
 class BadInputTest extends SparkTestBase {

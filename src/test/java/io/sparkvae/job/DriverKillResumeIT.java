@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 6: the driver JVM is killed with SIGKILL in the middle of training (checkpoints every
+ * The driver JVM is killed with SIGKILL in the middle of training (checkpoints every
  * round); the same command with {@code train.resume=true} continues from the last checkpoint and
  * ends with the same bytes in model/weights.safetensors as an uninterrupted run.
  */

@@ -220,7 +220,7 @@ class InferenceCommandsTest extends SparkTestBase {
 
   @Test
   void theNotebookEquivalentsGiveTheSameFigures() {
-    // What the README shows for users of Spark ML in a notebook or their own job.
+    // What src/site/markdown/inference.md shows for users of Spark ML in a notebook or their own job.
     VariationalAutoencoderModel model = VariationalAutoencoderModel.load(
         run.resolve("model").toString());
     Dataset<Row> test = Inputs.images(spark(), JobConfig.load(null,

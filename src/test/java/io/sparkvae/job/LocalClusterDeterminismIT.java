@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 3: the same seed and partitioning give bit-identical parameters under a multi-JVM master.
+ * The same seed and partitioning give bit-identical parameters under a multi-JVM master.
  * The real {@code train} command runs twice with {@code local-cluster[2,1,1024]} (a driver and two
  * executor JVMs, from the Maven-built {@link SparkHome}), and once with {@code local[2]}; all three
  * must save the same bytes in model/weights.safetensors.

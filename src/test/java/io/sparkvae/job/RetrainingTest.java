@@ -125,7 +125,7 @@ class RetrainingTest extends SparkTestBase {
         json(enc.resolve("evaluation.json")).path("neg_elbo").asDouble(), 1e-9,
         "evaluated the promoted model of round 2, with the gate's seed");
 
-    // How a consumer without spark-vae's CLI resolves latest (README, Scheduled retraining).
+    // How a consumer without spark-vae's CLI resolves latest (src/site/markdown/retraining.md, Versioned runs).
     org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(base.toString());
     org.apache.hadoop.fs.FileSystem fs = b.getFileSystem(
         spark().sparkContext().hadoopConfiguration());

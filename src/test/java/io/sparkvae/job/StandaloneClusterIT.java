@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Issue 6: a real Spark standalone cluster on this machine (a Master and two Workers from the
+ * A real Spark standalone cluster on this machine (a Master and two Workers from the
  * Maven-resolved jars, bound to 127.0.0.1), the job submitted through submit/cluster.sh, which
  * runs org.apache.spark.deploy.SparkSubmit because the Maven-built SPARK_HOME has no bin/.
  *
@@ -48,7 +48,8 @@ class StandaloneClusterIT {
   private static Path undisturbed;
 
   /**
-   * Spark's own authentication and AES encryption of every connection, as the README recommends:
+   * Spark's own authentication and AES encryption of every connection, as src/site/markdown/cluster.md
+   * (Authentication and encryption) recommends:
    * a random shared secret in properties files only the owner can read (never on a command line,
    * where `ps` would show it). Not AES/GCM: in Spark 4.1.0 a Worker never registers with it
    * (SPARK-56227).

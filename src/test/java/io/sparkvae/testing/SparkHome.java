@@ -55,7 +55,7 @@ public final class SparkHome {
 
   /**
    * Builds target/it/spark-home once per JVM (replacing any older one) and returns it. Not
-   * target/spark-home, which the README's one-machine cluster recipe uses.
+   * target/spark-home, which the one-machine cluster recipe of src/site/markdown/cluster.md uses.
    */
   public static synchronized Path ensure() {
     if (home != null) {

@@ -30,7 +30,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The same linear regression fitted by maximum likelihood four ways on one DataFrame (the README's "The models" §1):
+ * The same linear regression fitted by maximum likelihood four ways on one DataFrame (src/site/markdown/training.md, "The models" §1):
  *
  * <ol>
  *   <li>{@link #exact}: the normal equations, solved on the driver ({@link NormalEquations})
@@ -52,7 +52,7 @@ public final class LinearRegressionFits {
   public static final String MLLIB_LBFGS = "mllib_lbfgs";
   /** The four methods, in the order they are run and printed. */
   public static final List<String> METHODS = List.of(EXACT, ENGINE, MLLIB_NORMAL, MLLIB_LBFGS);
-  /** MLlib must agree with the exact MLE to this relative difference (the README's "The models" §1, issue 4). */
+  /** MLlib must agree with the exact MLE to this relative difference (src/site/markdown/linear-regression.md). */
   public static final double MLLIB_TOLERANCE = 1e-6;
   /** Depth of the exact pass's treeAggregate (Spark's default). */
   public static final int AGGREGATION_DEPTH = 2;
