@@ -5,33 +5,27 @@ SPARK_VAE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SPARK_VAE_TARGET="$SPARK_VAE_HOME/target"
 SPARK_VAE_CLASSPATH_FILE="$SPARK_VAE_TARGET/spark-classpath.txt"
 
-# The flags of org.apache.spark.launcher.JavaModuleOptions (Spark 4.1). Spark adds them to the
-# executors it launches; a JVM we start ourselves needs them too, or Kryo fails with
-# InaccessibleObjectException.
-SPARK_VAE_JVM_FLAGS=(
-  -XX:+IgnoreUnrecognizedVMOptions
-  --add-modules=jdk.incubator.vector
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
-  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
-  --add-opens=java.base/sun.security.action=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED
-  -Djdk.reflect.useDirectMethodHandle=false
-  -Dio.netty.tryReflectionSetAccessible=true
-  -Dio.netty.allocator.type=pooled
-  -Dio.netty.handler.ssl.defaultEndpointVerificationAlgorithm=NONE
-  --enable-native-access=ALL-UNNAMED
-)
+# The flags Spark's launcher adds to the JVMs it starts (JavaModuleOptions); a JVM we start
+# ourselves needs them too, or Kryo fails with InaccessibleObjectException. From the file pom.xml
+# reads too: key, then one flag per continuation line.
+SPARK_VAE_JVM_FLAGS=()
+spark_vae_read_jvm_flags() {
+  local line value="" in_value=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [ "$in_value" = 0 ]; then
+      case "$line" in
+        spark.jvm.flags=*) line="${line#spark.jvm.flags=}" in_value=1 ;;
+        *) continue ;;
+      esac
+    fi
+    value+=" ${line%\\}"
+    [[ "$line" == *\\ ]] || break
+  done < "$SPARK_VAE_HOME/submit/jvm-flags.properties"
+  read -r -a SPARK_VAE_JVM_FLAGS <<< "$value"
+  [ "${#SPARK_VAE_JVM_FLAGS[@]}" -gt 0 ] \
+    || { echo "error: no spark.jvm.flags in submit/jvm-flags.properties" >&2; return 1; }
+}
+spark_vae_read_jvm_flags
 
 spark_vae_jar() {
   local f
