@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  * model.write().overwrite().save("hdfs:///models/vae");
  * }</pre>
  *
- * <p>Params are Spark ML params (saved with the estimator and recorded in every model). Settings
+ * <p>Params are Spark ML params (saved with the estimator and recorded in every model), each
+ * declared once in {@link io.sparkvae.ml.params.Settings} (meaning, default, allowed values,
+ * config key) and exposed through {@link VaeEstimatorParams}; this class adds setters. Settings
  * that describe a particular run rather than the model — validation data, a progress listener,
  * a checkpoint directory, resuming, a warm-start model — are plain setters and are not saved.
  */

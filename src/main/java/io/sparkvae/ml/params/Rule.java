@@ -10,8 +10,8 @@ import java.util.Locale;
  * {@code isValid}), so both refuse the same values and the CLI's messages are written once.
  *
  * <pre>{@code
- * Rule.POSITIVE.problem("model.latent", 0, null)   // "model.latent must be a positive integer, got 0"
- * Rule.POSITIVE.problem("model.latent", 20, null)  // null: fine
+ * Rule.POSITIVE.problem("model.latent", 0, null)  // "model.latent must be a positive integer…"
+ * Rule.POSITIVE.problem("model.latent", 20, null) // null: fine
  * }</pre>
  */
 public enum Rule {
