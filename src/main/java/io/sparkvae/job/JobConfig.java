@@ -8,6 +8,9 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import io.sparkvae.ml.params.Rule;
+import io.sparkvae.ml.params.Setting;
+import io.sparkvae.ml.params.Settings;
 import java.io.File;
 import java.util.List;
 import java.util.Locale;
@@ -16,15 +19,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A job's configuration: {@code spark-vae-reference.conf} (every key, with its default), then the
- * user's HOCON file, then {@code --set key=value} overrides. Typesafe Config parses HOCON and
- * reports syntax errors with file and line; this class adds what it lacks: an unknown key is an
- * error naming the nearest known key, and every accessor's error names the key.
+ * A job's configuration: the reference configuration (every key of {@link Settings}, with its
+ * default), then the user's HOCON file, then {@code --set key=value} overrides. Typesafe Config
+ * parses HOCON and reports syntax errors with file and line; this class adds what it lacks: an
+ * unknown key is an error naming the nearest known key, every declared key is checked against its
+ * {@link Setting}'s rule when the configuration is loaded, and every accessor's error names the
+ * key.
  */
 public final class JobConfig {
-  private static final String REFERENCE = "spark-vae-reference.conf";
   /** Free-form sections whose keys are not checked. */
-  private static final List<String> OPEN_SECTIONS = List.of("spark.conf");
+  private static final List<String> OPEN_SECTIONS = Settings.OPEN_SECTIONS;
 
   private final Config config;
 
@@ -32,9 +36,10 @@ public final class JobConfig {
     this.config = config;
   }
 
+  /** Every key with its default, from {@link Settings#referenceHocon()}. */
   public static Config reference() {
-    return ConfigFactory.parseResources(JobConfig.class.getClassLoader(), REFERENCE,
-        ConfigParseOptions.defaults().setAllowMissing(false));
+    return ConfigFactory.parseString(Settings.referenceHocon(),
+        ConfigParseOptions.defaults().setOriginDescription("defaults"));
   }
 
   /** Loads {@code file} (may be null) with {@code overrides} ("key=value" strings). */
@@ -75,11 +80,17 @@ public final class JobConfig {
       checkKeys(one, ref, "in --set " + o);
       sets = one.withFallback(sets);
     }
+    JobConfig c;
     try {
-      return new JobConfig(sets.withFallback(user).withFallback(ref).resolve());
+      c = new JobConfig(sets.withFallback(user).withFallback(ref).resolve());
     } catch (ConfigException e) {
       throw new UserError("configuration: " + e.getMessage(), e);
     }
+    // Refuse a bad value before any work starts, whichever command reads it.
+    for (Setting s : Settings.configKeys()) {
+      c.value(s);
+    }
+    return c;
   }
 
   private static String quoteKey(String key) {
@@ -243,19 +254,11 @@ public final class JobConfig {
   }
 
   public int positive(String key) {
-    int v = integer(key);
-    if (v <= 0) {
-      throw new UserError(key + " must be a positive integer, got " + v);
-    }
-    return v;
+    return checked(key, integer(key), Rule.POSITIVE);
   }
 
   public int nonNegative(String key) {
-    int v = integer(key);
-    if (v < 0) {
-      throw new UserError(key + " must be >= 0, got " + v);
-    }
-    return v;
+    return checked(key, integer(key), Rule.NON_NEGATIVE);
   }
 
   public long longValue(String key) {
@@ -279,19 +282,11 @@ public final class JobConfig {
   }
 
   public double positiveNumber(String key) {
-    double v = number(key);
-    if (!(v > 0)) {
-      throw new UserError(key + " must be > 0, got " + v);
-    }
-    return v;
+    return checked(key, number(key), Rule.POSITIVE);
   }
 
   public double nonNegativeNumber(String key) {
-    double v = number(key);
-    if (v < 0) {
-      throw new UserError(key + " must be >= 0, got " + v);
-    }
-    return v;
+    return checked(key, number(key), Rule.NON_NEGATIVE);
   }
 
   public boolean bool(String key) {
@@ -319,26 +314,60 @@ public final class JobConfig {
       throw new UserError(key + " must be a list of integers, e.g. [400] or [512, 256]: "
           + e.getMessage(), e);
     }
-    int[] out = new int[l.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = l.get(i);
-      if (out[i] <= 0) {
-        throw new UserError(key + " must hold positive sizes, got " + l);
-      }
-    }
-    return out;
+    return checked(key, l.stream().mapToInt(Integer::intValue).toArray(), Rule.POSITIVE);
   }
 
   /** The value, lower-cased, which must be one of {@code allowed}. */
   public String oneOf(String key, String... allowed) {
     String v = requiredString(key).trim().toLowerCase(Locale.ROOT);
-    for (String a : allowed) {
-      if (a.equals(v)) {
-        return v;
-      }
+    return checked(key, v, Rule.ONE_OF, List.of(allowed));
+  }
+
+  /** The value of a {@link Rule#ONE_OF} setting, lower-cased, e.g. {@code "leaky-relu"}. */
+  public String oneOf(Setting s) {
+    return oneOf(s.key(), s.allowed().toArray(new String[0]));
+  }
+
+  /**
+   * The value of {@code s} as its Spark ML param holds it (Integer, Long, Double, Boolean,
+   * String, int[] or a list of strings), checked by its rule; null when the key is null.
+   */
+  public Object value(Setting s) {
+    String key = s.key();
+    if (isNull(key)) {
+      return null;
     }
-    throw new UserError(key + " = '" + v + "' is not allowed; expected one of "
-        + String.join(", ", allowed));
+    switch (s.type()) {
+      case INT:
+        return checked(key, integer(key), s.rule());
+      case LONG:
+        return checked(key, longValue(key), s.rule());
+      case DOUBLE:
+        return checked(key, number(key), s.rule());
+      case BOOLEAN:
+        return bool(key);
+      case STRINGS:
+        return strings(key);
+      case INTS:
+        return positiveInts(key);
+      default:
+        if (s.rule() == Rule.ONE_OF) {
+          return oneOf(s);
+        }
+        return checked(key, string(key), s.rule());
+    }
+  }
+
+  private static <T> T checked(String key, T value, Rule rule) {
+    return checked(key, value, rule, List.of());
+  }
+
+  private static <T> T checked(String key, T value, Rule rule, List<String> allowed) {
+    String problem = rule.problem(key, value, allowed);
+    if (problem != null) {
+      throw new UserError(problem);
+    }
+    return value;
   }
 
   /** Settings under spark.conf as key/value strings. */

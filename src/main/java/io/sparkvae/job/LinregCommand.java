@@ -17,6 +17,7 @@ import io.sparkvae.linreg.spark.LinearRegressionFits.Mllib;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Scored;
 import io.sparkvae.ml.Provenance;
 import io.sparkvae.io.Json;
+import io.sparkvae.ml.params.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class LinregCommand implements Callable<Integer> {
   static LinearRegressionFits.EngineSettings engineSettings(JobConfig cfg) {
     int batch = cfg.nonNegative("linreg.batch-size");
     return new LinearRegressionFits.EngineSettings(cfg.positive("linreg.epochs"), batch,
-        cfg.positiveNumber("linreg.learning-rate"), cfg.oneOf("linreg.optimizer", "sgd", "adam"),
+        cfg.positiveNumber("linreg.learning-rate"), cfg.oneOf(Settings.LINREG_OPTIMIZER),
         cfg.positive("linreg.sync-every"), cfg.longValue("linreg.seed"),
         cfg.bool("linreg.standardize"));
   }

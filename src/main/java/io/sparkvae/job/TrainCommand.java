@@ -12,6 +12,8 @@ import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.io.Json;
 import io.sparkvae.ml.VaePictures;
+import io.sparkvae.ml.params.Setting;
+import io.sparkvae.ml.params.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -93,9 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
     io.sparkvae.kernel.VaeArchitecture a = m.architecture();
     int[] hidden = cfg.positiveInts("model.hidden");
     int latent = cfg.positive("model.latent");
-    String act = cfg.oneOf("model.activation", "relu", "leaky-relu", "tanh");
-    String lik = cfg.oneOf("model.likelihood", "bernoulli", "gaussian",
-        "gaussian-learned-variance");
+    String act = cfg.oneOf(Settings.MODEL_ACTIVATION);
+    String lik = cfg.oneOf(Settings.MODEL_LIKELIHOOD);
     List<String> diffs = new ArrayList<>();
     if (!java.util.Arrays.equals(hidden, a.hidden())) {
       diffs.add("model.hidden = " + java.util.Arrays.toString(hidden) + " vs "
@@ -255,42 +257,26 @@ public final class TrainCommand implements Callable<Integer> {
         .append(cfg.string("model.likelihood")).toString();
   }
 
+  /**
+   * The estimator the configuration describes: every setting with both a config key and a param
+   * name ({@link Settings}) is copied, so a new model or training setting needs no code here.
+   * The data decide the columns; {@code partitions} is train.partitions with 0 resolved.
+   */
   static VariationalAutoencoder estimator(JobConfig cfg, ImageData train, int partitions) {
     VariationalAutoencoder est = new VariationalAutoencoder();
+    ParamMap values = new ParamMap();
+    for (Setting s : Settings.all()) {
+      if (s.key() != null && s.paramName() != null && !cfg.isNull(s.key())) {
+        values.put(est.getParam(s.paramName()), cfg.value(s));
+      }
+    }
     try {
-      est.setFeaturesCol(train.featuresColumn())
+      return est.copy(values).setFeaturesCol(train.featuresColumn())
           .setIdCol(train.idColumn() == null ? "" : train.idColumn())
-          .setHiddenLayers(cfg.positiveInts("model.hidden"))
-          .setLatentSize(cfg.positive("model.latent"))
-          .setActivation(cfg.oneOf("model.activation", "relu", "leaky-relu", "tanh"))
-          .setLikelihood(cfg.oneOf("model.likelihood", "bernoulli", "gaussian",
-              "gaussian-learned-variance"))
-          .setInitialization(cfg.oneOf("model.init", "uniform", "he", "xavier"))
-          .setBeta(cfg.nonNegativeNumber("model.beta"))
-          .setKlWarmupEpochs(cfg.nonNegativeNumber("model.kl-warmup-epochs"))
-          .setEpochs(cfg.positive("train.epochs"))
-          .setBatchSize(cfg.positive("train.batch-size"))
-          .setLearningRate(cfg.positiveNumber("train.learning-rate"))
-          .setOptimizer(cfg.oneOf("train.optimizer", "adam", "sgd"))
-          .setSyncEvery(cfg.nonNegative("train.sync-every"))
-          .setSeed(cfg.longValue("train.seed"))
-          .setNumPartitions(partitions)
-          .setAggregationDepth(cfg.positive("train.aggregation-depth"))
-          .setClipNorm(cfg.nonNegativeNumber("train.clip-norm"))
-          .setLatentSamples(cfg.positive("train.latent-samples"))
-          .setStorageLevel(cfg.requiredString("train.storage-level"))
-          .setCheckpointEveryRounds(cfg.nonNegative("train.checkpoint-every-rounds"));
+          .setNumPartitions(partitions);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
-    try {
-      org.apache.spark.storage.StorageLevel.fromString(
-          cfg.requiredString("train.storage-level").trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("train.storage-level = '" + cfg.string("train.storage-level")
-          + "' is not a Spark storage level (e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY)", e);
-    }
-    return est;
   }
 
   static List<EpochReport> historyOf(VariationalAutoencoderModel model) {

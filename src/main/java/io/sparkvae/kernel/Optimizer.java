@@ -21,15 +21,35 @@ public interface Optimizer extends Serializable {
   /** For example {@code adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-08)}. */
   String describe();
 
+  /** The update rules by their config spelling ({@code train.optimizer}, {@code linreg.optimizer}). */
+  enum Kind {
+    ADAM("adam"),
+    SGD("sgd");
+
+    private final String configName;
+
+    Kind(String configName) {
+      this.configName = configName;
+    }
+
+    public String configName() {
+      return configName;
+    }
+
+    /** The kind spelled {@code name} (any case). */
+    public static Kind fromName(String name) {
+      String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+      for (Kind k : values()) {
+        if (k.configName.equals(n)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
+    }
+  }
+
   /** Builds an optimizer by name ({@code adam} or {@code sgd}). */
   static Optimizer named(String name, double learningRate) {
-    switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "adam":
-        return new Adam(learningRate);
-      case "sgd":
-        return new Sgd(learningRate);
-      default:
-        throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected adam or sgd");
-    }
+    return Kind.fromName(name) == Kind.ADAM ? new Adam(learningRate) : new Sgd(learningRate);
   }
 }

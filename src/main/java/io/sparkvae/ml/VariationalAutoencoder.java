@@ -20,6 +20,10 @@ import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.io.Json;
+import io.sparkvae.ml.params.ParamDefaults;
+import io.sparkvae.ml.params.Settings;
+import io.sparkvae.ml.params.StorageLevels;
+import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,11 +35,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
-import org.apache.spark.ml.param.DoubleParam;
-import org.apache.spark.ml.param.IntArrayParam;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
-import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -64,12 +63,14 @@ import org.slf4j.LoggerFactory;
  * model.write().overwrite().save("hdfs:///models/vae");
  * }</pre>
  *
- * <p>Params are Spark ML params (saved with the estimator and recorded in every model). Settings
+ * <p>Params are Spark ML params (saved with the estimator and recorded in every model), each
+ * declared once in {@link io.sparkvae.ml.params.Settings} (meaning, default, allowed values,
+ * config key) and exposed through {@link VaeEstimatorParams}; this class adds setters. Settings
  * that describe a particular run rather than the model — validation data, a progress listener,
  * a checkpoint directory, resuming, a warm-start model — are plain setters and are not saved.
  */
 public final class VariationalAutoencoder extends Estimator<VariationalAutoencoderModel>
-    implements MLWritable {
+    implements VaeEstimatorParams, MLWritable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(VariationalAutoencoder.class);
   static final String CLASS = "io.sparkvae.ml.VariationalAutoencoder";
@@ -79,31 +80,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
    * synchronizations, or one round per epoch when an epoch is shorter; see
    * src/site/markdown/training.md (How training works, Choosing k).
    */
-  public static final int DEFAULT_SYNC_EVERY = 0;
+  public static final int DEFAULT_SYNC_EVERY =
+      (Integer) Settings.TRAIN_SYNC_EVERY.defaultValue();
 
   private final String uid;
-
-  private final Param<String> featuresCol;
-  private final Param<String> idCol;
-  private final IntArrayParam hiddenLayers;
-  private final IntParam latentSize;
-  private final Param<String> activation;
-  private final Param<String> likelihood;
-  private final Param<String> initialization;
-  private final DoubleParam beta;
-  private final DoubleParam klWarmupEpochs;
-  private final IntParam latentSamples;
-  private final IntParam batchSize;
-  private final DoubleParam learningRate;
-  private final Param<String> optimizer;
-  private final IntParam epochs;
-  private final IntParam syncEvery;
-  private final LongParam seed;
-  private final IntParam aggregationDepth;
-  private final DoubleParam clipNorm;
-  private final IntParam numPartitions;
-  private final Param<String> storageLevel;
-  private final IntParam checkpointEveryRounds;
 
   private transient Dataset<?> validation;
   private transient TrainingListener listener = TrainingListener.NONE;
@@ -119,77 +99,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public VariationalAutoencoder(String uid) {
     this.uid = uid;
-    hiddenLayers = new IntArrayParam(this, "hiddenLayers",
-        "encoder hidden layer sizes; the decoder mirrors them", Validators.positiveInts());
-    featuresCol = new Param<>(this, "featuresCol",
-        "input column: binary 8-bit pixels, ML Vector, or array of float/double");
-    idCol = new Param<>(this, "idCol",
-        "column that names rows in error messages (\"\" = none)");
-    latentSize = new IntParam(this, "latentSize",
-        "dimension H of the latent space", Validators.positiveInt());
-    activation = new Param<>(this, "activation",
-        "hidden activation: relu, leaky-relu, tanh",
-        Validators.oneOf("relu", "leaky-relu", "tanh"));
-    likelihood = new Param<>(this, "likelihood",
-        "decoder likelihood: bernoulli, gaussian, gaussian-learned-variance",
-        Validators.oneOf("bernoulli", "gaussian", "gaussian-learned-variance"));
-    initialization = new Param<>(this, "initialization",
-        "weight initialization: uniform (PyTorch's default), he, xavier",
-        Validators.oneOf("uniform", "he", "xavier"));
-    beta = new DoubleParam(this, "beta",
-        "weight of the KL term in the gradient (1 = the ELBO)", Validators.nonNegativeDouble());
-    klWarmupEpochs = new DoubleParam(this, "klWarmupEpochs",
-        "epochs over which the KL weight ramps from 0 to beta", Validators.nonNegativeDouble());
-    latentSamples = new IntParam(this, "latentSamples",
-        "L, draws of z per row in training", Validators.positiveInt());
-    batchSize = new IntParam(this, "batchSize",
-        "rows per synchronous step, summed over all partitions (the global minibatch)",
-      Validators.positiveInt());
-    learningRate = new DoubleParam(this, "learningRate",
-        "step size", Validators.positiveDouble());
-    optimizer = new Param<>(this, "optimizer", "adam or sgd",
-        Validators.oneOf("adam", "sgd"));
-    epochs = new IntParam(this, "epochs", "passes over the training data",
-        Validators.positiveInt());
-    syncEvery = new IntParam(this, "syncEvery",
-        "k, local minibatch steps per partition between synchronizations (0 = auto)",
-        Validators.nonNegativeInt());
-    seed = new LongParam(this, "seed",
-        "seed of every random stream (initialization, row order, noise)");
-    aggregationDepth = new IntParam(this, "aggregationDepth",
-        "depth of the deterministic aggregation tree (1 = on the driver)",
-        Validators.positiveInt());
-    clipNorm = new DoubleParam(this, "clipNorm",
-        "maximum global gradient norm (0 = no clipping)", Validators.nonNegativeDouble());
-    numPartitions = new IntParam(this, "numPartitions",
-        "repartition the input into this many partitions (0 = keep its partitioning)",
-        Validators.nonNegativeInt());
-    storageLevel = new Param<>(this, "storageLevel",
-        "Spark storage level of the cached training blocks");
-    checkpointEveryRounds = new IntParam(this, "checkpointEveryRounds",
-        "write a checkpoint every this many rounds, and at every epoch end (0 = epoch ends only)",
-        Validators.nonNegativeInt());
-    setDefault(featuresCol, "features");
-    setDefault(idCol, "");
-    setDefault(hiddenLayers, new int[] {400});
-    setDefault(latentSize, 20);
-    setDefault(activation, "relu");
-    setDefault(likelihood, "bernoulli");
-    setDefault(initialization, "uniform");
-    setDefault(beta, 1.0);
-    setDefault(klWarmupEpochs, 0.0);
-    setDefault(latentSamples, 1);
-    setDefault(batchSize, 128);
-    setDefault(learningRate, 1e-3);
-    setDefault(optimizer, "adam");
-    setDefault(epochs, 10);
-    setDefault(syncEvery, DEFAULT_SYNC_EVERY);
-    setDefault(seed, 42L);
-    setDefault(aggregationDepth, 1);
-    setDefault(clipNorm, 0.0);
-    setDefault(numPartitions, 0);
-    setDefault(storageLevel, "MEMORY_AND_DISK");
-    setDefault(checkpointEveryRounds, 0);
+    ParamDefaults.apply(this, this::setDefault);
   }
 
   @Override
@@ -197,229 +107,111 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return uid;
   }
 
-  // ---- params: accessors (Spark ML finds params through these public methods) ----
-
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> idCol() {
-    return idCol;
-  }
-
-  public IntArrayParam hiddenLayers() {
-    return hiddenLayers;
-  }
-
-  public IntParam latentSize() {
-    return latentSize;
-  }
-
-  public Param<String> activation() {
-    return activation;
-  }
-
-  public Param<String> likelihood() {
-    return likelihood;
-  }
-
-  public Param<String> initialization() {
-    return initialization;
-  }
-
-  public DoubleParam beta() {
-    return beta;
-  }
-
-  public DoubleParam klWarmupEpochs() {
-    return klWarmupEpochs;
-  }
-
-  public IntParam latentSamples() {
-    return latentSamples;
-  }
-
-  public IntParam batchSize() {
-    return batchSize;
-  }
-
-  public DoubleParam learningRate() {
-    return learningRate;
-  }
-
-  public Param<String> optimizer() {
-    return optimizer;
-  }
-
-  public IntParam epochs() {
-    return epochs;
-  }
-
-  public IntParam syncEvery() {
-    return syncEvery;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
-
-  public IntParam aggregationDepth() {
-    return aggregationDepth;
-  }
-
-  public DoubleParam clipNorm() {
-    return clipNorm;
-  }
-
-  public IntParam numPartitions() {
-    return numPartitions;
-  }
-
-  public Param<String> storageLevel() {
-    return storageLevel;
-  }
-
-  public IntParam checkpointEveryRounds() {
-    return checkpointEveryRounds;
-  }
-
-  // ---- params: typed setters and getters ----
+  // ---- params: typed setters (the params and getters are VaeEstimatorParams') ----
 
   public VariationalAutoencoder setFeaturesCol(String v) {
-    set(featuresCol, v);
+    set(featuresCol(), v);
     return this;
   }
 
   public VariationalAutoencoder setIdCol(String v) {
-    set(idCol, v);
+    set(idCol(), v);
     return this;
   }
 
   public VariationalAutoencoder setHiddenLayers(int[] v) {
-    set(hiddenLayers, v);
+    set(hiddenLayers(), v);
     return this;
   }
 
   public VariationalAutoencoder setLatentSize(int v) {
-    set(latentSize, v);
+    set(latentSize(), v);
     return this;
   }
 
   public VariationalAutoencoder setActivation(String v) {
-    set(activation, v);
+    set(activation(), v);
     return this;
   }
 
   public VariationalAutoencoder setLikelihood(String v) {
-    set(likelihood, v);
+    set(likelihood(), v);
     return this;
   }
 
   public VariationalAutoencoder setInitialization(String v) {
-    set(initialization, v);
+    set(initialization(), v);
     return this;
   }
 
   public VariationalAutoencoder setBeta(double v) {
-    set(beta, v);
+    set(beta(), v);
     return this;
   }
 
   public VariationalAutoencoder setKlWarmupEpochs(double v) {
-    set(klWarmupEpochs, v);
+    set(klWarmupEpochs(), v);
     return this;
   }
 
   public VariationalAutoencoder setLatentSamples(int v) {
-    set(latentSamples, v);
+    set(latentSamples(), v);
     return this;
   }
 
   public VariationalAutoencoder setBatchSize(int v) {
-    set(batchSize, v);
+    set(batchSize(), v);
     return this;
   }
 
   public VariationalAutoencoder setLearningRate(double v) {
-    set(learningRate, v);
+    set(learningRate(), v);
     return this;
   }
 
   public VariationalAutoencoder setOptimizer(String v) {
-    set(optimizer, v);
+    set(optimizer(), v);
     return this;
   }
 
   public VariationalAutoencoder setEpochs(int v) {
-    set(epochs, v);
+    set(epochs(), v);
     return this;
   }
 
   public VariationalAutoencoder setSyncEvery(int v) {
-    set(syncEvery, v);
+    set(syncEvery(), v);
     return this;
   }
 
   public VariationalAutoencoder setSeed(long v) {
-    set(seed, v);
+    set(seed(), v);
     return this;
   }
 
   public VariationalAutoencoder setAggregationDepth(int v) {
-    set(aggregationDepth, v);
+    set(aggregationDepth(), v);
     return this;
   }
 
   public VariationalAutoencoder setClipNorm(double v) {
-    set(clipNorm, v);
+    set(clipNorm(), v);
     return this;
   }
 
   public VariationalAutoencoder setNumPartitions(int v) {
-    set(numPartitions, v);
+    set(numPartitions(), v);
     return this;
   }
 
   public VariationalAutoencoder setStorageLevel(String v) {
-    set(storageLevel, v);
+    set(storageLevel(), v);
     return this;
   }
 
   public VariationalAutoencoder setCheckpointEveryRounds(int v) {
-    set(checkpointEveryRounds, v);
+    set(checkpointEveryRounds(), v);
     return this;
-  }
-
-  public String getFeaturesCol() {
-    return getOrDefault(featuresCol);
-  }
-
-  public int[] getHiddenLayers() {
-    return getOrDefault(hiddenLayers).clone();
-  }
-
-  public int getLatentSize() {
-    return (Integer) getOrDefault(latentSize);
-  }
-
-  public String getLikelihood() {
-    return getOrDefault(likelihood);
-  }
-
-  public int getEpochs() {
-    return (Integer) getOrDefault(epochs);
-  }
-
-  public int getSyncEvery() {
-    return (Integer) getOrDefault(syncEvery);
-  }
-
-  public long getSeed() {
-    return (Long) getOrDefault(seed);
-  }
-
-  public int getBatchSize() {
-    return (Integer) getOrDefault(batchSize);
   }
 
   // ---- run settings (not params, not saved) ----
@@ -469,31 +261,29 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   @Override
   public StructType transformSchema(StructType schema) {
-    FeatureReader.forColumn(schema, getOrDefault(featuresCol));
+    FeatureReader.forColumn(schema, getOrDefault(featuresCol()));
     return new VariationalAutoencoderModel(uid, new VaeArchitecture(1, new int[0], 1,
         Activation.RELU, Likelihood.GAUSSIAN), new float[0], Json.object())
-        .setFeaturesCol(getOrDefault(featuresCol)).transformSchema(schema);
+        .setFeaturesCol(getOrDefault(featuresCol())).transformSchema(schema);
   }
 
   VaeArchitecture architecture(int inputDim) {
-    return new VaeArchitecture(inputDim, getOrDefault(hiddenLayers),
-        (Integer) getOrDefault(latentSize), Activation.fromName(getOrDefault(activation)),
-        Likelihood.fromName(getOrDefault(likelihood)));
+    return new VaeArchitecture(inputDim, getOrDefault(hiddenLayers()),
+        (Integer) getOrDefault(latentSize()), Activation.fromName(getOrDefault(activation())),
+        Likelihood.fromName(getOrDefault(likelihood())));
   }
 
   private StorageLevel level() {
-    String s = getOrDefault(storageLevel);
     try {
-      return StorageLevel.fromString(s.trim().toUpperCase(java.util.Locale.ROOT));
+      return StorageLevels.parse(getStorageLevel());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("storageLevel '" + s + "' is not a Spark storage level "
-          + "(e.g. MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, MEMORY_AND_DISK_SER)");
+      throw new IllegalArgumentException("storageLevel = " + e.getMessage(), e);
     }
   }
 
   private Dataset<Row> prepare(Dataset<?> ds) {
     Dataset<Row> df = ds.toDF();
-    int p = (Integer) getOrDefault(numPartitions);
+    int p = (Integer) getOrDefault(numPartitions());
     return p > 0 ? df.repartition(p) : df;
   }
 
@@ -502,12 +292,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     transformSchema(dataset.schema());
     SparkSession spark = dataset.sparkSession();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Likelihood lik = Likelihood.fromName(getOrDefault(likelihood));
+    Likelihood lik = Likelihood.fromName(getOrDefault(likelihood()));
     StorageLevel level = level();
-    String id = getOrDefault(idCol);
+    String id = getOrDefault(idCol());
     id = id.isEmpty() ? null : id;
     Dataset<Row> df = prepare(dataset);
-    FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol));
+    FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
     int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
     long start = System.nanoTime();
     try (BlockedData train = BlockedData.build(df, reader,
@@ -524,7 +314,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
           train.bytes() ? "8-bit pixels" : "floats", train.cachedBytes() >> 20);
       try (BlockedData val = validation == null ? null : BlockedData.build(
           prepare(validation), FeatureReader.forColumn(validation.schema(),
-              getOrDefault(featuresCol)),
+              getOrDefault(featuresCol())),
           new BlockedData.Requirements(lik.needsUnitInterval(), train.width()), level,
           "validation data", id)) {
         return train(jsc, arch, train, val, start);
@@ -534,13 +324,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   private VariationalAutoencoderModel train(JavaSparkContext jsc, VaeArchitecture arch,
       BlockedData train, BlockedData val, long start) {
-    VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta),
-        (Double) getOrDefault(klWarmupEpochs), (Integer) getOrDefault(latentSamples),
-        VaeObjective.Init.fromName(getOrDefault(initialization)));
-    Optimizer opt = Optimizer.named(getOrDefault(optimizer), (Double) getOrDefault(learningRate));
+    VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta()),
+        (Double) getOrDefault(klWarmupEpochs()), (Integer) getOrDefault(latentSamples()),
+        VaeObjective.Init.fromName(getOrDefault(initialization())));
+    Optimizer opt = Optimizer.named(getOptimizer(), getLearningRate());
     TrainerConfig cfg = new TrainerConfig("vae", getEpochs(), getBatchSize(), getSyncEvery(),
-        getSeed(), (Integer) getOrDefault(aggregationDepth), (Double) getOrDefault(clipNorm),
-        (Integer) getOrDefault(checkpointEveryRounds));
+        getSeed(), getAggregationDepth(), getClipNorm(), getCheckpointEveryRounds());
     Checkpointer ck = checkpointDir == null ? null : new FsCheckpointer(
         jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
     TrainingState state = null;
@@ -593,7 +382,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     info.set("provenance", Provenance.current());
     VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params, info);
     m.setFeaturesCol(getFeaturesCol()).setSeed(getSeed())
-        .setScoreSamples((Integer) getOrDefault(latentSamples));
+        .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);
   }
 

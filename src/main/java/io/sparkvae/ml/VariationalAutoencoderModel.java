@@ -8,6 +8,8 @@ import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.io.Json;
+import io.sparkvae.ml.params.ParamDefaults;
+import io.sparkvae.ml.params.VaeModelParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -19,8 +21,6 @@ import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.param.IntParam;
-import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -53,7 +53,7 @@ import org.apache.spark.sql.types.StructType;
  * the format version and the weights' checksum.
  */
 public final class VariationalAutoencoderModel extends Model<VariationalAutoencoderModel>
-    implements MLWritable {
+    implements VaeModelParams, MLWritable {
   private static final long serialVersionUID = 1L;
   static final String CLASS = "io.sparkvae.ml.VariationalAutoencoderModel";
 
@@ -64,52 +64,14 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   private final ObjectNode info;
   private transient Broadcast<float[]> broadcast;
 
-  private final Param<String> featuresCol;
-  private final Param<String> latentMeanCol;
-  private final Param<String> latentLogVarCol;
-  private final Param<String> reconstructionCol;
-  private final Param<String> negElboCol;
-  private final Param<String> iwaeCol;
-  private final IntParam iwaeSamples;
-  private final IntParam scoreSamples;
-  private final IntParam blockSize;
-  private final LongParam seed;
-
   VariationalAutoencoderModel(String uid, VaeArchitecture arch, float[] weights, ObjectNode info) {
     this.uid = uid;
     this.arch = arch;
     this.weights = weights;
     this.info = info;
-    featuresCol = new Param<>(this, "featuresCol",
-        "input column: binary 8-bit pixels, ML Vector, or array of float/double");
-    latentMeanCol = new Param<>(this, "latentMeanCol",
-        "output column for the latent mean (\"\" to skip)");
-    latentLogVarCol = new Param<>(this, "latentLogVarCol",
-        "output column for the latent log-variance (\"\" to skip)");
-    reconstructionCol = new Param<>(this, "reconstructionCol",
-        "output column for the reconstruction at z = mu (\"\" to skip)");
-    negElboCol = new Param<>(this, "negElboCol",
-        "output column for -ELBO in nats, an anomaly score (\"\" to skip)");
-    iwaeCol = new Param<>(this, "iwaeCol",
-        "output column for -log p(x) by the importance-weighted bound (needs iwaeSamples > 0)");
-    iwaeSamples = new IntParam(this, "iwaeSamples",
-        "K draws for the importance-weighted bound (0 = do not compute it)",
-        Validators.nonNegativeInt());
-    scoreSamples = new IntParam(this, "scoreSamples",
-        "L draws of z per row for -ELBO", Validators.positiveInt());
-    blockSize = new IntParam(this, "blockSize",
-        "rows per block in transform", Validators.positiveInt());
-    seed = new LongParam(this, "seed", "seed of the scoring noise");
-    setDefault(featuresCol, "features");
-    setDefault(latentMeanCol, "latent_mean");
-    setDefault(latentLogVarCol, "latent_log_var");
-    setDefault(reconstructionCol, "reconstruction");
-    setDefault(negElboCol, "neg_elbo");
-    setDefault(iwaeCol, "iwae_nll");
-    setDefault(iwaeSamples, 0);
-    setDefault(scoreSamples, 1);
-    setDefault(blockSize, 256);
-    setDefault(seed, 0L);
+    ParamDefaults.apply(this, this::setDefault);
+    // A model made outside fit() scores with seed 0 (fit() sets the estimator's seed).
+    setDefault(seed(), 0L);
   }
 
   @Override
@@ -117,102 +79,56 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return uid;
   }
 
-  public Param<String> featuresCol() {
-    return featuresCol;
-  }
-
-  public Param<String> latentMeanCol() {
-    return latentMeanCol;
-  }
-
-  public Param<String> latentLogVarCol() {
-    return latentLogVarCol;
-  }
-
-  public Param<String> reconstructionCol() {
-    return reconstructionCol;
-  }
-
-  public Param<String> negElboCol() {
-    return negElboCol;
-  }
-
-  public Param<String> iwaeCol() {
-    return iwaeCol;
-  }
-
-  public IntParam iwaeSamples() {
-    return iwaeSamples;
-  }
-
-  public IntParam scoreSamples() {
-    return scoreSamples;
-  }
-
-  public IntParam blockSize() {
-    return blockSize;
-  }
-
-  public LongParam seed() {
-    return seed;
-  }
+  // ---- params: setters (the params and getters are VaeModelParams') ----
 
   public VariationalAutoencoderModel setFeaturesCol(String v) {
-    set(featuresCol, v);
+    set(featuresCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setLatentMeanCol(String v) {
-    set(latentMeanCol, v);
+    set(latentMeanCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setLatentLogVarCol(String v) {
-    set(latentLogVarCol, v);
+    set(latentLogVarCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setReconstructionCol(String v) {
-    set(reconstructionCol, v);
+    set(reconstructionCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setNegElboCol(String v) {
-    set(negElboCol, v);
+    set(negElboCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setIwaeCol(String v) {
-    set(iwaeCol, v);
+    set(iwaeCol(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setIwaeSamples(int v) {
-    set(iwaeSamples, v);
+    set(iwaeSamples(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setScoreSamples(int v) {
-    set(scoreSamples, v);
+    set(scoreSamples(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setBlockSize(int v) {
-    set(blockSize, v);
+    set(blockSize(), v);
     return this;
   }
 
   public VariationalAutoencoderModel setSeed(long v) {
-    set(seed, v);
+    set(seed(), v);
     return this;
-  }
-
-  public String getFeaturesCol() {
-    return getOrDefault(featuresCol);
-  }
-
-  public int getIwaeSamples() {
-    return (Integer) getOrDefault(iwaeSamples);
   }
 
   /** The architecture: sizes, activation, likelihood and the parameter layout. */
@@ -256,15 +172,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   @Override
   public StructType transformSchema(StructType schema) {
-    FeatureReader.forColumn(schema, getOrDefault(featuresCol));
+    FeatureReader.forColumn(schema, getOrDefault(featuresCol()));
     List<StructField> fields = new ArrayList<>(List.of(schema.fields()));
     List<String> names = new ArrayList<>(List.of(schema.fieldNames()));
-    addField(fields, names, latentMeanCol, SQLDataTypes.VectorType());
-    addField(fields, names, latentLogVarCol, SQLDataTypes.VectorType());
-    addField(fields, names, reconstructionCol, SQLDataTypes.VectorType());
-    addField(fields, names, negElboCol, DataTypes.DoubleType);
+    addField(fields, names, latentMeanCol(), SQLDataTypes.VectorType());
+    addField(fields, names, latentLogVarCol(), SQLDataTypes.VectorType());
+    addField(fields, names, reconstructionCol(), SQLDataTypes.VectorType());
+    addField(fields, names, negElboCol(), DataTypes.DoubleType);
     if (getIwaeSamples() > 0) {
-      addField(fields, names, iwaeCol, DataTypes.DoubleType);
+      addField(fields, names, iwaeCol(), DataTypes.DoubleType);
     }
     return new StructType(fields.toArray(new StructField[0]));
   }
@@ -287,11 +203,11 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     Dataset<Row> df = dataset.toDF();
-    FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol));
-    Scorer scorer = new Scorer(arch, reader, (Integer) getOrDefault(blockSize),
-        (Integer) getOrDefault(scoreSamples), getIwaeSamples(), (Long) getOrDefault(seed),
-        on(latentMeanCol), on(latentLogVarCol), on(reconstructionCol), on(negElboCol),
-        getIwaeSamples() > 0 && on(iwaeCol));
+    FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
+    Scorer scorer = new Scorer(arch, reader, (Integer) getOrDefault(blockSize()),
+        (Integer) getOrDefault(scoreSamples()), getIwaeSamples(), (Long) getOrDefault(seed()),
+        on(latentMeanCol()), on(latentLogVarCol()), on(reconstructionCol()), on(negElboCol()),
+        getIwaeSamples() > 0 && on(iwaeCol()));
     Broadcast<float[]> bc = broadcast(df.sparkSession());
     MapPartitionsFunction<Row, Row> f =
         it -> scorer.score(it, bc.value(), TaskContext.getPartitionId());
@@ -335,7 +251,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   /** Kernel objective for this model (β = 1, L = scoreSamples). */
   public VaeObjective objective() {
-    return new VaeObjective(arch, 1.0, 0, (Integer) getOrDefault(scoreSamples));
+    return new VaeObjective(arch, 1.0, 0, (Integer) getOrDefault(scoreSamples()));
   }
 
   @Override

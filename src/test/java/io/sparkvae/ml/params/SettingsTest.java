@@ -1,0 +1,140 @@
+package io.sparkvae.ml.params;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.sparkvae.ml.VariationalAutoencoder;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+  /** The keys and defaults of the file the registry replaced, which users' configs rely on. */
+  @Test
+  void theRegistryKeepsEveryKeyAndDefaultOfTheFormerReferenceFile() {
+    Config old = ConfigFactory.parseResources("reference-defaults-2026-12.conf");
+    Config now = ConfigFactory.parseString(Settings.referenceHocon());
+    Set<String> oldKeys = leaves(old);
+    assertEquals(oldKeys, leaves(now));
+    for (String k : oldKeys) {
+      assertEquals(value(old, k), value(now, k), k);
+      assertTrue(Settings.OPEN_SECTIONS.contains(k) || Settings.byKey(k) != null, k);
+    }
+    assertTrue(now.getConfig("spark.conf").isEmpty(), "spark.conf is an open, empty section");
+  }
+
+  @Test
+  void theMarkdownTableHasOneRowPerKeyWithItsDefaultAndMeaning() {
+    String table = Settings.markdownTable();
+    List<String> rows = table.lines().skip(2).toList();
+    assertEquals(Settings.configKeys().size(), rows.size());
+    assertTrue(rows.contains("| `model.hidden` | `[400]` | Encoder hidden layer sizes; the "
+        + "decoder mirrors them. |"), table);
+    assertTrue(table.contains("| `model.activation` | `relu` | Hidden activation: relu, "
+        + "leaky-relu or tanh. |"), table);
+  }
+
+  @Test
+  void enumSettingsAllowExactlyTheirEnumsSpellings() {
+    assertEquals(List.of("relu", "leaky-relu", "tanh"), Settings.MODEL_ACTIVATION.allowed());
+    assertEquals(List.of("uniform", "he", "xavier"), Settings.MODEL_INIT.allowed());
+    assertEquals("model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, "
+        + "tanh", Settings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
+    assertNull(Settings.MODEL_ACTIVATION.problem("model.activation", "Leaky-ReLU"));
+  }
+
+  @Test
+  void oneRuleRefusesTheSameValuesInTheConfigAndInTheParam() {
+    assertEquals("model.latent must be a positive integer, got 0",
+        Settings.MODEL_LATENT.problem("model.latent", 0));
+    assertEquals("train.learning-rate must be > 0, got 0.0",
+        Settings.TRAIN_LEARNING_RATE.problem("train.learning-rate", 0.0));
+    assertTrue(Settings.TRAIN_STORAGE_LEVEL.problem("train.storage-level", "SOMEWHERE")
+        .startsWith("train.storage-level = 'SOMEWHERE' is not a Spark storage level"));
+    VariationalAutoencoder v = new VariationalAutoencoder();
+    assertThrows(IllegalArgumentException.class, () -> v.setLatentSize(0));
+    assertThrows(IllegalArgumentException.class, () -> v.setStorageLevel("SOMEWHERE"));
+    v.setStorageLevel("memory_only");
+  }
+
+  @Test
+  void everyEstimatorParamIsASettingWithItsDocAndDefault() {
+    VariationalAutoencoder v = new VariationalAutoencoder();
+    assertParamsFollowTheRegistry(v);
+    assertEquals(20, v.getLatentSize());
+    assertEquals(42L, v.getSeed());
+  }
+
+  @Test
+  void theSharedParamsOfEstimatorAndModelAreOneDeclaration() throws Exception {
+    VariationalAutoencoder v = new VariationalAutoencoder();
+    Params model = modelWithoutTraining();
+    assertParamsFollowTheRegistry(model);
+    for (String shared : List.of("featuresCol", "seed")) {
+      assertEquals(v.getParam(shared).doc(), model.getParam(shared).doc(), shared);
+    }
+  }
+
+  private static void assertParamsFollowTheRegistry(Params p) {
+    for (Param<?> param : p.params()) {
+      Setting s = Settings.byParam(param.name());
+      assertNotNull(s, param.name() + " is declared in Settings");
+      assertEquals(s.doc(), param.doc(), param.name());
+      if (s.defaultValue() != null && !(p.getClass().getSimpleName().endsWith("Model")
+          && param.name().equals("seed"))) {
+        @SuppressWarnings("unchecked")
+        Param<Object> q = (Param<Object>) param;
+        assertEquals(q.jsonEncode(s.defaultValue()), q.jsonEncode(p.getOrDefault(q)),
+            param.name());
+      }
+    }
+  }
+
+  /** A model needs no training to list its params; its constructor is package-private. */
+  private static Params modelWithoutTraining() throws Exception {
+    var c = Class.forName("io.sparkvae.ml.VariationalAutoencoderModel").getDeclaredConstructor(
+        String.class, io.sparkvae.kernel.VaeArchitecture.class, float[].class,
+        com.fasterxml.jackson.databind.node.ObjectNode.class);
+    c.setAccessible(true);
+    return (Params) c.newInstance("m", new io.sparkvae.kernel.VaeArchitecture(4, new int[0], 1,
+        io.sparkvae.kernel.Activation.RELU, io.sparkvae.kernel.Likelihood.GAUSSIAN),
+        new float[0], io.sparkvae.io.Json.object());
+  }
+
+  private static Set<String> leaves(Config c) {
+    Set<String> out = new LinkedHashSet<>();
+    collect(c.root(), "", out);
+    return out;
+  }
+
+  private static void collect(com.typesafe.config.ConfigObject o, String prefix, Set<String> out) {
+    for (Map.Entry<String, ConfigValue> e : o.entrySet()) {
+      String k = prefix + e.getKey();
+      if (e.getValue().valueType() == ConfigValueType.OBJECT && !k.equals("spark.conf")) {
+        collect((com.typesafe.config.ConfigObject) e.getValue(), k + ".", out);
+      } else {
+        out.add(k);
+      }
+    }
+  }
+
+  private static Object value(Config c, String k) {
+    ConfigValue v = c.root();
+    for (String part : k.split("\\.")) {
+      v = ((com.typesafe.config.ConfigObject) v).get(part);
+    }
+    return v.unwrapped();
+  }
+}
