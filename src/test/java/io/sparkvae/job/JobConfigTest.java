@@ -86,97 +86,6 @@ class JobConfigTest {
     assertTrue(e.getMessage().matches("(?s).*: [34]:.*"), "line number: " + e.getMessage());
   }
 
-  /**
-   * src/site/markdown/configuration.md holds one table row {@code | `key` | `default` | meaning |}
-   * per key of spark-vae-reference.conf, and the default cell is the reference value rendered by
-   * the rule stated on that page: strings without quotes, everything else (numbers, booleans,
-   * lists, {@code {}}, {@code null}) as HOCON writes it.
-   */
-  @Test
-  void everyConfigKeyHasExactlyOneRowInTheConfigurationPageWithItsDefault() throws IOException {
-    Map<String, String> reference = referenceDefaults();
-    assertTrue(reference.size() > 40, "reference keys: " + reference.size());
-    assertTrue(reference.keySet().containsAll(JobConfig.knownKeys()),
-        "every key the job accepts is a reference key");
-
-    Map<String, String> documented = new TreeMap<>();
-    List<String> duplicates = new ArrayList<>();
-    for (List<String> row : tableRows(Files.readString(CONFIGURATION_PAGE))) {
-      String key = unquote(row.get(0));
-      if (!key.matches("[a-z]+(\\.[a-z-]+)+")) {
-        continue;
-      }
-      if (documented.put(key, unquote(row.get(1))) != null) {
-        duplicates.add(key);
-      }
-    }
-    assertEquals(List.of(), duplicates, "keys with more than one row");
-    Set<String> missing = new TreeSet<>(reference.keySet());
-    missing.removeAll(documented.keySet());
-    Set<String> extra = new TreeSet<>(documented.keySet());
-    extra.removeAll(reference.keySet());
-    assertEquals(Set.of(), missing, "reference keys without a row in " + CONFIGURATION_PAGE);
-    assertEquals(Set.of(), extra, "rows for keys that are not in the reference");
-    for (Map.Entry<String, String> e : reference.entrySet()) {
-      assertEquals(e.getValue(), documented.get(e.getKey()), "default of " + e.getKey());
-    }
-  }
-
-  /** A key's table row lives in configuration.md only; other pages link there. */
-  @Test
-  void noOtherPageHasATableRowForAConfigKey() throws IOException {
-    Set<String> keys = referenceDefaults().keySet();
-    List<Path> pages = new ArrayList<>();
-    pages.add(Path.of("README.md"));
-    try (var s = Files.list(Path.of("src/site/markdown"))) {
-      s.filter(p -> p.toString().endsWith(".md") && !p.equals(CONFIGURATION_PAGE))
-          .forEach(pages::add);
-    }
-    for (Path page : pages) {
-      for (List<String> row : tableRows(Files.readString(page))) {
-        assertFalse(keys.contains(unquote(row.get(0))),
-            page + " has a table row for " + row.get(0) + "; link to configuration.md instead");
-      }
-    }
-  }
-
-  private static final Path CONFIGURATION_PAGE = Path.of("src/site/markdown/configuration.md");
-
-  /** Every leaf of the reference (an empty object such as spark.conf counts as one). */
-  private static Map<String, String> referenceDefaults() {
-    Config ref = ConfigFactory.parseResources("spark-vae-reference.conf");
-    Map<String, String> out = new TreeMap<>();
-    collectLeaves(ref.root(), "", out);
-    return out;
-  }
-
-  private static void collectLeaves(ConfigObject obj, String prefix, Map<String, String> out) {
-    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-      ConfigValue v = e.getValue();
-      if (v.valueType() == ConfigValueType.OBJECT && !((ConfigObject) v).isEmpty()) {
-        collectLeaves((ConfigObject) v, key, out);
-      } else {
-        out.put(key, switch (v.valueType()) {
-          case STRING -> (String) v.unwrapped();
-          case NUMBER -> numberAsWritten(v);
-          default -> v.render(ConfigRenderOptions.concise());
-        });
-      }
-    }
-  }
-
-  /** A number as the reference file spells it ({@code 1.0}, {@code 1e-12}), from its own line. */
-  private static String numberAsWritten(ConfigValue v) {
-    try (var in = JobConfigTest.class.getResourceAsStream("/spark-vae-reference.conf")) {
-      String line = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-          .split("\n")[v.origin().lineNumber() - 1];
-      return line.substring(line.indexOf('=') + 1).replaceFirst("#.*", "").strip();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
   /** The cells of every markdown table row outside fenced code, header and rule rows included. */
   static List<List<String>> tableRows(String markdown) {
     List<List<String>> rows = new ArrayList<>();
@@ -198,11 +107,6 @@ class JobConfigTest {
       }
     }
     return rows;
-  }
-
-  private static String unquote(String cell) {
-    return cell.length() >= 2 && cell.startsWith("`") && cell.endsWith("`")
-        ? cell.substring(1, cell.length() - 1) : cell;
   }
 
   @Test

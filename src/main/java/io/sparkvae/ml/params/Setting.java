@@ -74,9 +74,14 @@ public final class Setting implements Serializable {
     return allowed;
   }
 
-  /** What the setting means, one line. */
+  /** What the setting means, in markdown: the configuration page's "meaning" cell. */
   public String doc() {
     return doc;
+  }
+
+  /** {@link #doc()} without markdown (links keep their text), for Spark's {@code explainParams}. */
+  public String plainDoc() {
+    return doc.replaceAll("\\[([^\\]]*)\\]\\([^)]*\\)", "$1").replace("`", "");
   }
 
   /** The default as written in HOCON ({@code [400]}, {@code 0.001}, {@code "label"}, null). */
@@ -124,15 +129,15 @@ public final class Setting implements Serializable {
     }
     switch (type) {
       case INT:
-        return new IntParam(owner, param, doc, check(v -> problem(param, v) == null));
+        return new IntParam(owner, param, plainDoc(), check(v -> problem(param, v) == null));
       case LONG:
-        return new LongParam(owner, param, doc, check(v -> problem(param, v) == null));
+        return new LongParam(owner, param, plainDoc(), check(v -> problem(param, v) == null));
       case DOUBLE:
-        return new DoubleParam(owner, param, doc, check(v -> problem(param, v) == null));
+        return new DoubleParam(owner, param, plainDoc(), check(v -> problem(param, v) == null));
       case INTS:
-        return new IntArrayParam(owner, param, doc, check(v -> problem(param, v) == null));
+        return new IntArrayParam(owner, param, plainDoc(), check(v -> problem(param, v) == null));
       case STRING:
-        return new Param<String>(owner, param, doc, check(v -> problem(param, v) == null));
+        return new Param<String>(owner, param, plainDoc(), check(v -> problem(param, v) == null));
       default:
         throw new IllegalStateException(param + ": no Spark ML param type for " + type);
     }

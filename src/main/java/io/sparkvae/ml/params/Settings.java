@@ -50,175 +50,220 @@ public final class Settings {
   /** Sections whose keys are free-form (Spark's own settings) and not declared here. */
   public static final List<String> OPEN_SECTIONS = List.of("spark.conf");
 
+  private static final String OPEN_SECTION_DOC =
+      "extra Spark settings, passed to the session as given, e.g. "
+          + "`spark.conf { \"spark.executor.memory\" = \"4g\" }`";
+
   // ---- data ----
   public static final Setting DATA_TRAIN = config("data.train", Setting.Type.STRING, "null",
-      "Training data: an IDX file, a Parquet file or directory, a CSV or LibSVM file, or (for "
-          + "`train`) a folder of images. Any Hadoop path: local, hdfs://, s3a://.");
+          "required. Training data: an IDX file, Parquet, CSV, LibSVM, or (for `train`) a "
+          + "folder of images; any Hadoop path (local, `hdfs://`, `s3a://`). For `linreg`: a "
+          + "CSV file with a header, a Parquet file or directory, or a LibSVM file. See [Input "
+          + "formats](inputs.md#input-formats)");
   public static final Setting DATA_TEST = config("data.test", Setting.Type.STRING, "null",
-      "Test data, same format; evaluated after every epoch (the validation curve) and at the "
-          + "end.");
+          "test data, same format; evaluated after every epoch (the validation curve) and at "
+          + "the end. Not set: no test set (pictures then use the training set). The inference "
+          + "commands' `--data PATH` sets this key");
   public static final Setting DATA_FORMAT = config("data.format", Setting.Type.STRING, "null",
-      "idx, parquet, csv, libsvm or images; inferred from the path when null.");
+          "`idx`, `parquet`, `csv`, `libsvm` or `images` (`linreg`: `csv`, `parquet` or "
+          + "`libsvm`); not set = inferred from the path");
   public static final Setting DATA_FEATURES = config("data.features", Setting.Type.STRINGS, "[]",
-      "Feature columns. VAE: one column holding a Vector, array<float|double> or binary 8-bit "
-          + "pixels, or several numeric columns (pixels) assembled in order; [] = the column "
-          + "\"features\" when present, else every numeric column but the label and id. linreg: "
-          + "the numeric feature columns; [] = every numeric column but the label and the id "
-          + "(LibSVM: x1 … xd).");
+          "VAE: one column (ML Vector, `array<float|double>`, `binary` 8-bit pixels) or "
+          + "several numeric columns (pixels) assembled in order; `[]` = the `features` column "
+          + "when present, else every numeric column but the label and id. `linreg`: the "
+          + "feature columns, in order; `[]` = every numeric column but the label and `data.id` "
+          + "(LibSVM: `x1 … xd`); see [linreg's input](linear-regression.md#input)");
   public static final Setting DATA_LABEL = config("data.label", Setting.Type.STRING, "\"label\"",
-      "Label column: class labels (VAE: colours the latent scatter) or the regression target.");
+          "class labels (they colour the latent scatter) or the regression target (LibSVM: "
+          + "always `label`)");
   public static final Setting DATA_LABEL_NAMES = config("data.label-names",
       Setting.Type.STRINGS, "[]",
-      "Class names for labels 0, 1, … (legends of the latent scatter); [] = the numbers.");
+          "class names for labels 0, 1, … in legends of the latent scatter; `[]` = the "
+          + "numbers (image folders: the class folder names)");
   public static final Setting DATA_ID = config("data.id", Setting.Type.STRING, "\"id\"",
-      "Column that identifies rows in messages and outputs (\"\" = none).");
+          "column that identifies rows in messages and outputs, and that is never a default "
+          + "feature (`\"\"` = none)");
   public static final Setting DATA_HEIGHT = config("data.height", Setting.Type.INT, "null",
-      "Image height, used to draw images; null = from the IDX header, or a square guess. Image "
-          + "folders: every image is resampled to height x width; null = keep the files' size, "
-          + "which must then be the same for all.");
+          "image height, used to draw images; not set = from the IDX header, otherwise a "
+          + "square grayscale guess. Image folders: with `data.width`, every image is resampled "
+          + "to height × width (area averaging when shrinking, bilinear when enlarging); not "
+          + "set = keep the files' size, which must then be the same for all");
   public static final Setting DATA_WIDTH = config("data.width", Setting.Type.INT, "null",
-      "Image width; as data.height.");
+          "image width; as `data.height`");
   public static final Setting DATA_CHANNELS = config("data.channels", Setting.Type.INT, "null",
-      "1 = grayscale (BT.601 luma), 3 = RGB; image folders default to 1.");
+          "1 = grayscale (ITU-R BT.601 luma), 3 = RGB; not set = from the data (image folders "
+          + "default to 1)");
   public static final Setting DATA_ON_BAD_FILE = choice("data.on-bad-file", null,
       OnBadFile.values(), OnBadFile::configName, OnBadFile.SKIP,
-      "Image folders: a file that cannot be decoded. skip = leave it out, counted and listed "
-          + "in the log; fail = stop before training.");
+          "image folders: a file that cannot be decoded (corrupt, truncated, not an image): "
+          + "`skip` leaves it out (counted and listed in the log), `fail` stops the run before "
+          + "training; see [Image folders](inputs.md#image-folders)");
   public static final Setting DATA_NUM_FEATURES = setting("data.num-features", null,
-      Setting.Type.INT, "0", Rule.NON_NEGATIVE, "LibSVM: number of features (0 = infer from "
-          + "the data).");
+      Setting.Type.INT, "0", Rule.NON_NEGATIVE,
+          "LibSVM: number of features (0 = infer from the data); set it when the last "
+          + "features can be zero in every row");
 
   // ---- model ----
   public static final Setting MODEL_HIDDEN = setting("model.hidden", "hiddenLayers",
       Setting.Type.INTS, "[400]", Rule.POSITIVE,
-      "Encoder hidden layer sizes; the decoder mirrors them.");
+          "encoder hidden layer sizes; the decoder mirrors them");
   public static final Setting MODEL_LATENT = setting("model.latent", "latentSize",
-      Setting.Type.INT, "20", Rule.POSITIVE, "Latent dimension H.");
+      Setting.Type.INT, "20", Rule.POSITIVE,
+          "latent dimension H");
   public static final Setting MODEL_ACTIVATION = choice("model.activation", "activation",
       Activation.values(), Activation::configName, Activation.RELU,
-      "Hidden activation: relu, leaky-relu or tanh.");
+          "hidden-layer activation: `relu`, `leaky-relu` or `tanh`");
   public static final Setting MODEL_LIKELIHOOD = choice("model.likelihood", "likelihood",
       Likelihood.values(), Likelihood::configName, Likelihood.BERNOULLI,
-      "Decoder likelihood: bernoulli (pixels in [0, 1]), gaussian (N(x; x̂, I)) or "
-          + "gaussian-learned-variance.");
+          "`bernoulli` (pixels in [0, 1]), `gaussian` (N(x; x̂, I)) or "
+          + "`gaussian-learned-variance`");
   public static final Setting MODEL_INIT = choice("model.init", "initialization",
       VaeObjective.Init.values(), VaeObjective.Init::configName, VaeObjective.Init.UNIFORM,
-      "Weight initialization: uniform (PyTorch's default: weights and biases in "
-          + "+-1/sqrt(fan_in)), he (He-normal before ReLU-family layers, zero biases) or xavier "
-          + "(Xavier-uniform, zero biases).");
+          "weight initialization: `uniform` (PyTorch's default, ±1/√fan_in for weights and "
+          + "biases), `he` (He-normal before ReLU-family layers, zero biases), `xavier` "
+          + "(Xavier-uniform, zero biases); see [Performance](performance.md)");
   public static final Setting MODEL_BETA = setting("model.beta", "beta", Setting.Type.DOUBLE,
-      "1.0", Rule.NON_NEGATIVE, "Weight of the KL term in the training gradient (1 = the "
-          + "ELBO; reported figures always use 1).");
+      "1.0", Rule.NON_NEGATIVE,
+          "weight β of the KL term in the training gradient (1 = the ELBO); reported figures "
+          + "always use β = 1");
   public static final Setting MODEL_KL_WARMUP_EPOCHS = setting("model.kl-warmup-epochs",
       "klWarmupEpochs", Setting.Type.DOUBLE, "0", Rule.NON_NEGATIVE,
-      "Epochs over which the KL weight ramps linearly from 0 to beta (0 = no warm-up).");
+          "epochs over which the KL weight ramps linearly from 0 to β (0 = no warm-up)");
 
   // ---- train ----
   public static final Setting TRAIN_EPOCHS = setting("train.epochs", "epochs", Setting.Type.INT,
-      "10", Rule.POSITIVE, "Passes over the training data.");
+      "10", Rule.POSITIVE,
+          "passes over the training data");
   public static final Setting TRAIN_BATCH_SIZE = setting("train.batch-size", "batchSize",
-      Setting.Type.INT, "128", Rule.POSITIVE, "Rows per synchronous step, summed over all "
-          + "partitions (the global minibatch); each partition takes a share in proportion to "
-          + "its rows.");
+      Setting.Type.INT, "128", Rule.POSITIVE,
+          "rows per synchronous step, summed over all partitions (the global minibatch); each "
+          + "partition takes a share in proportion to its rows, so the optimizer takes the same "
+          + "steps whatever the partition count; see [How training "
+          + "works](training.md#how-training-works)");
   public static final Setting TRAIN_LEARNING_RATE = setting("train.learning-rate",
-      "learningRate", Setting.Type.DOUBLE, "0.001", Rule.POSITIVE, "Step size.");
+      "learningRate", Setting.Type.DOUBLE, "0.001", Rule.POSITIVE,
+          "step size");
   public static final Setting TRAIN_OPTIMIZER = choice("train.optimizer", "optimizer",
-      Optimizer.Kind.values(), Optimizer.Kind::configName, Optimizer.Kind.ADAM, "adam or sgd.");
+      Optimizer.Kind.values(), Optimizer.Kind::configName, Optimizer.Kind.ADAM,
+          "`adam` (with bias correction) or `sgd`");
   public static final Setting TRAIN_SYNC_EVERY = setting("train.sync-every", "syncEvery",
-      Setting.Type.INT, "0", Rule.NON_NEGATIVE, "k: local minibatch steps per partition "
-          + "between synchronizations (1 = synchronous minibatch training; 0 = auto: 128, or "
-          + "one round per epoch when an epoch is shorter).");
+      Setting.Type.INT, "0", Rule.NON_NEGATIVE,
+          "k: local minibatch steps per partition between synchronizations (1 = synchronous "
+          + "minibatch training on the union of the partitions' minibatches); 0 = auto (128, or "
+          + "one round per epoch when an epoch is shorter); see [How training "
+          + "works](training.md#how-training-works) and [the "
+          + "measurements](performance.md#training-through-spark-bench-train)");
   public static final Setting TRAIN_SEED = setting("train.seed", "seed", Setting.Type.LONG,
-      "42", Rule.ANY, "Seed of every random stream: initialization, row order, noise (a "
-          + "model's: the scoring noise).");
+      "42", Rule.ANY,
+          "seeds every random stream (initialization, row order, noise)");
   public static final Setting TRAIN_PARTITIONS = setting("train.partitions", null,
       Setting.Type.INT, "0", Rule.NON_NEGATIVE,
-      "Partitions of the training data (0 = Spark's default parallelism).");
+          "partitions of the training data (0 = Spark's default parallelism)");
   public static final Setting TRAIN_AGGREGATION_DEPTH = setting("train.aggregation-depth",
-      "aggregationDepth", Setting.Type.INT, "1", Rule.POSITIVE, "1 = the driver sums the "
-          + "partitions' results; d >= 2 = a tree of depth d (many partitions).");
+      "aggregationDepth", Setting.Type.INT, "1", Rule.POSITIVE,
+          "1: the driver sums the partitions' results; d ≥ 2: a tree of depth d (many "
+          + "partitions)");
   public static final Setting TRAIN_CLIP_NORM = setting("train.clip-norm", "clipNorm",
       Setting.Type.DOUBLE, "0", Rule.NON_NEGATIVE,
-      "Maximum global gradient norm (0 = no clipping).");
+          "maximum global gradient norm (0 = no clipping)");
   public static final Setting TRAIN_LATENT_SAMPLES = setting("train.latent-samples",
-      "latentSamples", Setting.Type.INT, "1", Rule.POSITIVE, "L: draws of z per row in "
-          + "training.");
+      "latentSamples", Setting.Type.INT, "1", Rule.POSITIVE,
+          "L, draws of z per row in training");
   public static final Setting TRAIN_STORAGE_LEVEL = setting("train.storage-level",
       "storageLevel", Setting.Type.STRING, "MEMORY_AND_DISK", Rule.STORAGE_LEVEL,
-      "Spark storage level of the cached training blocks.");
+          "Spark storage level of the cached training blocks; see [Data larger than "
+          + "memory](inputs.md#data-larger-than-memory)");
   public static final Setting TRAIN_CHECKPOINT_EVERY_ROUNDS = setting(
       "train.checkpoint-every-rounds", "checkpointEveryRounds", Setting.Type.INT, "0",
       Rule.NON_NEGATIVE,
-      "Checkpoint every this many rounds, and at every epoch end (0 = epoch ends only).");
+          "checkpoint every this many rounds, and at every epoch end (0 = epoch ends only)");
   public static final Setting TRAIN_CHECKPOINT_DIR = config("train.checkpoint-dir",
-      Setting.Type.STRING, "null", "Where checkpoints go; null = <out>/checkpoint.");
+      Setting.Type.STRING, "null",
+          "where checkpoints go (any Hadoop path); not set = `<out>/checkpoint`");
   public static final Setting TRAIN_RESUME = config("train.resume", Setting.Type.BOOLEAN,
-      "false", "Continue from the checkpoint instead of starting over (same data and settings "
-          + "needed).");
+      "false",
+          "continue from the checkpoint instead of starting over (same data and settings "
+          + "needed); see [When machines fail](cluster.md#when-machines-fail)");
   public static final Setting TRAIN_INIT_MODEL = config("train.init-model", Setting.Type.STRING,
-      "null", "Warm start from this saved model (model.* must match it): a model directory, a "
-          + "train output directory, a versioned base (its latest run) or a latest pointer file; "
-          + "or the word latest (with output.versioned: the latest run under --out).");
+      "null",
+          "warm start from a saved model (same architecture: `model.*` must match it): a "
+          + "model directory, a train output directory, a versioned base (its latest run), a "
+          + "`latest` pointer file, or the word `latest`; not set = random weights. See [Warm "
+          + "starts](retraining.md#warm-starts-traininit-model)");
 
   // ---- eval ----
   public static final Setting EVAL_IWAE_K = setting("eval.iwae-k", null, Setting.Type.INT, "100",
-      Rule.NON_NEGATIVE, "K, samples of the importance-weighted bound on the test set (0 = "
-          + "skip).");
+      Rule.NON_NEGATIVE,
+          "K, draws of the importance-weighted bound on the test set (0 = skip)");
   public static final Setting EVAL_IWAE_ROWS = setting("eval.iwae-rows", null, Setting.Type.INT,
-      "2000", Rule.NON_NEGATIVE, "Test rows used for the bound (0 = all).");
+      "2000", Rule.NON_NEGATIVE,
+          "test rows used for that bound (0 = all)");
   public static final Setting EVAL_IMAGES = setting("eval.images", null, Setting.Type.INT, "32",
-      Rule.NON_NEGATIVE, "Test images drawn beside their reconstructions.");
+      Rule.NON_NEGATIVE,
+          "test images drawn beside their reconstructions");
   public static final Setting EVAL_SAMPLES = setting("eval.samples", null, Setting.Type.INT,
-      "64", Rule.NON_NEGATIVE, "Samples decoded from z ~ N(0, I).");
+      "64", Rule.NON_NEGATIVE,
+          "images decoded from z ~ N(0, I)");
   public static final Setting EVAL_PCA_BASELINE = config("eval.pca-baseline",
       Setting.Type.BOOLEAN, "true",
-      "Fit MLlib PCA with as many components as the latent size, for comparison.");
+          "fit MLlib PCA with H components (as many as the latent size) and compare "
+          + "reconstruction errors; see [the PCA baseline](outputs.md#the-pca-baseline)");
 
   // ---- linreg ----
   public static final Setting LINREG_EPOCHS = setting("linreg.epochs", null, Setting.Type.INT,
-      "200", Rule.POSITIVE, "Gradient fit on the engine (the MSE minimized by the VAE's "
-          + "synchronous loop): epochs.");
+      "200", Rule.POSITIVE,
+          "epochs (passes over the data) of the gradient fit on the engine");
   public static final Setting LINREG_BATCH_SIZE = setting("linreg.batch-size", null,
-      Setting.Type.INT, "0", Rule.NON_NEGATIVE, "Rows per step summed over all partitions; 0 = "
-          + "every row (full batch: 1 step per epoch).");
+      Setting.Type.INT, "0", Rule.NON_NEGATIVE,
+          "rows per step summed over all partitions, as for `train.batch-size`; 0 = every row "
+          + "(full-batch gradient descent: one update per epoch). Full batch holds a copy of "
+          + "each partition's rows in its task: on very large partitions set a batch size");
   public static final Setting LINREG_LEARNING_RATE = setting("linreg.learning-rate", null,
-      Setting.Type.DOUBLE, "0.25", Rule.POSITIVE, "sgd: must stay below 1/lambda_max of the "
-          + "standardized features' second-moment matrix; linreg reports the limit and refuses "
-          + "a rate above it.");
+      Setting.Type.DOUBLE, "0.25", Rule.POSITIVE,
+          "its step size η; with `sgd` it must stay below 1/λ_max of the (standardized) "
+          + "features' second-moment matrix: `linreg` reports the limit and refuses a rate "
+          + "above it");
   public static final Setting LINREG_OPTIMIZER = choice("linreg.optimizer", null,
       Optimizer.Kind.values(), Optimizer.Kind::configName, Optimizer.Kind.SGD,
-      "sgd or adam (adam: no closed-form tolerance; the measured difference is still "
-          + "reported).");
+          "`sgd` or `adam` (with `adam` there is no closed-form tolerance; the measured "
+          + "difference is still reported)");
   public static final Setting LINREG_SYNC_EVERY = setting("linreg.sync-every", null,
-      Setting.Type.INT, "1", Rule.POSITIVE, "k: local steps per partition between "
-          + "synchronizations.");
+      Setting.Type.INT, "1", Rule.POSITIVE,
+          "its k: local steps per partition between synchronizations");
   public static final Setting LINREG_SEED = setting("linreg.seed", null, Setting.Type.LONG, "42",
-      Rule.ANY, "Seed of the gradient fit's random streams.");
+      Rule.ANY,
+          "its seed (row order of minibatches)");
   public static final Setting LINREG_STANDARDIZE = config("linreg.standardize",
-      Setting.Type.BOOLEAN, "true", "Standardize features and label for the gradient fit "
-          + "(weights are reported on the original scale).");
+      Setting.Type.BOOLEAN, "true",
+          "standardize features and label for the gradient fit, with the exact pass's means "
+          + "and standard deviations (weights reported on the original scale)");
   public static final Setting LINREG_PARTITIONS = setting("linreg.partitions", null,
       Setting.Type.INT, "0", Rule.NON_NEGATIVE,
-      "Partitions of the shared, cached DataFrame (0 = Spark's default parallelism).");
+          "partitions of the shared cached DataFrame (0 = Spark's default parallelism)");
   public static final Setting LINREG_MLLIB_TOL = setting("linreg.mllib-tol", null,
       Setting.Type.DOUBLE, "1e-12", Rule.POSITIVE,
-      "MLlib LinearRegression (solver l-bfgs): convergence tolerance.");
+          "MLlib `LinearRegression` (solver `l-bfgs`): convergence tolerance");
   public static final Setting LINREG_MLLIB_MAX_ITER = setting("linreg.mllib-max-iter", null,
       Setting.Type.INT, "1000", Rule.POSITIVE,
-      "MLlib LinearRegression (solver l-bfgs): iteration limit.");
+          "MLlib L-BFGS iteration limit");
 
   // ---- output, gate, spark ----
   public static final Setting OUTPUT_VERSIONED = config("output.versioned",
-      Setting.Type.BOOLEAN, "false", "true: --out BASE writes BASE/runs/<UTC time>/ and moves "
-          + "BASE/latest to it when the gate passes; exit code 4 when it does not. Needs "
-          + "data.test.");
+      Setting.Type.BOOLEAN, "false",
+          "`true`: `--out BASE` writes `BASE/runs/<UTC time>/` and moves `BASE/latest` (a "
+          + "one-line file naming the run) to it when the gate passes; exit code 4 when it does "
+          + "not. Needs `data.test`. See [Versioned runs](retraining.md#versioned-runs)");
   public static final Setting GATE_TOLERANCE = config("gate.tolerance", Setting.Type.DOUBLE,
-      "1.0", "A new model may be worse than the current latest by at most this many nats of "
-          + "test -ELBO; negative: must be better.");
+      "1.0",
+          "nats of test −ELBO a new model may lose against `latest` and still be promoted "
+          + "(both evaluated on `data.test` with the noise seed `train.seed`); negative: it "
+          + "must be better by that much. See [The gate](retraining.md#the-gate)");
   public static final Setting SPARK_MASTER = config("spark.master", Setting.Type.STRING, "null",
-      "Spark master; null = as given by spark-submit, or local[*] under submit/local.sh.");
+          "Spark master; not set = as given by spark-submit, or `local[*]` under "
+          + "`submit/local.sh`. See [Running on a Spark cluster](cluster.md)");
   public static final Setting SPARK_APP_NAME = config("spark.app-name", Setting.Type.STRING,
-      "\"spark-vae\"", "Spark application name.");
+      "\"spark-vae\"",
+          "Spark application name");
 
   // ---- Spark ML only (no config key) ----
   public static final Setting FEATURES_COL = param("featuresCol", Setting.Type.STRING,
@@ -312,13 +357,38 @@ public final class Settings {
    * (the default as written in HOCON). The documentation's configuration page holds this table.
    */
   public static String markdownTable() {
-    StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
-    for (Setting s : configKeys()) {
-      sb.append("| `").append(s.key()).append("` | `").append(s.defaultHocon()).append("` | ")
-          .append(s.doc().replace("|", "\\|")).append(" |\n");
+    StringBuilder sb = new StringBuilder();
+    for (String section : sections()) {
+      sb.append(markdownTable(section));
     }
     return sb.toString();
   }
+
+  /** The config sections ({@code data}, {@code model}, …) in declaration order. */
+  public static List<String> sections() {
+    return configKeys().stream().map(s -> s.key().split("\\.", 2)[0]).distinct().toList();
+  }
+
+  /**
+   * One section's table for the configuration page: {@code | `key` | `default` | meaning |} per
+   * key, the default exactly as HOCON writes it. The page embeds these tables verbatim.
+   */
+  public static String markdownTable(String section) {
+    StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
+    for (Setting s : configKeys()) {
+      if (s.key().startsWith(section + ".")) {
+        sb.append("| `").append(s.key()).append("` | `").append(s.defaultHocon()).append("` | ")
+            .append(s.doc().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    for (String open : OPEN_SECTIONS) {
+      if (open.startsWith(section + ".")) {
+        sb.append("| `").append(open).append("` | `{}` | ").append(OPEN_SECTION_DOC).append(" |\n");
+      }
+    }
+    return sb.toString();
+  }
+
 
   /** Prints the reference configuration, or with {@code --markdown} its table. */
   public static void main(String[] args) {
