@@ -109,7 +109,7 @@ public final class LinearRegressionFits {
       }
     }
     if (!badColumns.isEmpty()) {
-      List<String> where = RegressionTables.locate(t, ids);
+      List<String> where = RowLocator.locate(t, ids);
       List<String> problems = new ArrayList<>();
       for (int i = 0; i < badColumns.size(); i++) {
         int j = badColumns.get(i);
