@@ -35,8 +35,8 @@ import java.util.Locale;
  * ≤ {@link #PIVOT_TOLERANCE}·λ_max. The norm minimized is that of the standardized weights
  * (W_j·√Sxx_jj), so the choice among equally good solutions does not depend on the features'
  * units; the fitted values are those of any least-squares solution. Each feature that made a
- * pivot vanish is named in {@link RegressionFit#warnings()}, with the earlier features it is a combination
- * of.
+ * pivot vanish is named in {@link RegressionFit#warnings()}, with the earlier features it is a
+ * combination of.
  *
  * <p>A constant feature (zero variance, see {@link SufficientStats#constantFeatures()}) cannot
  * be told apart from the intercept. It is left out of the system and given weight 0, with a
