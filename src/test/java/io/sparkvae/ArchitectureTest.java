@@ -31,6 +31,7 @@ class ArchitectureTest {
     layeredArchitecture()
         .consideringOnlyDependenciesInLayers()
         .layer("kernel").definedBy("io.sparkvae.kernel..")
+        .layer("linalg").definedBy("io.sparkvae.linalg..")
         .layer("io").definedBy("io.sparkvae.io..")
         .layer("report").definedBy("io.sparkvae.report..")
         .layer("data").definedBy("io.sparkvae.data..")
@@ -53,6 +54,9 @@ class ArchitectureTest {
         .whereLayer("kernel")
         .mayOnlyBeAccessedByLayers(
             "data", "diagnostics", "engine", "linreg", "linreg.spark", "ml", "job")
+        .whereLayer("linalg")
+        .mayOnlyBeAccessedByLayers(
+            "report", "data", "diagnostics", "engine", "linreg", "linreg.spark", "ml", "job")
         .check(main);
   }
 
@@ -65,7 +69,8 @@ class ArchitectureTest {
   void theKernelAndTheLinearAlgebraKnowNothingOfSpark() {
     noClasses()
         .that()
-        .resideInAnyPackage("io.sparkvae.kernel..", "io.sparkvae.linreg", "io.sparkvae.report..")
+        .resideInAnyPackage("io.sparkvae.kernel..", "io.sparkvae.linalg..", "io.sparkvae.linreg",
+            "io.sparkvae.report..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage("org.apache.spark..", "scala..")

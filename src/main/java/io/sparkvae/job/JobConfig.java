@@ -139,7 +139,7 @@ public final class JobConfig {
     String nearest = nearest(key, known);
     throw new UserError("unknown config key '" + key + "' " + where
         + (nearest != null ? "; did you mean '" + nearest + "'?" : "")
-        + " (every key is listed in the README, Configuration)");
+        + " (every key is listed in src/site/markdown/configuration.md)");
   }
 
   private static void collectNullKeys(com.typesafe.config.ConfigObject obj, String prefix,

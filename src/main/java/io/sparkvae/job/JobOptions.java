@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** The options every job command shares: --config, --set, --out, --overwrite. */
 public final class JobOptions {
   @Option(names = "--config", paramLabel = "FILE",
-      description = "HOCON configuration file (see conf/ and the README's Configuration).")
+      description = "HOCON configuration file (see conf/ and src/site/markdown/configuration.md).")
   String configFile;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE",

@@ -9,7 +9,8 @@ import io.sparkvae.engine.DivergenceException;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.linreg.GradientFitTolerance;
-import io.sparkvae.linreg.NormalEquations;
+import io.sparkvae.linreg.Coefficient;
+import io.sparkvae.linreg.RegressionFit;
 import io.sparkvae.linreg.spark.LinearRegressionFits;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Engine;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
@@ -117,17 +118,51 @@ public final class LinregCommand implements Callable<Integer> {
     }
     double loadSeconds = (System.nanoTime() - t0) / 1e9;
     try {
-      return fitAll(spark, table, settings, mllibTol, mllibMaxIter, console, loadSeconds, cfg,
-          start);
+      return fitAll(new FitInputs(spark, table, cfg, settings, mllibTol, mllibMaxIter, console,
+          table.frame().rdd().getNumPartitions(), loadSeconds, start));
     } finally {
       table.frame().unpersist(false);
     }
   }
 
-  private static ObjectNode fitAll(SparkSession spark, RegressionTable table,
+  /** What the fits need: the cached table, the settings, where to print, and the clock. */
+  private record FitInputs(SparkSession spark, RegressionTable table, JobConfig cfg,
       LinearRegressionFits.EngineSettings settings, double mllibTol, int mllibMaxIter,
-      PrintStream console, double loadSeconds, JobConfig cfg, long start) {
-    int d = table.dimension();
+      PrintStream console, int partitions, double loadSeconds, long start) {}
+
+  /** The four fits, in the order of the comparison table's columns. */
+  private record Fits(Exact exact, Engine engine, Mllib normal, Mllib lbfgs) {
+    double[] seconds() {
+      return new double[] {exact.seconds(), engine.seconds(), normal.seconds(), lbfgs.seconds()};
+    }
+
+    String[] iterations() {
+      return new String[] {"1 pass", engine.updates() + " updates",
+          normal.iterations() == 0 ? "direct" : String.valueOf(normal.iterations()),
+          String.valueOf(lbfgs.iterations())};
+    }
+
+    // The exact fit is the reference, so it has no tolerance of its own.
+    double[] tolerances() {
+      return new double[] {Double.NaN, engine.tolerance().tolerance(),
+          LinearRegressionFits.MLLIB_TOLERANCE, LinearRegressionFits.MLLIB_TOLERANCE};
+    }
+  }
+
+  /** Fits four ways (printing as each finishes), compares, and builds linreg.json. */
+  private static ObjectNode fitAll(FitInputs in) {
+    Exact exact = fitExact(in);
+    Engine engine = fitEngine(in, exact);
+    Mllib normal = fitMllib(in, "normal");
+    Mllib lbfgs = fitMllib(in, "l-bfgs");
+    Fits fits = new Fits(exact, engine, normal, lbfgs);
+    Map<String, Scored> scored = score(fits);
+    printComparison(in, fits, scored);
+    return json(in, fits, scored);
+  }
+
+  private static Exact fitExact(FitInputs in) {
+    RegressionTable table = in.table();
     Exact exact;
     try {
       exact = LinearRegressionFits.exact(table);
@@ -136,80 +171,91 @@ public final class LinregCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
-    long n = exact.stats().count();
-    int numPartitions = table.frame().rdd().getNumPartitions();
-    console.printf(Locale.ROOT, "linreg on %s (%s): %,d rows in %d partitions, read and cached "
-        + "in %.2f s; label '%s'; %d %s: %s%n", table.source(),
-        table.format().name().toLowerCase(Locale.ROOT), n, numPartitions, loadSeconds,
-        table.label(), d, d == 1 ? "feature" : "features", String.join(", ", table.features()));
+    int d = table.dimension();
+    in.console().printf(Locale.ROOT, "linreg on %s (%s): %,d rows in %d partitions, read and "
+        + "cached in %.2f s; label '%s'; %d %s: %s%n", table.source(),
+        table.format().name().toLowerCase(Locale.ROOT), exact.stats().count(), in.partitions(),
+        in.loadSeconds(), table.label(), d, d == 1 ? "feature" : "features",
+        String.join(", ", table.features()));
     if (!table.leftOut().isEmpty()) {
-      console.println("left out, not numeric: " + String.join(", ", table.leftOut())
+      in.console().println("left out, not numeric: " + String.join(", ", table.leftOut())
           + " (list data.features to choose the features; a named column must hold numbers)");
     }
-    console.printf(Locale.ROOT, "%-13s normal equations on the driver from one treeAggregate "
-        + "pass: %.2f s%n", LinearRegressionFits.EXACT, exact.seconds());
+    in.console().printf(Locale.ROOT, "%-13s normal equations on the driver from one "
+        + "treeAggregate pass: %.2f s%n", LinearRegressionFits.EXACT, exact.seconds());
+    return exact;
+  }
 
-    console.printf(Locale.ROOT, "%-13s %s on the training engine (SyncTrainer), %d epochs, %s, "
-        + "k=%d%s%n", LinearRegressionFits.ENGINE, settings.optimizer() + "(lr="
+  private static Engine fitEngine(FitInputs in, Exact exact) {
+    LinearRegressionFits.EngineSettings settings = in.settings();
+    in.console().printf(Locale.ROOT, "%-13s %s on the training engine (SyncTrainer), %d epochs, "
+        + "%s, k=%d%s%n", LinearRegressionFits.ENGINE, settings.optimizer() + "(lr="
         + settings.learningRate() + ")", settings.epochs(), settings.batchSize() == 0
         ? "full batch" : "batch " + settings.batchSize(), settings.syncEvery(),
         settings.standardize() ? ", standardized" : "");
     Engine engine;
     try {
       engine = LinearRegressionFits.engine(JavaSparkContext.fromSparkContext(
-          spark.sparkContext()), table, exact, settings, new EngineProgress(console,
-          GradientFitTolerance.labelScale(exact.stats(), settings.standardize())));
+          in.spark().sparkContext()), in.table(), exact, settings, new EngineProgress(
+          in.console(), GradientFitTolerance.labelScale(exact.stats(), settings.standardize())));
     } catch (DivergenceException e) {
       throw new UserError(e.getMessage(), Main.EXIT_DIVERGED, e);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
-    console.printf(Locale.ROOT, "%-13s %.2f s%n", "", engine.seconds());
-    Mllib normal = LinearRegressionFits.mllib(table, "normal", mllibTol, mllibMaxIter);
-    console.printf(Locale.ROOT, "%-13s MLlib LinearRegression, solver normal: %.2f s%n",
-        LinearRegressionFits.MLLIB_NORMAL, normal.seconds());
-    Mllib lbfgs = LinearRegressionFits.mllib(table, "l-bfgs", mllibTol, mllibMaxIter);
-    console.printf(Locale.ROOT, "%-13s MLlib LinearRegression, solver l-bfgs (tol %.0e): %d "
-        + "iterations, %.2f s%n", LinearRegressionFits.MLLIB_LBFGS, mllibTol, lbfgs.iterations(),
-        lbfgs.seconds());
+    in.console().printf(Locale.ROOT, "%-13s %.2f s%n", "", engine.seconds());
+    return engine;
+  }
 
-    NormalEquations.Fit fit = exact.fit();
+  /** MLlib's LinearRegression with the solver "normal" or "l-bfgs". */
+  private static Mllib fitMllib(FitInputs in, String solver) {
+    Mllib fit = LinearRegressionFits.mllib(in.table(), solver, in.mllibTol(), in.mllibMaxIter());
+    if (solver.equals("normal")) {
+      in.console().printf(Locale.ROOT, "%-13s MLlib LinearRegression, solver normal: %.2f s%n",
+          LinearRegressionFits.MLLIB_NORMAL, fit.seconds());
+    } else {
+      in.console().printf(Locale.ROOT, "%-13s MLlib LinearRegression, solver l-bfgs (tol %.0e): "
+          + "%d iterations, %.2f s%n", LinearRegressionFits.MLLIB_LBFGS, in.mllibTol(),
+          fit.iterations(), fit.seconds());
+    }
+    return fit;
+  }
+
+  /** Each fit's likelihood and distance from the exact MLE, keyed by method, in column order. */
+  private static Map<String, Scored> score(Fits fits) {
+    Exact exact = fits.exact();
+    RegressionFit fit = exact.fit();
     Map<String, Scored> scored = new LinkedHashMap<>();
     scored.put(LinearRegressionFits.EXACT, LinearRegressionFits.evaluate(
         LinearRegressionFits.EXACT, fit.weights(), fit.intercept(), exact));
     scored.put(LinearRegressionFits.ENGINE, LinearRegressionFits.evaluate(
-        LinearRegressionFits.ENGINE, engine.weights(), engine.intercept(), exact));
+        LinearRegressionFits.ENGINE, fits.engine().weights(), fits.engine().intercept(), exact));
     scored.put(LinearRegressionFits.MLLIB_NORMAL, LinearRegressionFits.evaluate(
-        LinearRegressionFits.MLLIB_NORMAL, normal.weights(), normal.intercept(), exact));
+        LinearRegressionFits.MLLIB_NORMAL, fits.normal().weights(), fits.normal().intercept(),
+        exact));
     scored.put(LinearRegressionFits.MLLIB_LBFGS, LinearRegressionFits.evaluate(
-        LinearRegressionFits.MLLIB_LBFGS, lbfgs.weights(), lbfgs.intercept(), exact));
+        LinearRegressionFits.MLLIB_LBFGS, fits.lbfgs().weights(), fits.lbfgs().intercept(),
+        exact));
+    return scored;
+  }
 
-    GradientFitTolerance.Result tol = engine.tolerance();
-    double[] seconds = {exact.seconds(), engine.seconds(), normal.seconds(), lbfgs.seconds()};
-    String[] iterations = {"1 pass", engine.updates() + " updates",
-        normal.iterations() == 0 ? "direct" : String.valueOf(normal.iterations()),
-        String.valueOf(lbfgs.iterations())};
-    double[] tolerances = {Double.NaN, tol.tolerance(), LinearRegressionFits.MLLIB_TOLERANCE,
-        LinearRegressionFits.MLLIB_TOLERANCE};
+  private static void printComparison(FitInputs in, Fits fits, Map<String, Scored> scored) {
+    PrintStream console = in.console();
     console.println();
-    console.print(table(table.features(), scored, iterations, seconds, tolerances));
-    console.println("engine tolerance: " + tol.basis() + ".");
+    console.print(table(in.table().features(), scored, fits.iterations(), fits.seconds(),
+        fits.tolerances()));
+    console.println("engine tolerance: " + fits.engine().tolerance().basis() + ".");
     console.println();
-    console.print(fit.toSummaryString());
+    console.print(fits.exact().fit().toSummaryString());
     console.println();
+  }
 
+  /** linreg.json: the data, one object per fit, the run's time, config and provenance. */
+  private static ObjectNode json(FitInputs in, Fits fits, Map<String, Scored> scored) {
     ObjectNode root = Json.object();
-    ObjectNode data = root.putObject("data");
-    data.put("train", table.path());
-    data.put("format", table.format().name().toLowerCase(Locale.ROOT));
-    data.put("label", table.label());
-    ArrayNode names = data.putArray("features");
-    table.features().forEach(names::add);
-    ArrayNode left = data.putArray("left_out_not_numeric");
-    table.leftOut().forEach(left::add);
-    data.put("n", n);
-    data.put("partitions", numPartitions);
-    data.put("load_seconds", loadSeconds);
+    dataJson(root.putObject("data"), in, fits.exact().stats().count());
+    double[] seconds = fits.seconds();
+    double[] tolerances = fits.tolerances();
     int m = 0;
     for (Scored s : scored.values()) {
       ObjectNode o = root.putObject(s.method());
@@ -224,13 +270,46 @@ public final class LinregCommand implements Callable<Integer> {
       }
       m++;
     }
-    ObjectNode ex = (ObjectNode) root.get(LinearRegressionFits.EXACT);
+    exactJson((ObjectNode) root.get(LinearRegressionFits.EXACT), fits.exact().fit());
+    engineJson((ObjectNode) root.get(LinearRegressionFits.ENGINE), fits.engine(), in.settings());
+    for (Mllib ml : List.of(fits.normal(), fits.lbfgs())) {
+      mllibJson((ObjectNode) root.get(ml.solver().equals("normal")
+          ? LinearRegressionFits.MLLIB_NORMAL : LinearRegressionFits.MLLIB_LBFGS), ml, in);
+    }
+    root.put("seconds", (System.nanoTime() - in.start()) / 1e9);
+    try {
+      root.set("config", Json.MAPPER.readTree(in.cfg().renderJson()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    root.set("provenance", Provenance.current());
+    return root;
+  }
+
+  private static void dataJson(ObjectNode data, FitInputs in, long n) {
+    RegressionTable table = in.table();
+    data.put("train", table.path());
+    data.put("format", table.format().name().toLowerCase(Locale.ROOT));
+    data.put("label", table.label());
+    ArrayNode names = data.putArray("features");
+    table.features().forEach(names::add);
+    ArrayNode left = data.putArray("left_out_not_numeric");
+    table.leftOut().forEach(left::add);
+    data.put("n", n);
+    data.put("partitions", in.partitions());
+    data.put("load_seconds", in.loadSeconds());
+  }
+
+  private static void exactJson(ObjectNode ex, RegressionFit fit) {
     ex.putNull("iterations");
     ex.put("passes", 1);
     ex.set("summary", summaryJson(fit));
     ex.put("summary_text", fit.toSummaryString());
+  }
 
-    ObjectNode en = (ObjectNode) root.get(LinearRegressionFits.ENGINE);
+  private static void engineJson(ObjectNode en, Engine engine,
+      LinearRegressionFits.EngineSettings settings) {
+    GradientFitTolerance.Result tol = engine.tolerance();
     en.put("iterations", engine.updates());
     en.put("optimizer", engine.optimizer());
     en.put("epochs", settings.epochs());
@@ -247,25 +326,15 @@ public final class LinregCommand implements Callable<Integer> {
     num(en, "lambda_min", tol.lambdaMin());
     num(en, "max_stable_learning_rate", tol.maxStableLearningRate());
     num(en, "contraction_per_update", tol.contraction());
+  }
 
-    for (Mllib ml : List.of(normal, lbfgs)) {
-      ObjectNode o = (ObjectNode) root.get(ml.solver().equals("normal")
-          ? LinearRegressionFits.MLLIB_NORMAL : LinearRegressionFits.MLLIB_LBFGS);
-      o.put("iterations", ml.iterations());
-      o.put("solver", ml.solver());
-      if (ml.solver().equals("l-bfgs")) {
-        num(o, "tol", mllibTol);
-        o.put("max_iter", mllibMaxIter);
-      }
+  private static void mllibJson(ObjectNode o, Mllib ml, FitInputs in) {
+    o.put("iterations", ml.iterations());
+    o.put("solver", ml.solver());
+    if (ml.solver().equals("l-bfgs")) {
+      num(o, "tol", in.mllibTol());
+      o.put("max_iter", in.mllibMaxIter());
     }
-    root.put("seconds", (System.nanoTime() - start) / 1e9);
-    try {
-      root.set("config", Json.MAPPER.readTree(cfg.renderJson()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    root.set("provenance", Provenance.current());
-    return root;
   }
 
   private static void common(ObjectNode o, Scored s, double seconds) {
@@ -299,10 +368,10 @@ public final class LinregCommand implements Callable<Integer> {
     }
   }
 
-  static ObjectNode summaryJson(NormalEquations.Fit fit) {
+  static ObjectNode summaryJson(RegressionFit fit) {
     ObjectNode o = Json.object();
     ArrayNode coefs = o.putArray("coefficients");
-    for (NormalEquations.Coefficient c : fit.coefficients()) {
+    for (Coefficient c : fit.coefficients()) {
       ObjectNode r = coefs.addObject();
       r.put("name", c.name());
       num(r, "estimate", c.estimate());

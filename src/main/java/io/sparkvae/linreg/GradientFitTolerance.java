@@ -1,6 +1,7 @@
 package io.sparkvae.linreg;
 
 import io.sparkvae.kernel.Adam;
+import io.sparkvae.linalg.SymmetricEigen;
 import java.util.Locale;
 
 /**
@@ -83,7 +84,7 @@ public final class GradientFitTolerance {
    * @param stepsPerEpoch S, updates per epoch (1 = full batch)
    * @param syncEvery k, local steps between synchronizations
    */
-  public static Result of(NormalEquations.SufficientStats s, NormalEquations.Fit exact,
+  public static Result of(SufficientStats s, RegressionFit exact,
       boolean standardize, String optimizer, double learningRate, int epochs, int stepsPerEpoch,
       int syncEvery) {
     int d = s.features();
@@ -115,20 +116,20 @@ public final class GradientFitTolerance {
     theta[d] = c / sy;
     double sigma2 = exact.sigma2Mle() / (sy * sy);
 
-    NormalEquations.Eigen eig = NormalEquations.Eigen.jacobi(a);
+    SymmetricEigen eig = SymmetricEigen.of(a);
     double lambdaMax = 0;
-    for (double l : eig.values) {
+    for (double l : eig.values()) {
       lambdaMax = Math.max(lambdaMax, l);
     }
     double lambdaMin = Double.POSITIVE_INFINITY;
-    for (double l : eig.values) {
+    for (double l : eig.values()) {
       if (l > NormalEquations.PIVOT_TOLERANCE * lambdaMax) {
         lambdaMin = Math.min(lambdaMin, l);
       }
     }
     double eta = learningRate;
     double contraction = 0;
-    for (double l : eig.values) {
+    for (double l : eig.values()) {
       if (l > NormalEquations.PIVOT_TOLERANCE * lambdaMax) {
         contraction = Math.max(contraction, Math.abs(1 - 2 * eta * l));
       }
@@ -154,7 +155,7 @@ public final class GradientFitTolerance {
     double noiseScale = steps > 1 ? eta * sigma2 / m * Math.max(0, 1 - m / n) : 0;
     for (int e = 0; e < p; e++) {
       double[] v = eig.vector(e);
-      double l = eig.values[e];
+      double l = eig.value(e);
       double proj = 0;
       for (int i = 0; i < p; i++) {
         proj -= v[i] * theta[i];
@@ -204,7 +205,7 @@ public final class GradientFitTolerance {
   }
 
   /** The feature scales σ_j the engine divides by (1 without standardizing). */
-  public static double[] scales(NormalEquations.SufficientStats s, boolean standardize) {
+  public static double[] scales(SufficientStats s, boolean standardize) {
     double[] sx = new double[s.features()];
     for (int j = 0; j < sx.length; j++) {
       double sd = Math.sqrt(s.sxx(j, j) / s.count());
@@ -214,13 +215,13 @@ public final class GradientFitTolerance {
   }
 
   /** The label scale σ_y the engine divides by (1 without standardizing or for a constant y). */
-  public static double labelScale(NormalEquations.SufficientStats s, boolean standardize) {
+  public static double labelScale(SufficientStats s, boolean standardize) {
     double sd = Math.sqrt(s.syy() / s.count());
     return standardize && sd > 0 ? sd : 1;
   }
 
   /** Absolute errors in engine coordinates to relative errors of W₁ … W_d, b. */
-  private static double[] relative(NormalEquations.SufficientStats s, NormalEquations.Fit exact,
+  private static double[] relative(SufficientStats s, RegressionFit exact,
       double[] sx, double sy, boolean standardize, double[] delta) {
     int d = s.features();
     double[] out = new double[d + 1];

@@ -1,6 +1,6 @@
 package io.sparkvae.report;
 
-import java.util.Arrays;
+import io.sparkvae.linalg.SymmetricEigen;
 import java.util.Locale;
 
 /**
@@ -129,7 +129,7 @@ public final class ReportMath {
    * components, for a 2-D scatter.
    *
    * <p>The data are centred, their covariance (divided by n − 1) is diagonalized with the Jacobi
-   * method, and each point's offset from the mean is projected on the two eigenvectors of largest
+   * method ({@link SymmetricEigen}), and each point's offset from the mean is projected on the two eigenvectors of largest
    * eigenvalue. A principal component is only defined up to sign, so each is flipped to make its
    * largest-magnitude loading positive (the first such on ties): the same data then give the same
    * picture on every run and machine, not a mirror image. (Two equal eigenvalues leave the
@@ -191,11 +191,12 @@ public final class ReportMath {
       trace += cov[a][a];
     }
 
-    Eigen eigen = symmetricEigen(cov);
+    // Descending eigenvalues, vectors signed by their largest loading: the sign rule above.
+    SymmetricEigen eigen = SymmetricEigen.of(cov);
     double[] pc1 = eigen.vector(0);
     double[] pc2 = d > 1 ? eigen.vector(1) : new double[d];
-    double var1 = Math.max(0, eigen.values[0]);
-    double var2 = d > 1 ? Math.max(0, eigen.values[1]) : 0;
+    double var1 = Math.max(0, eigen.value(0));
+    double var2 = d > 1 ? Math.max(0, eigen.value(1)) : 0;
 
     float[] xs = new float[n];
     float[] ys = new float[n];
@@ -211,119 +212,5 @@ public final class ReportMath {
       ys[i] = (float) y;
     }
     return new Pca2(xs, ys, pc1, pc2, var1, var2, trace);
-  }
-
-  /** Eigenvalues in descending order and the matching unit eigenvectors as columns. */
-  record Eigen(double[] values, double[][] vectors) {
-    /** Eigenvector k, sign-normalized: its largest-magnitude entry is positive. */
-    double[] vector(int k) {
-      int d = values.length;
-      double[] v = new double[d];
-      int big = 0;
-      for (int j = 0; j < d; j++) {
-        v[j] = vectors[j][k];
-        if (Math.abs(v[j]) > Math.abs(v[big])) {
-          big = j;
-        }
-      }
-      if (v[big] < 0) {
-        for (int j = 0; j < d; j++) {
-          v[j] = -v[j];
-        }
-      }
-      return v;
-    }
-  }
-
-  /**
-   * Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations.
-   *
-   * <p>Each rotation zeroes one off-diagonal entry; sweeping over all of them repeatedly drives
-   * the matrix to diagonal form, quadratically once it is close. Simple, unconditionally stable,
-   * and accurate even for tiny eigenvalues, which is all a d ≈ 20 covariance needs.
-   */
-  static Eigen symmetricEigen(double[][] symmetric) {
-    int d = symmetric.length;
-    double[][] a = new double[d][];
-    double[][] v = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      if (symmetric[i].length != d) {
-        throw new IllegalArgumentException("matrix is not square: row " + i + " has "
-            + symmetric[i].length + " entries, expected " + d);
-      }
-      a[i] = symmetric[i].clone();
-      v[i][i] = 1;
-    }
-    for (int sweep = 0; sweep < 100; sweep++) {
-      double off = 0;
-      double all = 0;
-      for (int p = 0; p < d; p++) {
-        for (int q = 0; q < d; q++) {
-          double s = a[p][q] * a[p][q];
-          all += s;
-          if (p != q) {
-            off += s;
-          }
-        }
-      }
-      if (off <= 1e-30 * all || off == 0) {
-        break;
-      }
-      for (int p = 0; p < d - 1; p++) {
-        for (int q = p + 1; q < d; q++) {
-          if (a[p][q] != 0) {
-            rotate(a, v, p, q);
-          }
-        }
-      }
-    }
-    Integer[] order = new Integer[d];
-    for (int i = 0; i < d; i++) {
-      order[i] = i;
-    }
-    // Stable sort: equal eigenvalues keep their index order, so the result is deterministic.
-    Arrays.sort(order, (x, y) -> Double.compare(a[y][y], a[x][x]));
-    double[] values = new double[d];
-    double[][] vectors = new double[d][d];
-    for (int k = 0; k < d; k++) {
-      values[k] = a[order[k]][order[k]];
-      for (int j = 0; j < d; j++) {
-        vectors[j][k] = v[j][order[k]];
-      }
-    }
-    return new Eigen(values, vectors);
-  }
-
-  /** A ← JᵀAJ and V ← VJ for the rotation J in the (p, q) plane that zeroes a[p][q]. */
-  private static void rotate(double[][] a, double[][] v, int p, int q) {
-    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-    // tan of the smaller of the two rotation angles, written to avoid cancellation and overflow.
-    double t = Math.abs(theta) > 1e150
-        ? 0.5 / theta
-        : Math.signum(theta == 0 ? 1 : theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-    double c = 1 / Math.sqrt(t * t + 1);
-    double s = t * c;
-    int d = a.length;
-    for (int k = 0; k < d; k++) {
-      double akp = a[k][p];
-      double akq = a[k][q];
-      a[k][p] = c * akp - s * akq;
-      a[k][q] = s * akp + c * akq;
-    }
-    for (int k = 0; k < d; k++) {
-      double apk = a[p][k];
-      double aqk = a[q][k];
-      a[p][k] = c * apk - s * aqk;
-      a[q][k] = s * apk + c * aqk;
-    }
-    // Exactly zero rather than rounding noise, so the sweep's convergence test sees progress.
-    a[p][q] = 0;
-    a[q][p] = 0;
-    for (int k = 0; k < d; k++) {
-      double vkp = v[k][p];
-      double vkq = v[k][q];
-      v[k][p] = c * vkp - s * vkq;
-      v[k][q] = s * vkp + c * vkq;
-    }
   }
 }

@@ -25,8 +25,8 @@ class GradientFitToleranceTest {
     return r;
   }
 
-  private static NormalEquations.SufficientStats stats(double[][] rows) {
-    NormalEquations.SufficientStats s = new NormalEquations.SufficientStats(3);
+  private static SufficientStats stats(double[][] rows) {
+    SufficientStats s = new SufficientStats(3);
     for (double[] r : rows) {
       s.add(new double[] {r[0], r[1], r[2]}, r[3]);
     }
@@ -37,7 +37,7 @@ class GradientFitToleranceTest {
    * Gradient descent in double on the standardized rows, from zero: T updates of batches of m
    * consecutive rows of a per-epoch shuffle (m = n: full batch). Returns W₁..W₃, b.
    */
-  private static double[] descend(double[][] rows, NormalEquations.SufficientStats s, double eta,
+  private static double[] descend(double[][] rows, SufficientStats s, double eta,
       int epochs, int m, long seed) {
     int n = rows.length;
     double[] sx = GradientFitTolerance.scales(s, true);
@@ -88,7 +88,7 @@ class GradientFitToleranceTest {
     return out;
   }
 
-  private static double maxRel(double[] fit, NormalEquations.Fit exact) {
+  private static double maxRel(double[] fit, RegressionFit exact) {
     double max = 0;
     for (int j = 0; j < 4; j++) {
       double e = j < 3 ? exact.weights()[j] : exact.intercept();
@@ -100,8 +100,8 @@ class GradientFitToleranceTest {
   @Test
   void fullBatchErrorIsPredictedExactlyFromTheSpectrum() {
     double[][] rows = rows(2000, 1);
-    NormalEquations.SufficientStats s = stats(rows);
-    NormalEquations.Fit exact = NormalEquations.solve(s, null);
+    SufficientStats s = stats(rows);
+    RegressionFit exact = NormalEquations.solve(s, null);
     for (int epochs : new int[] {5, 20, 60}) {
       GradientFitTolerance.Result r = GradientFitTolerance.of(s, exact, true, "sgd", 0.25,
           epochs, 1, 1);
@@ -126,8 +126,8 @@ class GradientFitToleranceTest {
   @Test
   void minibatchNoiseStaysWithinTheStatedSpread() {
     double[][] rows = rows(4000, 2);
-    NormalEquations.SufficientStats s = stats(rows);
-    NormalEquations.Fit exact = NormalEquations.solve(s, null);
+    SufficientStats s = stats(rows);
+    RegressionFit exact = NormalEquations.solve(s, null);
     int m = 100;
     int epochs = 20;
     GradientFitTolerance.Result r = GradientFitTolerance.of(s, exact, true, "sgd", 0.02,
@@ -147,8 +147,8 @@ class GradientFitToleranceTest {
   @Test
   void adamIsNotDerivedAndTooLargeARateIsFlagged() {
     double[][] rows = rows(500, 3);
-    NormalEquations.SufficientStats s = stats(rows);
-    NormalEquations.Fit exact = NormalEquations.solve(s, null);
+    SufficientStats s = stats(rows);
+    RegressionFit exact = NormalEquations.solve(s, null);
     GradientFitTolerance.Result adam = GradientFitTolerance.of(s, exact, true, "adam", 0.01, 10,
         1, 1);
     assertTrue(Double.isNaN(adam.tolerance()));
@@ -165,8 +165,8 @@ class GradientFitToleranceTest {
   @Test
   void rawFeaturesUseTheUncenteredMomentMatrix() {
     double[][] rows = rows(1000, 4);
-    NormalEquations.SufficientStats s = stats(rows);
-    NormalEquations.Fit exact = NormalEquations.solve(s, null);
+    SufficientStats s = stats(rows);
+    RegressionFit exact = NormalEquations.solve(s, null);
     GradientFitTolerance.Result raw = GradientFitTolerance.of(s, exact, false, "sgd", 0.001,
         100, 1, 1);
     // x3 has mean 10: E[x3²] ≈ 104 dominates the raw second-moment matrix.

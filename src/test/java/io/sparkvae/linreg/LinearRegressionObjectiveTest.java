@@ -181,9 +181,9 @@ class LinearRegressionObjectiveTest {
   void adamOnTheLocalTrainerConvergesToTheNormalEquations() {
     int n = 200;
     float[] rows = syntheticRows(n, new double[] {2}, -1, 0.3, 17);
-    NormalEquations.SufficientStats stats = new NormalEquations.SufficientStats(1);
+    SufficientStats stats = new SufficientStats(1);
     stats.addRows(new FloatRows(rows, n, 2));
-    NormalEquations.Fit exact = NormalEquations.solve(stats, new String[] {"x"});
+    RegressionFit exact = NormalEquations.solve(stats, new String[] {"x"});
     assertEquals(2.0, exact.weights()[0], 0.1, "the exact fit is near the truth");
     assertEquals(-1.0, exact.intercept(), 0.1, "the exact fit is near the truth");
 

@@ -3,14 +3,13 @@ package io.sparkvae.linreg;
 import io.sparkvae.kernel.FloatRows;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.Rows;
+import io.sparkvae.linalg.SymmetricEigen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.linreg.NormalEquations.Fit;
-import io.sparkvae.linreg.NormalEquations.SufficientStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -139,7 +138,7 @@ class NormalEquationsTest {
     double[] w = {1.5, -2, 0.25};
     double[][] x = features(40, new double[] {0, 5, -2}, new double[] {1, 10, 0.1}, 1);
     double[] y = labels(x, w, 3, 0, 2);
-    Fit fit = NormalEquations.solve(stats(x, y), new String[] {"a", "b", "c"});
+    RegressionFit fit = NormalEquations.solve(stats(x, y), new String[] {"a", "b", "c"});
     assertArrayEquals(w, fit.weights(), 1e-9);
     assertEquals(3, fit.intercept(), 1e-9);
     assertEquals(1.0, fit.r2(), 1e-12);
@@ -159,7 +158,7 @@ class NormalEquationsTest {
     double b = -2;
     double[][] x = features(n, new double[] {1, -3, 0.5}, new double[] {1, 2, 0.3}, 11);
     double[] y = labels(x, w, b, sigma, 12);
-    Fit fit = NormalEquations.solve(stats(x, y), null);
+    RegressionFit fit = NormalEquations.solve(stats(x, y), null);
     for (int j = 0; j < 3; j++) {
       double se = fit.weightCoefficient(j).stdError();
       assertTrue(Math.abs(fit.weights()[j] - w[j]) < 4 * se,
@@ -193,12 +192,12 @@ class NormalEquationsTest {
         {8, 5.0}, {9, 8.0}};
     double[] y = {3.1, 3.9, 7.2, 6.8, 11.5, 10.1, 14.9, 13.2, 18.8};
     int n = y.length;
-    Fit fit = NormalEquations.solve(stats(x, y), null);
+    RegressionFit fit = NormalEquations.solve(stats(x, y), null);
     Direct ref = direct(x, y, new int[] {0, 1});
     double sigma2 = ref.rss() / (n - 3);
     double[] estimates = {fit.intercept(), fit.weights()[0], fit.weights()[1]};
     for (int i = 0; i < 3; i++) {
-      NormalEquations.Coefficient c = fit.coefficients().get(i);
+      Coefficient c = fit.coefficients().get(i);
       double se = Math.sqrt(sigma2 * ref.inverse()[i][i]);
       assertEquals(ref.theta()[i], estimates[i], 1e-10 * Math.abs(ref.theta()[i]), "estimate " + i);
       assertEquals(se, c.stdError(), 1e-9 * se, "standard error " + i);
@@ -227,9 +226,9 @@ class NormalEquationsTest {
     for (int r = 0; r < speed.length; r++) {
       s.add(new double[] {speed[r]}, dist[r]);
     }
-    Fit fit = NormalEquations.solve(s, new String[] {"speed"});
-    NormalEquations.Coefficient b = fit.interceptCoefficient();
-    NormalEquations.Coefficient w = fit.weightCoefficient(0);
+    RegressionFit fit = NormalEquations.solve(s, new String[] {"speed"});
+    Coefficient b = fit.interceptCoefficient();
+    Coefficient w = fit.weightCoefficient(0);
     assertEquals(-17.579094890510937, b.estimate(), 1e-12);
     assertEquals(3.9324087591240864, w.estimate(), 1e-13);
     assertEquals(6.758440169379241, b.stdError(), 1e-12);
@@ -270,7 +269,7 @@ class NormalEquationsTest {
       row[2] = row[0] + row[1];
     }
     double[] y = labels(x, new double[] {2, -1, 0, 0.5}, 1, 0.2, 22);
-    Fit fit = NormalEquations.solve(stats(x, y), null);
+    RegressionFit fit = NormalEquations.solve(stats(x, y), null);
 
     assertEquals(1, fit.warnings().size(), fit.warnings().toString());
     String warning = fit.warnings().get(0);
@@ -310,7 +309,7 @@ class NormalEquationsTest {
       row[1] = row[0];
     }
     double[] y = labels(x, new double[] {3, 0}, 1, 0.1, 32);
-    Fit fit = NormalEquations.solve(stats(x, y), new String[] {"a", "a_copy"});
+    RegressionFit fit = NormalEquations.solve(stats(x, y), new String[] {"a", "a_copy"});
     Direct ref = direct(x, y, new int[] {0});
     assertEquals(ref.theta()[1] / 2, fit.weights()[0], 1e-10);
     assertEquals(ref.theta()[1] / 2, fit.weights()[1], 1e-10);
@@ -327,11 +326,12 @@ class NormalEquationsTest {
       row[2] = row[0] + row[1] + 0.05 * gaussian(rng);
     }
     double[] y = labels(x, new double[] {1, 2, 3, 4}, 5, 0.3, 42);
-    Fit plain = NormalEquations.solve(stats(x, y), null);
+    RegressionFit plain = NormalEquations.solve(stats(x, y), null);
     assertEquals(List.of(), plain.warnings(), "well within the default limit");
     assertTrue(plain.conditionNumber() > 100, "condition " + plain.conditionNumber());
 
-    Fit strict = NormalEquations.solve(stats(x, y), null, NormalEquations.PIVOT_TOLERANCE, 100);
+    RegressionFit strict =
+        NormalEquations.solve(stats(x, y), null, NormalEquations.PIVOT_TOLERANCE, 100);
     assertEquals(1, strict.warnings().size(), strict.warnings().toString());
     String warning = strict.warnings().get(0);
     assertTrue(warning.startsWith("features are nearly collinear (condition number "), warning);
@@ -358,7 +358,7 @@ class NormalEquationsTest {
     assertEquals("feature 'version' (every row is 5) is constant: a constant column cannot"
         + " be told apart from the intercept; drop it", e.getMessage());
 
-    Fit fit = NormalEquations.solve(s, names);
+    RegressionFit fit = NormalEquations.solve(s, names);
     assertEquals(List.of("feature 'version' is constant (every row is 5); it cannot be told"
         + " apart from the intercept, so its weight is set to 0"), fit.warnings());
     Direct ref = direct(x, y, new int[] {0, 2});
@@ -464,7 +464,7 @@ class NormalEquationsTest {
     SufficientStats parts = stats(x, exact, 0, 250);
     parts.merge(stats(x, exact, 250, 500)).merge(stats(x, exact, 500, n));
     for (SufficientStats s : List.of(stats(x, exact), parts)) {
-      Fit fit = NormalEquations.solve(s, null);
+      RegressionFit fit = NormalEquations.solve(s, null);
       for (int j = 0; j < 3; j++) {
         assertEquals(w[j], fit.weights()[j], 1e-6 * Math.abs(w[j]), "W" + j);
       }
@@ -492,7 +492,7 @@ class NormalEquationsTest {
       }
     }
     double[][] inv = invert(sxx);
-    Fit fit = NormalEquations.solve(stats(x, y), null);
+    RegressionFit fit = NormalEquations.solve(stats(x, y), null);
     for (int i = 0; i < 3; i++) {
       double ref = 0;
       for (int j = 0; j < 3; j++) {
@@ -506,7 +506,7 @@ class NormalEquationsTest {
   void anExactlyDeterminedFitHasNoResidualDegreesOfFreedom() {
     double[][] x = {{0, 1}, {1, 0}, {2, 3}};
     double[] y = {1, 2, 0};
-    Fit fit = NormalEquations.solve(stats(x, y), null);
+    RegressionFit fit = NormalEquations.solve(stats(x, y), null);
     assertEquals(0, fit.residualDf());
     assertEquals(0.0, fit.rss(), 1e-12);
     assertTrue(Double.isNaN(fit.residualStandardError()));
@@ -553,14 +553,14 @@ class NormalEquationsTest {
         a[i][j] = a[j][i] = gaussian(rng);
       }
     }
-    NormalEquations.Eigen eig = NormalEquations.Eigen.jacobi(a);
+    SymmetricEigen eig = SymmetricEigen.of(a);
     for (int i = 0; i < k; i++) {
       for (int j = 0; j < k; j++) {
         double rebuilt = 0;
         double gram = 0;
         for (int e = 0; e < k; e++) {
-          rebuilt += eig.vectors[i][e] * eig.values[e] * eig.vectors[j][e];
-          gram += eig.vectors[e][i] * eig.vectors[e][j];
+          rebuilt += eig.vectors()[i][e] * eig.values()[e] * eig.vectors()[j][e];
+          gram += eig.vectors()[e][i] * eig.vectors()[e][j];
         }
         assertEquals(a[i][j], rebuilt, 1e-13, "V Λ Vᵀ = A at " + i + "," + j);
         assertEquals(i == j ? 1.0 : 0.0, gram, 1e-14, "VᵀV = I at " + i + "," + j);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.linalg.SymmetricEigen;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +69,7 @@ class ReportMathTest {
 
   @Test
   void jacobiDiagonalizesASymmetricMatrix() {
-    ReportMath.Eigen two = ReportMath.symmetricEigen(new double[][] {{2, 1}, {1, 2}});
+    SymmetricEigen two = SymmetricEigen.of(new double[][] {{2, 1}, {1, 2}});
     assertArrayEquals(new double[] {3, 1}, two.values(), 1e-12);
     double r = Math.sqrt(0.5);
     assertArrayEquals(new double[] {r, r}, two.vector(0), 1e-12);
@@ -82,7 +83,7 @@ class ReportMathTest {
         a[j][i] = a[i][j];
       }
     }
-    ReportMath.Eigen e = ReportMath.symmetricEigen(a);
+    SymmetricEigen e = SymmetricEigen.of(a);
     for (int k = 0; k < d; k++) {
       if (k > 0) {
         assertTrue(e.values()[k] <= e.values()[k - 1], "descending");

@@ -15,6 +15,8 @@ import io.sparkvae.linreg.LinearRegressionObjective;
 import io.sparkvae.linreg.NormalEquations;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.Schedule;
+import io.sparkvae.linreg.RegressionFit;
+import io.sparkvae.linreg.SufficientStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,7 +85,7 @@ public final class LinearRegressionFits {
    *
    * @param seconds wall time of the pass and the solve
    */
-  public record Exact(NormalEquations.SufficientStats stats, NormalEquations.Fit fit,
+  public record Exact(SufficientStats stats, RegressionFit fit,
       double seconds) {}
 
   /**
@@ -107,7 +109,7 @@ public final class LinearRegressionFits {
       }
     }
     if (!badColumns.isEmpty()) {
-      List<String> where = RegressionTables.locate(t, ids);
+      List<String> where = RowLocator.locate(t, ids);
       List<String> problems = new ArrayList<>();
       for (int i = 0; i < badColumns.size(); i++) {
         int j = badColumns.get(i);
@@ -129,7 +131,7 @@ public final class LinearRegressionFits {
       }
       throw new DataValidationException(problems);
     }
-    NormalEquations.SufficientStats s = pass.stats;
+    SufficientStats s = pass.stats;
     String[] names = t.features().toArray(new String[0]);
     long n = s.count();
     if (n < d + 1) {
@@ -143,7 +145,7 @@ public final class LinearRegressionFits {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(t.source() + ": " + e.getMessage(), e);
     }
-    NormalEquations.Fit fit = NormalEquations.solve(s, names);
+    RegressionFit fit = NormalEquations.solve(s, names);
     return new Exact(s, fit, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -186,7 +188,7 @@ public final class LinearRegressionFits {
   public static Engine engine(JavaSparkContext sc, RegressionTable t, Exact exact,
       EngineSettings set, TrainingListener listener) {
     long t0 = System.nanoTime();
-    NormalEquations.SufficientStats s = exact.stats();
+    SufficientStats s = exact.stats();
     int d = t.dimension();
     double[] sx = GradientFitTolerance.scales(s, set.standardize());
     double sy = GradientFitTolerance.labelScale(s, set.standardize());
@@ -300,8 +302,8 @@ public final class LinearRegressionFits {
 
   /** Scores (W, b) on the statistics and compares it with the exact fit. */
   public static Scored evaluate(String method, double[] w, double b, Exact exact) {
-    NormalEquations.SufficientStats s = exact.stats();
-    NormalEquations.Fit fit = exact.fit();
+    SufficientStats s = exact.stats();
+    RegressionFit fit = exact.fit();
     double rss;
     if (method.equals(EXACT)) {
       rss = fit.rss();

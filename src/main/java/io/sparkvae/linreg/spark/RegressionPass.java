@@ -1,6 +1,6 @@
 package io.sparkvae.linreg.spark;
 
-import io.sparkvae.linreg.NormalEquations;
+import io.sparkvae.linreg.SufficientStats;
 import java.io.Serializable;
 import org.apache.spark.sql.Row;
 
@@ -24,7 +24,7 @@ final class RegressionPass implements Serializable {
   static final String[] KIND_NAMES = {"empty", "NaN", "infinite"};
 
   final int d;
-  final NormalEquations.SufficientStats stats;
+  final SufficientStats stats;
   long rows;
   long badRows;
   /** Bad values per column (d features, then the label) and kind. */
@@ -37,7 +37,7 @@ final class RegressionPass implements Serializable {
 
   RegressionPass(int d) {
     this.d = d;
-    this.stats = new NormalEquations.SufficientStats(d);
+    this.stats = new SufficientStats(d);
     this.bad = new long[d + 1][3];
     this.firstRow = new long[d + 1];
     this.firstKind = new int[d + 1];

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sparkvae.linreg.spark.RegressionTables;
 import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.TrainingListener;
-import io.sparkvae.linreg.NormalEquations;
+import io.sparkvae.linreg.RegressionFit;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Engine;
 import io.sparkvae.linreg.spark.LinearRegressionFits.EngineSettings;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
@@ -162,7 +162,7 @@ class LinearRegressionFitsTest extends SparkTestBase {
     try {
       assertEquals(List.of("x1", "x2", "x3"), t.features());
       Exact exact = agree(t, new EngineSettings(80, 0, 0.25, "sgd", 1, 42, true), 1e-3);
-      NormalEquations.Fit fit = exact.fit();
+      RegressionFit fit = exact.fit();
       double[] se = fit.weightStdErrors();
       for (int j = 0; j < 3; j++) {
         assertEquals(w[j], fit.weights()[j], 4 * se[j], "W" + (j + 1) + " within 4 SE");
