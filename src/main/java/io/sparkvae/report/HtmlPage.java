@@ -32,7 +32,11 @@ public final class HtmlPage {
       "thead th{background:#f3f5f8;border-bottom:2px solid #d0d7de;font-weight:600;"
           + "white-space:nowrap}",
       "tbody tr:nth-child(even){background:#fafbfc}",
-      ".num{text-align:right;white-space:nowrap}",
+      "td{overflow-wrap:anywhere}",
+      ".num,.nowrap{text-align:right;white-space:nowrap}",
+      ".nowrap{text-align:left}",
+      "td.json{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;"
+          + "font-size:12px}",
       "table.kv th{font-weight:normal;color:#57606a;white-space:nowrap;background:none;"
           + "border-bottom:1px solid #e6eaef}",
       ".cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 4px}",
@@ -43,7 +47,9 @@ public final class HtmlPage {
       ".grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:6px 24px}",
       "figure{margin:14px 0 22px}",
       "figcaption{color:#57606a;margin-top:4px;max-width:900px}",
-      "img{display:block;max-width:100%;height:auto;border:1px solid #e6eaef}",
+      "img{display:block;max-width:min(100%,760px);height:auto;border:1px solid #e6eaef}",
+      ".pair{display:grid;grid-template-columns:1fr 1fr;gap:20px;align-items:start}",
+      ".pair img{max-width:100%}",
       "img.pixels{image-rendering:pixelated}",
       "code,.mono{font-family:ui-monospace,'DejaVu Sans Mono',Menlo,Consolas,monospace;"
           + "font-size:12.5px}",
@@ -173,7 +179,9 @@ public final class HtmlPage {
    * and the exact value in {@code data-key} and {@code data-value}; text escaped; null as a dash.
    */
   public static String cell(String key, JsonNode v) {
-    return "<td" + valueAttributes(key, v) + ">" + esc(text(v)) + "</td>";
+    String attributes = v != null && v.isContainerNode() ? " class=\"json\""
+        : valueAttributes(key, v);
+    return "<td" + attributes + ">" + esc(text(v)) + "</td>";
   }
 
   /** {@code class="num" data-key=… data-value=…} for a number, nothing otherwise. */

@@ -38,7 +38,8 @@ public final class RunReport {
       Map.entry("iwae_nll", "IWAE −log p(x) (nats)"), Map.entry("iwae_k", "IWAE samples K"),
       Map.entry("iwae_rows", "IWAE rows"), Map.entry("components", "PCA components"),
       Map.entry("pca_mse", "PCA reconstruction MSE"),
-      Map.entry("vae_mse", "VAE reconstruction MSE"), Map.entry("n_test", "test rows"));
+      Map.entry("vae_mse", "VAE reconstruction MSE"), Map.entry("n_test", "test rows"),
+      Map.entry("explained_variance", "PCA explained variance"));
 
   /**
    * The versioned-run part: this run's {@code gate.json}, every run under the base in order with
@@ -187,7 +188,8 @@ public final class RunReport {
       if (rg == null) {
         sb.append("<td colspan=\"5\" class=\"note\">no gate.json: unfinished or failed</td>");
       } else {
-        sb.append("<td>").append(HtmlPage.esc(rg.path("time").asText("—"))).append("</td>")
+        sb.append("<td class=\"nowrap\">").append(HtmlPage.esc(rg.path("time").asText("—")))
+            .append("</td>")
             .append(HtmlPage.cell("runs." + r.name() + ".new_neg_elbo", rg.path("new_neg_elbo")))
             .append("<td>").append(HtmlPage.esc(rg.path("latest_run").asText("—")))
             .append("</td>")
@@ -305,11 +307,18 @@ public final class RunReport {
       return;
     }
     p.h2("pictures", "Pictures");
+    boolean pair = names.contains("latent.png") && names.contains("latent_means.png");
     for (String n : names) {
+      if (pair && n.equals("latent.png")) {
+        p.raw("<div class=\"pair\">");
+      }
       String id = n.replaceAll("\\.png$", "").replaceAll("[^A-Za-z0-9_-]", "_");
       boolean grid = n.equals("reconstructions.png") || n.equals("samples.png");
       p.raw(HtmlPage.figure(id, images.get(n), n, "images/" + n + ": "
           + CAPTIONS.getOrDefault(n, ""), grid));
+      if (pair && n.equals("latent_means.png")) {
+        p.raw("</div>\n");
+      }
     }
   }
 
@@ -357,7 +366,7 @@ public final class RunReport {
 
   private static void environment(HtmlPage p, JsonNode m) {
     p.h2("environment", "BLAS and provenance");
-    StringBuilder sb = new StringBuilder("<div class=\"grid\"><div><h3>Provenance</h3>"
+    StringBuilder sb = new StringBuilder("<div class=\"pair\"><div><h3>Provenance</h3>"
         + "<table class=\"kv\" id=\"provenance\"><tbody>");
     kv(sb, "BLAS", "blas", m.path("blas"));
     m.path("provenance").fields().forEachRemaining(e -> {

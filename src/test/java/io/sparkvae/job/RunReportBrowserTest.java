@@ -34,7 +34,7 @@ class RunReportBrowserTest extends SparkTestBase {
     DIR = TrainRuns.freshDir("report-pages");
     HeadlessChromium chromium = HeadlessChromium.find(DIR.resolve("chromium"));
     Path out = DIR.resolve("train");
-    CommandRun r = CommandRun.tiny("train", "--set", "train.epochs=3",
+    CommandRun r = CommandRun.tiny("train", "--set", "train.epochs=2",
         "--set", "eval.pca-baseline=true", "--set", "model.latent=2", "--out", out.toString());
     assertEquals(0, r.code, r.toString());
     assertTrue(r.out.contains("report.html"), r.out);
@@ -55,7 +55,7 @@ class RunReportBrowserTest extends SparkTestBase {
     }
     // Every figure of the per-epoch history and of the test set is on the page.
     JsonNode epochs = metrics.path("epochs");
-    assertEquals(3, epochs.size());
+    assertEquals(2, epochs.size());
     for (int i = 0; i < epochs.size(); i++) {
       int e = i;
       epochs.get(i).fieldNames().forEachRemaining(k ->
