@@ -101,6 +101,7 @@ final class Retraining {
       g.put("seed", cfg.longValue("train.seed"));
       g.put("time", Instant.now().toString());
       out.writeText(GATE_FILE, Json.write(g));
+      RunReports.writeVersioned(out, v, run);
       if (!d.promote) {
         System.out.println("gate: " + d.reason + "; NOT promoted: " + base + "/"
             + VersionedOutput.LATEST + " still points at " + current + " (this run is kept in "

@@ -142,6 +142,7 @@ public final class ScoreCommand extends InferenceCommand {
             "The " + top.size() + " most anomalous rows, highest " + what + " first")));
         System.out.println("picture: " + c.out.resolve(PICTURE));
       }
+      RunReports.writeScore(c.out);
     } finally {
       scored.unpersist(false);
     }

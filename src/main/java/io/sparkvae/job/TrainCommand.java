@@ -241,6 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
       out.writeText("metrics.json", Json.write(metrics));
 
       summary(out, testMetrics, baselines, pics.keySet(), (System.nanoTime() - start) / 1e9);
+      RunReports.writeTrain(out);
     } catch (IOException e) {
       throw new UserError("could not write outputs to " + out.path() + ": " + e.getMessage(),
           Main.EXIT_FAILURE, e);
