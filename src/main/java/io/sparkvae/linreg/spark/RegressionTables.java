@@ -1,6 +1,7 @@
 package io.sparkvae.linreg.spark;
 
 import io.sparkvae.data.Loaders;
+import io.sparkvae.io.Printable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,7 +167,7 @@ public final class RegressionTables {
     List<String> names = Arrays.asList(schema.fieldNames());
     String label = spec.label();
     if (label == null || !names.contains(label)) {
-      throw new IllegalArgumentException(source + ": no label column '" + label
+      throw new IllegalArgumentException(source + ": no label column '" + Printable.name(label)
           + "'; the columns are " + describeColumns(schema) + " (set data.label)");
     }
     List<String> features = new ArrayList<>(spec.features());
@@ -177,30 +178,32 @@ public final class RegressionTables {
           if (f.dataType() instanceof NumericType) {
             features.add(f.name());
           } else {
-            leftOut.add(f.name() + " (" + f.dataType().simpleString() + ")");
+            leftOut.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
           }
         }
       }
       if (features.isEmpty()) {
         throw new IllegalArgumentException(source + ": no numeric feature columns besides the "
-            + "label '" + label + "'" + (names.contains(spec.idColumn()) ? " and the id '"
-            + spec.idColumn() + "'" : "") + "; the columns are " + describeColumns(schema)
+            + "label '" + Printable.name(label) + "'" + (names.contains(spec.idColumn())
+            ? " and the id '" + Printable.name(spec.idColumn()) + "'" : "")
+            + "; the columns are " + describeColumns(schema)
             + " (list the features in data.features)");
       }
     } else {
       Set<String> seen = new HashSet<>();
       for (String f : features) {
         if (!names.contains(f)) {
-          throw new IllegalArgumentException(source + ": data.features names a column '" + f
-              + "' that is not there; the columns are " + describeColumns(schema));
+          throw new IllegalArgumentException(source + ": data.features names a column '"
+              + Printable.name(f) + "' that is not there; the columns are "
+              + describeColumns(schema));
         }
         if (f.equals(label)) {
           throw new IllegalArgumentException(source + ": data.features lists the label column '"
-              + f + "'; a column cannot be both label and feature");
+              + Printable.name(f) + "'; a column cannot be both label and feature");
         }
         if (!seen.add(f)) {
-          throw new IllegalArgumentException(source + ": data.features lists '" + f
-              + "' twice");
+          throw new IllegalArgumentException(source + ": data.features lists '"
+              + Printable.name(f) + "' twice");
         }
       }
     }
@@ -237,7 +240,7 @@ public final class RegressionTables {
     }
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      out.add(f.name() + " (" + f.dataType().simpleString() + ")");
+      out.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
     }
     return String.join(", ", out);
   }
@@ -371,8 +374,9 @@ public final class RegressionTables {
     } else if (type.equals(DataTypes.StringType)) {
       strings = withRow;
     } else {
-      return new IllegalArgumentException(table.source() + ": " + role + " '" + column
-          + "' has type " + type.simpleString() + " in every row; linear regression needs "
+      return new IllegalArgumentException(table.source() + ": " + role + " '"
+          + Printable.name(column) + "' has type " + type.simpleString()
+          + " in every row; linear regression needs "
           + "numbers");
     }
     Dataset<Row> pair = strings.select(col(column).cast(DataTypes.StringType),
@@ -405,8 +409,9 @@ public final class RegressionTables {
       }
     }
     if (bad == null) {
-      return new IllegalArgumentException(table.source() + ": " + role + " '" + column
-          + "' has type " + type.simpleString() + "; linear regression needs numbers");
+      return new IllegalArgumentException(table.source() + ": " + role + " '"
+          + Printable.name(column) + "' has type " + type.simpleString()
+          + "; linear regression needs numbers");
     }
     String where = locate(table, List.of(bad.getLong(1))).get(0);
     String what = bad.isNullAt(0) || bad.getString(0).isEmpty() ? "the value is empty"
@@ -424,7 +429,7 @@ public final class RegressionTables {
       String what) {
     String head = where.contains(" of ") ? table.source().substring(0,
         table.source().indexOf(':')) : table.source();
-    return head + ": column '" + column + "', " + where + ": " + what;
+    return head + ": column '" + Printable.name(column) + "', " + where + ": " + what;
   }
 
   // ---- where rows are ----
