@@ -26,12 +26,17 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
+import org.apache.spark.sql.execution.datasources.PartitioningAwareFileIndex;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Folders of PNG and JPEG files as a data set: {@code root/*.png}, or {@code root/<class>/…}
@@ -128,8 +133,12 @@ public final class ImageFolders {
       files = files.coalesce(merged);
     }
     Dataset<Row> decoded = files.mapPartitions(
-        decode(decoder, qualified.depth(), classes), Encoders.row(DECODED))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        decode(decoder, qualified.depth(), classes), Encoders.row(DECODED));
+    List<Row> empty = emptyFiles(files, qualified.depth(), classes);
+    if (!empty.isEmpty()) {
+      decoded = decoded.union(spark.createDataFrame(empty, DECODED));
+    }
+    decoded = decoded.persist(StorageLevel.MEMORY_AND_DISK());
     String where = spec.key() + " = " + spec.path();
     try {
       return summarize(spec, decoded, classes, target, channels, where);
@@ -251,6 +260,31 @@ public final class ImageFolders {
       order.addAll(extra);
     }
     return order;
+  }
+
+  /**
+   * The zero-byte files Spark listed, as rows of unreadable files: its file sources plan no split
+   * for an empty file, so such a file never reaches {@link #decode} and would vanish without
+   * being counted. Taken from the listing Spark already made (the driver lists no second time).
+   */
+  static List<Row> emptyFiles(Dataset<Row> files, int rootDepth, List<String> classes) {
+    List<Row> rows = new ArrayList<>();
+    for (LogicalPlan leaf : CollectionConverters.asJava(
+        files.queryExecution().analyzed().collectLeaves())) {
+      if (leaf instanceof LogicalRelation lr && lr.relation() instanceof HadoopFsRelation fr
+          && fr.location() instanceof PartitioningAwareFileIndex index) {
+        for (FileStatus s : CollectionConverters.asJava(index.allFiles())) {
+          if (s.isFile() && s.getLen() == 0) {
+            String path = s.getPath().toString();
+            String cls = classes.isEmpty() ? null : classOf(path, rootDepth);
+            int label = cls == null ? -1 : classes.indexOf(cls);
+            rows.add(RowFactory.create(path, null, label < 0 ? null : label, cls, null, null,
+                "empty file"));
+          }
+        }
+      }
+    }
+    return rows;
   }
 
   /** The executor side: (path, content) rows in, decoded rows out, one at a time. */

@@ -1,5 +1,6 @@
 package io.sparkvae.data;
 
+import io.sparkvae.io.Printable;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -456,8 +457,8 @@ public final class Loaders {
               + "features': the data set has no rows");
         }
         throw new IllegalArgumentException(spec.key() + " " + spec.path() + ": column '"
-            + f.name() + "' is not numeric (" + t.simpleString() + "); every column but "
-            + "'id' and the label must hold numbers");
+            + Printable.name(f.name()) + "' is not numeric (" + t.simpleString()
+            + "); every column but 'id' and the label must hold numbers");
       }
       pixels.add(functions.col("`" + f.name() + "`").cast(DataTypes.FloatType));
     }

@@ -1,5 +1,6 @@
 package io.sparkvae.engine;
 
+import io.sparkvae.io.Printable;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,9 +130,10 @@ public abstract class FeatureReader implements Serializable {
     }
     List<String> names = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      names.add(f.name() + " (" + f.dataType().simpleString() + ")");
+      names.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
     }
-    throw new IllegalArgumentException("no " + role + " '" + column + "'; the data has columns "
+    throw new IllegalArgumentException("no " + role + " '" + Printable.name(column)
+        + "'; the data has columns "
         + String.join(", ", names));
   }
 

@@ -3,6 +3,7 @@ package io.sparkvae.job;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.ml.params.Settings;
+import io.sparkvae.io.Printable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -84,8 +85,8 @@ final class Inputs {
       List<Column> cols = new ArrayList<>();
       for (String f : features) {
         if (!names.contains(f)) {
-          throw new UserError("data.features: no column '" + f + "' in " + path
-              + "; it has " + String.join(", ", names));
+          throw new UserError("data.features: no column '" + Printable.name(f) + "' in " + path
+              + "; it has " + String.join(", ", names.stream().map(Printable::name).toList()));
         }
         cols.add(functions.col("`" + f + "`").cast(DataTypes.FloatType));
       }

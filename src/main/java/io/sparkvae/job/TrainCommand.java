@@ -6,6 +6,7 @@ import io.sparkvae.data.ImageData;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.DivergenceException;
 import io.sparkvae.engine.EpochReport;
+import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoder;
@@ -26,6 +27,7 @@ import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -157,8 +159,9 @@ public final class TrainCommand implements Callable<Integer> {
     }
     int k = cfg.nonNegative("train.sync-every");
     System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
-        + "k=%s%n", describeModel(cfg), trainPath, partitions, cfg.positive("train.epochs"),
-        cfg.positive("train.batch-size"), k == 0 ? "auto" : Integer.toString(k));
+        + "k=%s%n", describeModel(cfg, inputSize(train, init)), trainPath, partitions,
+        cfg.positive("train.epochs"), cfg.positive("train.batch-size"),
+        k == 0 ? "auto" : Integer.toString(k));
     VariationalAutoencoderModel model;
     try {
       model = est.fit(train.frame());
@@ -249,13 +252,41 @@ public final class TrainCommand implements Callable<Integer> {
     return model;
   }
 
-  static String describeModel(JobConfig cfg) {
-    StringBuilder sb = new StringBuilder("a VAE D");
+  static String describeModel(JobConfig cfg, String inputSize) {
+    StringBuilder sb = new StringBuilder("a VAE ").append(inputSize);
     for (int h : cfg.positiveInts("model.hidden")) {
       sb.append('-').append(h);
     }
     return sb.append('-').append(cfg.positive("model.latent")).append(' ')
         .append(cfg.string("model.likelihood")).toString();
+  }
+
+  /**
+   * The model's input size, for the first line: the images' size, else the warm-start model's,
+   * else the length of the first row's features (one small job); "?" when that cannot be read
+   * (training then says why).
+   */
+  static String inputSize(ImageData train, VariationalAutoencoderModel init) {
+    if (train.shape() != null) {
+      return Integer.toString(train.shape().size());
+    }
+    if (init != null) {
+      return Integer.toString(init.architecture().inputDim());
+    }
+    try {
+      FeatureReader reader = FeatureReader.forColumn(train.frame().schema(),
+          train.featuresColumn());
+      List<Row> first = train.frame().where(functions.col("`" + train.featuresColumn() + "`")
+          .isNotNull()).limit(1).collectAsList();
+      if (!first.isEmpty()) {
+        Row r = first.get(0);
+        return Integer.toString(reader.bytes() ? reader.readBytes(r).length
+            : reader.readFloats(r, new FeatureReader.FloatBuffer()));
+      }
+    } catch (RuntimeException e) {
+      // The same problem stops training, with its own message.
+    }
+    return "?";
   }
 
   /**

@@ -209,6 +209,30 @@ class ImageFoldersTest extends SparkTestBase {
   }
 
   @Test
+  void aZeroByteImageIsCountedAndNamedLikeAnyUnreadableFile() throws IOException {
+    Path zero = Files.createDirectories(dir.resolve("zero/cat"));
+    for (int i = 0; i < 2; i++) {
+      final int k = i;
+      write(ImageDecoderTest.gray(8, 8, (x, y) -> value(k, x, y)), zero.resolve(i + ".png"),
+          "png");
+    }
+    Files.write(zero.resolve("empty.png"), new byte[0]);
+    Files.write(zero.resolve("empty.txt"), new byte[0]); // not an image name: not read at all
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load(zero.getParent(), new ImageData.Shape(8, 8, 1), 1, true, null));
+    assertTrue(e.getMessage().contains("1 of 3 image files cannot be read"), e.getMessage());
+    assertTrue(e.getMessage().contains("cat/empty.png (empty file"), e.getMessage());
+    ImageData d = load(zero.getParent(), new ImageData.Shape(8, 8, 1), 1, false, null);
+    assertEquals(List.of("0.png", "1.png"), byName(d).keySet().stream().sorted().toList());
+
+    Path only = Files.createDirectories(dir.resolve("zero-only"));
+    Files.write(only.resolve("a.png"), new byte[0]);
+    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
+        () -> load(only, new ImageData.Shape(8, 8, 1), 1, false, null));
+    assertTrue(e2.getMessage().contains("1 of 1 image files cannot be read"), e2.getMessage());
+  }
+
+  @Test
   void classOfAPath() {
     int depth = new org.apache.hadoop.fs.Path("file:/data/train").depth();
     assertEquals("cat", ImageFolders.classOf("file:/data/train/cat/x.png", depth));

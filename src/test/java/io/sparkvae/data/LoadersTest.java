@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.engine.FeatureReader;
+import io.sparkvae.io.Printable;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -288,6 +290,18 @@ class LoadersTest extends SparkTestBase {
         () -> Loaders.checkIdx(conf, p.toString(), "data.train"));
     assertTrue(e.getMessage().startsWith("data.train " + p), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void aBinaryFileReadAsCsvIsNamedInPrintableCharactersAndCutShort() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> load(Samples.TRAIN_IMAGES.toString(), Loaders.Format.CSV));
+    String m = e.getMessage();
+    assertTrue(m.contains("column '") && m.contains("' is not numeric"), m);
+    assertTrue(m.chars().noneMatch(c -> Character.isISOControl(c) || c == 0xFFFD), m);
+    String name = m.substring(m.indexOf("column '") + 8, m.indexOf("' is not numeric"));
+    assertTrue(name.contains("\\x") || name.contains("\\u"), name);
+    assertTrue(name.length() <= 6 * Printable.MAX + 1, name);
   }
 
   @Test

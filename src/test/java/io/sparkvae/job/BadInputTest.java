@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.testing.CommandRun;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * code 2 and a message naming what is wrong and where, and must not touch existing good outputs.
  */
 class BadInputTest extends SparkTestBase {
-  private static final String SAMPLE = "data-samples/fashion-mnist-train-images-idx3-ubyte.gz";
+  private static final String SAMPLE = Samples.TRAIN_IMAGES.toString();
   @TempDir
   static Path dir;
   private static Path goodModel;

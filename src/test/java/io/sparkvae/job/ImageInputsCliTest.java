@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.data.BadDataException;
 import io.sparkvae.io.Json;
+import io.sparkvae.testing.CommandRun;
 import io.sparkvae.testing.SparkTestBase;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

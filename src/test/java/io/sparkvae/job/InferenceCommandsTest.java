@@ -10,6 +10,8 @@ import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.report.ImageGrid;
 import io.sparkvae.io.Json;
+import io.sparkvae.testing.CommandRun;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -41,7 +43,7 @@ class InferenceCommandsTest extends SparkTestBase {
   @TempDir
   static Path dir;
   static Path run;
-  static final String TEST = CommandRun.TEST_IMAGES;
+  static final String TEST = Samples.TEST_IMAGES.toString();
   static final int LATENT = 3;
   static final int TILE = 28 * ImageGrid.defaultScale(28, 28);
 

@@ -7,10 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.linreg.spark.LinearRegressionFits;
 import io.sparkvae.io.Json;
+import io.sparkvae.testing.CommandRun;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,31 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code linreg} end to end, as a user runs it (in this JVM, on the shared session). */
 class LinregCommandTest extends SparkTestBase {
 
-  /** Runs Main with stdout and stderr captured: [exit code, stdout, stderr]. */
-  private static Object[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Object[] {code, o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void fitsTheSampleFourWaysAndWritesLinregJson(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("run");
-    Object[] r = run("linreg", "--config", "conf/linreg-sample.conf", "--set",
+    CommandRun r = CommandRun.run("linreg", "--config", "conf/linreg-sample.conf", "--set",
         "linreg.epochs=60", "--out", out.toString());
-    String console = (String) r[1];
-    assertEquals(Main.EXIT_OK, r[0], console + r[2]);
+    String console = r.out;
+    assertEquals(Main.EXIT_OK, r.code, console + r.err);
     assertTrue(console.contains("max rel diff vs exact") && console.contains("within tolerance")
         && console.contains("Coefficients:") && console.contains("mllib_lbfgs"), console);
 
@@ -70,22 +51,35 @@ class LinregCommandTest extends SparkTestBase {
         "the effective configuration is recorded");
 
     // A second run into the same directory is refused without --overwrite.
-    Object[] again = run("linreg", "--config", "conf/linreg-sample.conf", "--out",
+    CommandRun again = CommandRun.run("linreg", "--config", "conf/linreg-sample.conf", "--out",
         out.toString());
-    assertEquals(Main.EXIT_USAGE, again[0]);
-    assertTrue(((String) again[2]).contains("already holds a run (linreg.json)"),
-        (String) again[2]);
+    assertEquals(Main.EXIT_USAGE, again.code);
+    assertTrue(again.err.contains("already holds a run (linreg.json)"), again.err);
   }
 
   @Test
   void badInputIsAUsageErrorWithItsMessage(@TempDir Path dir) {
-    Object[] r = run("linreg", "--config", "conf/linreg-sample.conf", "--set", "data.label=z",
-        "--out", dir.resolve("bad").toString());
-    assertEquals(Main.EXIT_USAGE, r[0]);
-    String err = (String) r[2];
-    assertTrue(err.contains("error: data.train: data-samples/linreg-one-feature.csv: no label "
+    CommandRun r = CommandRun.run("linreg", "--config", "conf/linreg-sample.conf", "--set",
+        "data.label=z", "--out", dir.resolve("bad").toString());
+    assertEquals(Main.EXIT_USAGE, r.code);
+    String err = r.err;
+    assertTrue(err.contains("error: data.train: " + Samples.LINREG_ONE_FEATURE + ": no label "
         + "column 'z'; the columns are x (double), y (double)"), err);
     assertFalse(err.contains("\tat "), "no stack trace: " + err);
     assertFalse(Files.exists(dir.resolve("bad").resolve("linreg.json")));
+  }
+
+  @Test
+  void aBinaryFileReadAsCsvIsNamedInPrintableCharacters(@TempDir Path dir) {
+    CommandRun r = CommandRun.run("linreg", "--config", "conf/linreg-sample.conf", "--set",
+        "data.train=" + Samples.TRAIN_IMAGES, "--set", "data.format=csv", "--out",
+        dir.resolve("bin").toString());
+    assertEquals(Main.EXIT_USAGE, r.code);
+    String err = r.err;
+    assertTrue(err.startsWith("error: "), err);
+    assertTrue(err.chars().noneMatch(c -> (Character.isISOControl(c) && c != '\n')
+        || c == 0xFFFD), err);
+    assertTrue(err.contains("\\x") || err.contains("\\u"), err);
+    assertTrue(err.contains("…"), err);
   }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.io.Json;
+import io.sparkvae.testing.CommandRun;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,7 +120,7 @@ class RetrainingTest extends SparkTestBase {
     // The inference commands read the base's latest model.
     Path enc = dir.resolve("enc");
     CommandRun e = CommandRun.run("evaluate", "--model", base.toString(), "--data",
-        CommandRun.TEST_IMAGES, "--k", "0", "--out", enc.toString());
+        Samples.TEST_IMAGES.toString(), "--k", "0", "--out", enc.toString());
     assertEquals(0, e.code, e.toString());
     assertEquals(base.toString(), json(enc.resolve("evaluation.json")).path("model").asText());
     assertEquals(g2.path("new_neg_elbo").asDouble(),
@@ -171,7 +173,7 @@ class RetrainingTest extends SparkTestBase {
   @Test
   void versionedRunsNeedATestSet() {
     List<String> a = new ArrayList<>(List.of("train", "--set",
-        "data.train=data-samples/fashion-mnist-train-images-idx3-ubyte.gz",
+        "data.train=" + Samples.TRAIN_IMAGES,
         "--set", "output.versioned=true", "--out", dir.resolve("b").toString()));
     CommandRun r = CommandRun.run(a.toArray(new String[0]));
     assertEquals(Main.EXIT_USAGE, r.code, r.toString());

@@ -1,5 +1,7 @@
 package io.sparkvae.job;
 
+import io.sparkvae.testing.CommandRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sparkvae.report.Charts;
+import io.sparkvae.testing.CommandRun;
 import io.sparkvae.testing.SparkTestBase;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

@@ -13,6 +13,8 @@ public final class Samples {
   public static final Path TRAIN_LABELS = DIR.resolve("fashion-mnist-train-labels-idx1-ubyte.gz");
   public static final Path TEST_IMAGES = DIR.resolve("fashion-mnist-test-images-idx3-ubyte.gz");
   public static final Path TEST_LABELS = DIR.resolve("fashion-mnist-test-labels-idx1-ubyte.gz");
+  public static final Path LINREG_ONE_FEATURE = DIR.resolve("linreg-one-feature.csv");
+  public static final Path LINREG_MULTI = DIR.resolve("linreg-multi.csv");
 
   private Samples() {}
 

@@ -1,5 +1,7 @@
 package io.sparkvae.linreg.spark;
 
+import io.sparkvae.io.Printable;
+
 import io.sparkvae.data.Loaders;
 import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import java.util.ArrayList;
@@ -60,7 +62,7 @@ public final class NonNumericValues {
     } else if (type.equals(DataTypes.StringType)) {
       strings = withRow;
     } else {
-      return new IllegalArgumentException(table.source() + ": " + role + " '" + column
+      return new IllegalArgumentException(table.source() + ": " + role + " '" + Printable.name(column)
           + "' has type " + type.simpleString() + " in every row; linear regression needs "
           + "numbers");
     }
@@ -94,7 +96,7 @@ public final class NonNumericValues {
       }
     }
     if (bad == null) {
-      return new IllegalArgumentException(table.source() + ": " + role + " '" + column
+      return new IllegalArgumentException(table.source() + ": " + role + " '" + Printable.name(column)
           + "' has type " + type.simpleString() + "; linear regression needs numbers");
     }
     String where = RowLocator.locate(table, List.of(bad.getLong(1))).get(0);

@@ -1,6 +1,7 @@
 package io.sparkvae.linreg.spark;
 
 import io.sparkvae.data.Loaders;
+import io.sparkvae.io.Printable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ public final class RegressionTables {
     List<String> names = Arrays.asList(schema.fieldNames());
     String label = spec.label();
     if (label == null || !names.contains(label)) {
-      throw new IllegalArgumentException(source + ": no label column '" + label
+      throw new IllegalArgumentException(source + ": no label column '" + Printable.name(label)
           + "'; the columns are " + describeColumns(schema) + " (set data.label)");
     }
     List<String> features = new ArrayList<>(spec.features());
@@ -157,30 +158,32 @@ public final class RegressionTables {
           if (f.dataType() instanceof NumericType) {
             features.add(f.name());
           } else {
-            leftOut.add(f.name() + " (" + f.dataType().simpleString() + ")");
+            leftOut.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
           }
         }
       }
       if (features.isEmpty()) {
         throw new IllegalArgumentException(source + ": no numeric feature columns besides the "
-            + "label '" + label + "'" + (names.contains(spec.idColumn()) ? " and the id '"
-            + spec.idColumn() + "'" : "") + "; the columns are " + describeColumns(schema)
+            + "label '" + Printable.name(label) + "'" + (names.contains(spec.idColumn())
+            ? " and the id '" + Printable.name(spec.idColumn()) + "'" : "")
+            + "; the columns are " + describeColumns(schema)
             + " (list the features in data.features)");
       }
     } else {
       Set<String> seen = new HashSet<>();
       for (String f : features) {
         if (!names.contains(f)) {
-          throw new IllegalArgumentException(source + ": data.features names a column '" + f
-              + "' that is not there; the columns are " + describeColumns(schema));
+          throw new IllegalArgumentException(source + ": data.features names a column '"
+              + Printable.name(f) + "' that is not there; the columns are "
+              + describeColumns(schema));
         }
         if (f.equals(label)) {
           throw new IllegalArgumentException(source + ": data.features lists the label column '"
-              + f + "'; a column cannot be both label and feature");
+              + Printable.name(f) + "'; a column cannot be both label and feature");
         }
         if (!seen.add(f)) {
-          throw new IllegalArgumentException(source + ": data.features lists '" + f
-              + "' twice");
+          throw new IllegalArgumentException(source + ": data.features lists '"
+              + Printable.name(f) + "' twice");
         }
       }
     }
@@ -217,7 +220,7 @@ public final class RegressionTables {
     }
     List<String> out = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      out.add(f.name() + " (" + f.dataType().simpleString() + ")");
+      out.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
     }
     return String.join(", ", out);
   }
@@ -231,6 +234,6 @@ public final class RegressionTables {
       String what) {
     String head = where.contains(" of ") ? table.source().substring(0,
         table.source().indexOf(':')) : table.source();
-    return head + ": column '" + column + "', " + where + ": " + what;
+    return head + ": column '" + Printable.name(column) + "', " + where + ": " + what;
   }
 }

@@ -13,6 +13,7 @@ import io.sparkvae.linreg.spark.LinearRegressionFits.EngineSettings;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Mllib;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Scored;
+import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The four fits agree on the bundled samples and recover a known model. */
 class LinearRegressionFitsTest extends SparkTestBase {
-  static final Path ONE = Path.of("data-samples/linreg-one-feature.csv");
-  static final Path MULTI = Path.of("data-samples/linreg-multi.csv");
+  static final Path ONE = Samples.LINREG_ONE_FEATURE;
+  static final Path MULTI = Samples.LINREG_MULTI;
 
   static RegressionTable load(Path path, String label, List<String> features) {
     RegressionTable t = RegressionTables.load(spark(), new RegressionTables.Spec("data.train", path.toString(),

@@ -1,9 +1,10 @@
-package io.sparkvae.job;
+package io.sparkvae.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.job.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -14,21 +15,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /** One command line run through {@link Main#run}, with its exit code and captured output. */
-final class CommandRun {
+public final class CommandRun {
   /** A tiny, fast model on the bundled sample: trains in a few seconds. */
-  static final List<String> TINY = List.of(
-      "--set", "data.train=data-samples/fashion-mnist-train-images-idx3-ubyte.gz",
-      "--set", "data.test=data-samples/fashion-mnist-test-images-idx3-ubyte.gz",
+  public static final List<String> TINY = List.of(
+      "--set", "data.train=" + Samples.TRAIN_IMAGES,
+      "--set", "data.test=" + Samples.TEST_IMAGES,
       "--set", "model.hidden=[32]", "--set", "model.latent=3",
       "--set", "train.epochs=1", "--set", "train.batch-size=100", "--set", "train.sync-every=2",
       "--set", "train.partitions=2",
       "--set", "eval.iwae-k=10", "--set", "eval.iwae-rows=100", "--set", "eval.pca-baseline=false",
       "--set", "eval.images=8", "--set", "eval.samples=8");
-  static final String TEST_IMAGES = "data-samples/fashion-mnist-test-images-idx3-ubyte.gz";
 
-  final int code;
-  final String out;
-  final String err;
+  public final int code;
+  public final String out;
+  public final String err;
 
   private CommandRun(int code, String out, String err) {
     this.code = code;
@@ -36,7 +36,7 @@ final class CommandRun {
     this.err = err;
   }
 
-  static CommandRun run(String... args) {
+  public static CommandRun run(String... args) {
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -59,7 +59,7 @@ final class CommandRun {
   }
 
   /** {@code command}, then the tiny model's settings, then {@code more}. */
-  static CommandRun tiny(String command, String... more) {
+  public static CommandRun tiny(String command, String... more) {
     List<String> a = new ArrayList<>();
     a.add(command);
     a.addAll(TINY);
@@ -73,10 +73,10 @@ final class CommandRun {
   }
 
   /** Exit code and standard error of a command run through {@link Main#run(PrintWriter, String...)}. */
-  record Errors(int code, String err) {}
+  public record Errors(int code, String err) {}
 
   /** {@code train}, then {@code settings}, then {@code args}; standard error captured. */
-  static Errors train(List<String> settings, String... args) {
+  public static Errors train(List<String> settings, String... args) {
     List<String> all = new ArrayList<>(List.of("train"));
     all.addAll(settings);
     all.addAll(Arrays.asList(args));
@@ -87,7 +87,7 @@ final class CommandRun {
 
   /** A usage error (exit 2): one "error: " message without a stack trace, naming each of
    *  {@code expected}. */
-  static void assertUsageError(Errors r, String... expected) {
+  public static void assertUsageError(Errors r, String... expected) {
     assertEquals(Main.EXIT_USAGE, r.code(), "exit code; stderr: " + r.err());
     assertTrue(r.err().startsWith("error: "), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
