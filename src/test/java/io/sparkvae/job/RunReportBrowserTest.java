@@ -1,6 +1,7 @@
 package io.sparkvae.job;
 
 import io.sparkvae.testing.CommandRun;
+import io.sparkvae.testing.Samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -75,7 +76,7 @@ class RunReportBrowserTest extends SparkTestBase {
     // score's page: the summary figures, the top rows and their picture.
     Path scored = DIR.resolve("score");
     CommandRun s = CommandRun.run("score", "--model", out.toString(), "--data",
-        CommandRun.TEST_IMAGES, "--k", "3", "--out", scored.toString());
+        Samples.TEST_IMAGES, "--k", "3", "--out", scored.toString());
     assertEquals(0, s.code, s.toString());
     JsonNode summary = Json.read(Files.readString(scored.resolve("score_summary.json")), "s");
     assertSelfContained(Files.readString(scored.resolve("report.html")));
