@@ -76,7 +76,7 @@ class RunReportBrowserTest extends SparkTestBase {
     // score's page: the summary figures, the top rows and their picture.
     Path scored = DIR.resolve("score");
     CommandRun s = CommandRun.run("score", "--model", out.toString(), "--data",
-        Samples.TEST_IMAGES, "--k", "3", "--out", scored.toString());
+        Samples.TEST_IMAGES.toString(), "--k", "3", "--out", scored.toString());
     assertEquals(0, s.code, s.toString());
     JsonNode summary = Json.read(Files.readString(scored.resolve("score_summary.json")), "s");
     assertSelfContained(Files.readString(scored.resolve("report.html")));
