@@ -7,6 +7,7 @@ import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.io.Checksums;
 import io.sparkvae.io.Safetensors;
+import io.sparkvae.io.SafetensorsContents;
 import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,25 +57,26 @@ public final class FsCheckpointer implements Checkpointer {
   @Override
   public void save(TrainingState s) throws IOException {
     List<Safetensors.Tensor> tensors = new ArrayList<>();
-    tensors.add(Safetensors.Tensor.f32("params", s.params));
-    tensors.add(Safetensors.Tensor.f32("optimizer_state", s.optimizerState));
-    tensors.add(Safetensors.Tensor.f64("epoch_losses", s.epochLosses));
-    tensors.add(Safetensors.Tensor.i64("partition_rows", s.partitionRows));
+    tensors.add(Safetensors.Tensor.f32("params", s.liveParams()));
+    tensors.add(Safetensors.Tensor.f32("optimizer_state", s.liveOptimizerState()));
+    tensors.add(Safetensors.Tensor.f64("epoch_losses", s.epochLosses()));
+    tensors.add(Safetensors.Tensor.i64("partition_rows", s.partitionRows()));
     byte[] weights = Safetensors.toBytes(tensors, Map.of("format", "spark-vae-checkpoint"));
 
     ObjectNode j = Json.object();
     j.put("format", "spark-vae-checkpoint");
     j.put("format_version", VERSION);
-    j.put("epoch", s.epoch);
-    j.put("round", s.round);
-    j.put("updates", s.updates);
-    j.put("epoch_rows", s.epochRows);
-    j.put("epoch_rounds", s.epochRounds);
-    j.put("epoch_seconds", s.epochSeconds);
+    TrainingState.EpochProgress progress = s.epochProgress();
+    j.put("epoch", s.position().epoch());
+    j.put("round", s.position().round());
+    j.put("updates", s.updates());
+    j.put("epoch_rows", progress.rows());
+    j.put("epoch_rounds", progress.rounds());
+    j.put("epoch_seconds", progress.seconds());
     ObjectNode fp = j.putObject("settings");
     fingerprint.forEach(fp::put);
     ArrayNode hist = j.putArray("history");
-    for (EpochReport r : s.history) {
+    for (EpochReport r : s.history()) {
       hist.add(toJson(r));
     }
     j.put("weights_sha256", Checksums.sha256Hex(weights));
@@ -124,22 +126,19 @@ public final class FsCheckpointer implements Checkpointer {
     byte[] weights = AtomicFiles.readAll(fs, new Path(dir, STATE_WEIGHTS), Integer.MAX_VALUE - 64);
     Checksums.verifySha256(weights, j.path("weights_sha256").asText(), "checkpoint "
         + new Path(dir, STATE_WEIGHTS));
-    Safetensors.Contents c = Safetensors.read(weights, "checkpoint " + dir);
+    SafetensorsContents c = Safetensors.read(weights, "checkpoint " + dir);
     double[] losses = c.doubles("epoch_losses");
-    TrainingState s = new TrainingState(c.floats("params"), c.floats("optimizer_state"),
-        losses.length);
-    s.epochLosses = losses;
-    s.partitionRows = c.longs("partition_rows");
-    s.epoch = j.path("epoch").asInt();
-    s.round = j.path("round").asInt();
-    s.updates = j.path("updates").asLong();
-    s.epochRows = j.path("epoch_rows").asLong();
-    s.epochRounds = j.path("epoch_rounds").asInt();
-    s.epochSeconds = j.path("epoch_seconds").asDouble();
+    List<EpochReport> history = new ArrayList<>();
     for (Iterator<JsonNode> it = j.path("history").elements(); it.hasNext(); ) {
-      s.history.add(fromJson(it.next()));
+      history.add(fromJson(it.next()));
     }
-    return s;
+    return TrainingState.restored(c.floats("params"), c.floats("optimizer_state"), losses,
+        c.longs("partition_rows"),
+        new TrainingState.Position(j.path("epoch").asInt(), j.path("round").asInt()),
+        j.path("updates").asLong(),
+        new TrainingState.EpochProgress(j.path("epoch_rows").asLong(),
+            j.path("epoch_rounds").asInt(), j.path("epoch_seconds").asDouble()),
+        history);
   }
 
   static ObjectNode toJson(EpochReport r) {

@@ -68,12 +68,7 @@ public final class SyncTrainer {
           + validation.width() + " but the model expects " + objective.rowWidth());
     }
     long[] sizes = train.partitionRows();
-    if (state.partitionRows != null && !Arrays.equals(state.partitionRows, sizes)) {
-      throw new IllegalStateException("cannot resume: the checkpoint was taken with partitions of "
-          + Arrays.toString(state.partitionRows) + " rows, the data now has "
-          + Arrays.toString(sizes) + " (same data and train.partitions are needed)");
-    }
-    state.partitionRows = sizes;
+    state.requirePartitioning(sizes);
     int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException("train.sync-every = " + cfg.syncEvery() + " is larger "
@@ -89,44 +84,34 @@ public final class SyncTrainer {
         sizes.length, Arrays.stream(sizes).max().orElse(0), Arrays.stream(sizes).min().orElse(0),
         steps, cfg.batchSize(), (cfg.batchSize() + sizes.length - 1) / sizes.length, rounds, k);
 
-    while (state.epoch < cfg.epochs()) {
+    while (state.position().epoch() < cfg.epochs()) {
       long epochStart = System.nanoTime();
-      while (state.round < rounds) {
+      while (state.position().round() < rounds) {
         long t0 = System.nanoTime();
+        TrainingState.Position at = state.position();
         sc.setJobDescription(String.format(Locale.ROOT, "%s epoch %d/%d round %d/%d", cfg.name(),
-            state.epoch + 1, cfg.epochs(), state.round + 1, rounds));
+            at.epoch() + 1, cfg.epochs(), at.round() + 1, rounds));
         runRound(objective, optimizer, train, state, steps, k);
-        state.epochRounds++;
-        state.round++;
         double secs = (System.nanoTime() - t0) / 1e9;
-        state.epochSeconds += secs;
-        listener.onRound(state.epoch, state.round, rounds, secs);
-        boolean epochEnd = state.round == rounds;
+        state.finishRound(secs);
+        int done = state.position().round();
+        listener.onRound(at.epoch(), done, rounds, secs);
+        boolean epochEnd = done == rounds;
         if (checkpointer != null && !epochEnd && cfg.checkpointEveryRounds() > 0
-            && state.round % cfg.checkpointEveryRounds() == 0) {
+            && done % cfg.checkpointEveryRounds() == 0) {
           save(checkpointer, state);
         }
       }
-      double[] trainMeans = new double[state.epochLosses.length];
-      for (int i = 0; i < trainMeans.length; i++) {
-        trainMeans[i] = state.epochLosses[i] / state.epochRows;
-      }
+      int epoch = state.position().epoch();
+      double[] trainMeans = state.epochMeans();
       double[] valMeans = null;
       if (validation != null) {
         sc.setJobDescription(String.format(Locale.ROOT, "%s epoch %d/%d validation", cfg.name(),
-            state.epoch + 1, cfg.epochs()));
-        valMeans = evaluate(sc, objective, state.params, validation, cfg.seed(), state.epoch,
+            epoch + 1, cfg.epochs()));
+        valMeans = evaluate(sc, objective, state.liveParams(), validation, cfg.seed(), epoch,
             cfg.batchSize(), cfg.aggregationDepth());
       }
-      EpochReport report = new EpochReport(state.epoch + 1, objective.lossNames(), trainMeans,
-          valMeans, state.epochRows, state.epochRounds, state.updates, state.epochSeconds);
-      state.history.add(report);
-      state.epoch++;
-      state.round = 0;
-      state.epochRounds = 0;
-      state.epochRows = 0;
-      state.epochSeconds = 0;
-      Arrays.fill(state.epochLosses, 0);
+      EpochReport report = state.finishEpoch(objective.lossNames(), trainMeans, valMeans);
       LOG.debug("epoch wall time {} s", (System.nanoTime() - epochStart) / 1e9);
       if (checkpointer != null) {
         save(checkpointer, state);
@@ -160,61 +145,48 @@ public final class SyncTrainer {
 
   private void runRound(Objective objective, Optimizer optimizer, BlockedData train,
       TrainingState state, int steps, int k) {
-    int first = state.round * k;
+    TrainingState.Position at = state.position();
+    int first = at.round() * k;
     int stepsThisRound = Math.min(first + k, steps) - first;
-    RoundSpec spec = new RoundSpec(objective, optimizer, cfg.seed(), state.epoch, state.round,
-        steps, k, state.updates, cfg.batchSize(), train.width(), cfg.clipNorm(), false);
+    RoundSpec spec = new RoundSpec(objective, optimizer, cfg.seed(), at.epoch(), at.round(),
+        steps, k, state.updates(), cfg.batchSize(), train.width(), cfg.clipNorm(), false);
     Contribution total = roundJob(train, state, spec);
     String problem = null;
     if (total.badPartition >= 0) {
-      throw new DivergenceException(state.epoch + 1, state.round + 1, total.badPartition,
+      throw new DivergenceException(at.epoch() + 1, at.round() + 1, total.badPartition,
           total.badWhat + " at step " + (total.badStep + 1));
     }
-    int p = state.params.length;
     if (k == 1) {
       float scale = Gradients.stepScale(total.vector, total.rows, cfg.clipNorm());
       if (Float.isNaN(scale) || (cfg.clipNorm() == 0 && !Double.isFinite(
           Gradients.norm(total.vector)))) {
         problem = "the gradient is not finite";
       } else {
-        optimizer.update(state.params, total.vector, scale, state.optimizerState,
-            state.updates + 1);
-        state.updates += 1;
+        state.applyUpdate(optimizer, total.vector, scale);
       }
     } else {
-      float inv = (float) (1.0 / total.rows);
-      float[] v = total.vector;
-      for (int i = 0; i < p; i++) {
-        state.params[i] = v[i] * inv;
-      }
-      for (int i = 0; i < state.optimizerState.length; i++) {
-        state.optimizerState[i] = v[p + i] * inv;
-      }
-      state.updates += stepsThisRound;
-      if (!Double.isFinite(Gradients.norm(state.params))) {
+      state.replaceWithAverage(total.vector, (float) (1.0 / total.rows), stepsThisRound);
+      if (!Double.isFinite(Gradients.norm(state.liveParams()))) {
         problem = "the averaged parameters are not finite";
       }
     }
     if (problem != null) {
       // Rounds are deterministic: replay this one with per-partition checks to say where.
       Contribution diag = roundJob(train, state, new RoundSpec(objective, optimizer, cfg.seed(),
-          state.epoch, state.round, steps, k, spec.updatesBefore(), cfg.batchSize(),
+          at.epoch(), at.round(), steps, k, spec.updatesBefore(), cfg.batchSize(),
           train.width(), cfg.clipNorm(), true));
-      throw new DivergenceException(state.epoch + 1, state.round + 1, diag.badPartition,
+      throw new DivergenceException(at.epoch() + 1, at.round() + 1, diag.badPartition,
           diag.badPartition >= 0 ? diag.badWhat + " at step " + (diag.badStep + 1) : problem);
     }
-    for (int i = 0; i < total.losses.length; i++) {
-      state.epochLosses[i] += total.losses[i];
-    }
-    state.epochRows += total.rows;
+    state.addLosses(total.losses, total.rows);
   }
 
   static final boolean PROFILE = Boolean.getBoolean("sparkvae.profile");
 
   private Contribution roundJob(BlockedData train, TrainingState state, RoundSpec spec) {
     long t0 = System.nanoTime();
-    float[][] shared = spec.k() == 1 ? new float[][] {state.params.clone()}
-        : new float[][] {state.params.clone(), state.optimizerState.clone()};
+    float[][] shared = spec.k() == 1 ? new float[][] {state.params()}
+        : new float[][] {state.params(), state.liveOptimizerState().clone()};
     Broadcast<float[][]> bc = sc.broadcast(shared);
     long t1 = System.nanoTime();
     try {

@@ -181,105 +181,50 @@ public final class BenchScaleCommand implements Callable<Integer> {
    */
   private static Map<String, Object> phase(SparkSession spark, String path, long n, int epochs,
       int warmup, int p, int k) {
-    JobConfig cfg = JobConfig.load(null, List.of("data.train=\"" + path + "\"",
-        "train.epochs=" + epochs, "train.sync-every=" + k, "train.partitions=" + p));
+    JobConfig cfg = config(path, epochs, p, k);
     Dataset<Row> df = spark.read().parquet(path);
     ImageData train = new ImageData(df, "features", "label", "id",
         new ImageData.Shape(28, 28, 1), "bench-scale: " + path);
     int skip = epochs > warmup ? warmup : 0;
-    List<EpochReport> reports = new ArrayList<>();
-    RDDInfo[][] storage = new RDDInfo[1][];
-    // Process CPU time from the end of each epoch's first round to the epoch's end: a figure the
-    // other programs on a shared machine disturb much less than wall time.
-    long[] cpuAfterFirstRound = new long[epochs];
-    long[] cpuPerEpoch = new long[epochs];
-    // The whole machine's busy CPU time over the same windows: what other programs took.
-    long[][] machineAfterFirstRound = new long[epochs][];
-    long[] machinePerEpoch = new long[2];
-    double[] windowSeconds = new double[1];
-    long[] windowStart = new long[epochs];
     HeapWatch heap = new HeapWatch();
+    EpochMeter meter = new EpochMeter(spark, n, epochs, skip, heap);
     VariationalAutoencoder est = TrainCommand.estimator(cfg, train, p);
-    est.setListener(new TrainingListener() {
-      @Override
-      public void onRound(int epoch, int round, int roundsPerEpoch, double seconds) {
-        if (round == 1) {
-          cpuAfterFirstRound[epoch] = processCpuNanos();
-          machineAfterFirstRound[epoch] = machineCpuTicks();
-          windowStart[epoch] = System.nanoTime();
-          if (epoch == 0) {
-            heap.endCachePhase();
-          }
-        }
-      }
+    est.setListener(meter);
+    double fitSeconds = timedFit(est, df, heap);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("rows", n);
+    m.put("epochs", epochs);
+    meter.putThroughput(m, epochs, fitSeconds);
+    putCacheFigures(m, meter.storage());
+    m.put("pixel_bytes", n * SyntheticShapes.PIXELS);
+    m.putAll(heap.figures());
+    return m;
+  }
 
-      @Override
-      public void onEpoch(EpochReport r, int total) {
-        int e = r.epoch() - 1;
-        cpuPerEpoch[e] = processCpuNanos() - cpuAfterFirstRound[e];
-        long[] now = machineCpuTicks();
-        if (r.epoch() > skip && now != null && machineAfterFirstRound[e] != null) {
-          machinePerEpoch[0] += now[0] - machineAfterFirstRound[e][0];
-          machinePerEpoch[1] += now[1] - machineAfterFirstRound[e][1];
-          windowSeconds[0] += (System.nanoTime() - windowStart[e]) / 1e9;
-        }
-        reports.add(r);
-        System.err.printf("%d rows, epoch %d/%d: %.1f s, %.0f rows/s, train -ELBO %.2f%n", n,
-            r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
-        if (r.epoch() == total) {
-          // After the timed epoch, with the cache still held: storage status and the live set.
-          storage[0] = spark.sparkContext().getRDDStorageInfo(); // driver-side bookkeeping
-          heap.measureLiveSet();
-        }
-      }
-    });
+  /** The {@code train} command's defaults, on the Parquet data at {@code path}. */
+  private static JobConfig config(String path, int epochs, int p, int k) {
+    return JobConfig.load(null, List.of("data.train=\"" + path + "\"",
+        "train.epochs=" + epochs, "train.sync-every=" + k, "train.partitions=" + p));
+  }
+
+  /** Fits, and returns the seconds it took, data loading and caching included. */
+  private static double timedFit(VariationalAutoencoder est, Dataset<Row> df, HeapWatch heap) {
     long t0 = System.nanoTime();
     try {
       est.fit(df);
     } finally {
       heap.close();
     }
-    double fitSeconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rows", n);
-    m.put("epochs", epochs);
-    List<Double> perEpoch = new ArrayList<>();
-    double counted = 0;
-    long countedRows = 0;
-    double cpuSeconds = 0;
-    double cpuRows = 0;
-    for (EpochReport r : reports) {
-      perEpoch.add((double) Math.round(r.samplesPerSecond()));
-      if (r.epoch() > skip) {
-        counted += r.seconds();
-        countedRows += r.rows();
-        if (r.rounds() > 1) {
-          cpuSeconds += cpuPerEpoch[r.epoch() - 1] / 1e9;
-          cpuRows += (double) r.rows() * (r.rounds() - 1) / r.rounds();
-        }
-      }
-    }
-    double epochSeconds = reports.stream().mapToDouble(EpochReport::seconds).sum();
-    m.put("rows_per_sec", (double) Math.round(countedRows / counted));
-    m.put("rows_per_sec_by_epoch", perEpoch);
-    m.put("rows_per_cpu_sec", cpuSeconds > 0 ? (double) Math.round(cpuRows / cpuSeconds) : null);
-    if (windowSeconds[0] > 0) {
-      // Machine busy seconds (from /proc/stat, 100 ticks a second) minus ours, over the CPUs.
-      double capacity = windowSeconds[0] * Runtime.getRuntime().availableProcessors();
-      m.put("other_programs_cpu_share", r3(Math.max(0,
-          (machinePerEpoch[0] / 100.0 - cpuSeconds)) / capacity));
-      m.put("steal_share", r3(machinePerEpoch[1] / 100.0 / capacity));
-    }
-    m.put("counted", skip == 0 ? "every epoch" : "epochs " + (skip + 1) + ".." + epochs
-        + " (the first " + skip + " warm up the JIT)");
-    m.put("epoch_seconds", r3(counted / (epochs - skip)));
-    m.put("load_and_cache_seconds", r3(fitSeconds - epochSeconds));
-    m.put("final_train_neg_elbo", r3(reports.get(reports.size() - 1).train()[0]));
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** How much of the training cache stayed in memory and how much spilled to disk. */
+  private static void putCacheFigures(Map<String, Object> m, RDDInfo[] storage) {
     long mem = 0;
     long disk = 0;
     int cachedParts = 0;
     int parts = 0;
-    for (RDDInfo info : storage[0]) {
+    for (RDDInfo info : storage) {
       if (info.name() != null && info.name().startsWith("spark-vae blocks: training")) {
         mem += info.memSize();
         disk += info.diskSize();
@@ -291,9 +236,6 @@ public final class BenchScaleCommand implements Callable<Integer> {
     m.put("cached_bytes_memory", mem);
     m.put("cached_bytes_disk", disk);
     m.put("cached_partitions", cachedParts);
-    m.put("pixel_bytes", n * SyntheticShapes.PIXELS);
-    m.putAll(heap.figures());
-    return m;
   }
 
   // ---- the data ----
@@ -359,146 +301,6 @@ public final class BenchScaleCommand implements Callable<Integer> {
     m.put("seed", seed);
     m.put("generator", GENERATOR_VERSION);
     return Json.compact(m);
-  }
-
-  /**
-   * Heap figures of one phase from the JVM's GC notifications, split at the end of the first
-   * round (before: reading, shuffling and caching the data; after: training). The heap in use
-   * when a GC starts is the high-water mark between collections; right after a young GC it is
-   * the live data plus old-generation garbage not yet collected. The live set itself is measured
-   * once, by a full GC after the timed epoch while the cache is still held.
-   */
-  static final class HeapWatch implements NotificationListener, AutoCloseable {
-    private final Set<String> heapPools = new HashSet<>();
-    private final List<NotificationEmitter> emitters = new ArrayList<>();
-    private final long[] before = new long[2];
-    private final long[] after = new long[2];
-    private int phase;
-    private long live = -1;
-    private long gcs;
-    private double gcSeconds;
-    private final long gcCount0;
-    private final long gcTime0;
-
-    HeapWatch() {
-      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-        if (pool.getType() == MemoryType.HEAP) {
-          heapPools.add(pool.getName());
-        }
-      }
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        if (gc instanceof NotificationEmitter) {
-          ((NotificationEmitter) gc).addNotificationListener(this, null, null);
-          emitters.add((NotificationEmitter) gc);
-        }
-      }
-      long[] c = gcCounters();
-      gcCount0 = c[0];
-      gcTime0 = c[1];
-    }
-
-    private static long[] gcCounters() {
-      long c = 0;
-      long t = 0;
-      for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-        c += Math.max(0, gc.getCollectionCount());
-        t += Math.max(0, gc.getCollectionTime());
-      }
-      return new long[] {c, t};
-    }
-
-    @Override
-    public synchronized void handleNotification(Notification n, Object handback) {
-      if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())
-          || live >= 0) {
-        return;
-      }
-      GarbageCollectionNotificationInfo info =
-          GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-      before[phase] = Math.max(before[phase], heapSum(info.getGcInfo().getMemoryUsageBeforeGc()));
-      after[phase] = Math.max(after[phase], heapSum(info.getGcInfo().getMemoryUsageAfterGc()));
-    }
-
-    private long heapSum(Map<String, MemoryUsage> usage) {
-      long s = 0;
-      for (Map.Entry<String, MemoryUsage> e : usage.entrySet()) {
-        if (heapPools.contains(e.getKey())) {
-          s += e.getValue().getUsed();
-        }
-      }
-      return s;
-    }
-
-    synchronized void endCachePhase() {
-      phase = 1;
-    }
-
-    /** Stops the peak figures, then a full GC: what remains is the live set. */
-    void measureLiveSet() {
-      synchronized (this) {
-        before[phase] = Math.max(before[phase], heapUsed());
-        long[] c = gcCounters();
-        gcs = c[0] - gcCount0;
-        gcSeconds = (c[1] - gcTime0) / 1e3;
-        live = 0; // from here on, notifications are ignored
-      }
-      System.gc();
-      synchronized (this) {
-        live = heapUsed();
-      }
-    }
-
-    private static long heapUsed() {
-      return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    @Override
-    public void close() {
-      for (NotificationEmitter e : emitters) {
-        try {
-          e.removeNotificationListener(this);
-        } catch (javax.management.ListenerNotFoundException ignored) {
-          // already gone
-        }
-      }
-    }
-
-    synchronized Map<String, Object> figures() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("heap_peak_bytes", Math.max(before[0], before[1]));
-      m.put("heap_peak_bytes_caching", before[0]);
-      m.put("heap_peak_bytes_training", before[1]);
-      m.put("heap_after_gc_peak_bytes_caching", after[0]);
-      m.put("heap_after_gc_peak_bytes_training", after[1]);
-      m.put("heap_live_bytes", live);
-      m.put("gc_count", gcs);
-      m.put("gc_seconds", r3(gcSeconds));
-      return m;
-    }
-  }
-
-  /**
-   * The machine's busy and stolen CPU ticks (Linux /proc/stat: user, nice, system, irq, softirq,
-   * steal; and steal alone), or null where there is no /proc/stat.
-   */
-  static long[] machineCpuTicks() {
-    try {
-      String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
-      String[] f = line.trim().split("\\s+");
-      long busy = 0;
-      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-        busy += Long.parseLong(f[i]);
-      }
-      return new long[] {busy, Long.parseLong(f[8])};
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  static long processCpuNanos() {
-    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean
-        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
   }
 
   static double r3(double v) {

@@ -1,6 +1,5 @@
 package io.sparkvae.kernel;
 
-import io.sparkvae.kernel.VaeArchitecture.Layer;
 import java.util.List;
 
 /**
@@ -20,6 +19,10 @@ import java.util.List;
  * <p>Reported losses always use β = 1 (the true ELBO); β and its warm-up only shape the gradient.
  * Noise is keyed by the {@link Objective.Step}, so a minibatch's result depends on nothing but its
  * rows, its step and the parameters.
+ *
+ * <p>The arithmetic lives in {@link VaePasses} (forward and backward passes) and
+ * {@link VaeEvaluation} (the evaluation and IWAE paths); weights are drawn by
+ * {@code VaeInitializer}. This class holds the settings and hands out {@link Workspace}s.
  */
 public final class VaeObjective implements Objective {
   private static final long serialVersionUID = 1L;
@@ -166,50 +169,8 @@ public final class VaeObjective implements Objective {
   /** Weights and biases as {@link Init} says, a pure function of the seed; zero log-variances. */
   @Override
   public void initialize(float[] params, long seed) {
-    checkParams(params);
-    Rng rng = Rng.keyed(seed, STREAM_INIT, 0, 0, 0);
-    java.util.Arrays.fill(params, 0f);
-    Layer[] enc = arch.encoderLayers();
-    Layer[] dec = arch.decoderLayers();
-    for (int i = 0; i < enc.length; i++) {
-      initLayer(params, enc[i], i == enc.length - 1, rng);
-    }
-    for (int i = 0; i < dec.length; i++) {
-      initLayer(params, dec[i], i == dec.length - 1, rng);
-    }
-  }
-
-  private void initLayer(float[] p, Layer l, boolean output, Rng rng) {
-    int n = l.in() * l.out();
-    if (init == Init.UNIFORM) {
-      double bound = 1.0 / Math.sqrt(l.in());
-      for (int i = 0; i < n; i++) {
-        p[l.weightOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
-      }
-      for (int i = 0; i < l.out(); i++) {
-        p[l.biasOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
-      }
-      return;
-    }
-    if (init == Init.HE && !output && arch.activation() != Activation.TANH) {
-      rng.fillGaussian(p, l.weightOffset(), n);
-      float std = (float) Math.sqrt(2.0 / l.in());
-      for (int i = 0; i < n; i++) {
-        p[l.weightOffset() + i] *= std;
-      }
-    } else {
-      double a = Math.sqrt(6.0 / (l.in() + l.out()));
-      for (int i = 0; i < n; i++) {
-        p[l.weightOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * a);
-      }
-    }
-  }
-
-  private void checkParams(float[] params) {
-    if (params.length != arch.numParams()) {
-      throw new IllegalArgumentException("parameter vector has " + params.length
-          + " floats; " + arch.describe() + " needs " + arch.numParams());
-    }
+    VaePasses.checkParams(arch, params);
+    new VaeInitializer(arch, init).initialize(params, seed);
   }
 
   @Override
@@ -223,58 +184,15 @@ public final class VaeObjective implements Objective {
   }
 
   /**
-   * All buffers for one thread, allocated once: a training step allocates nothing. Decoder
-   * buffers hold {@code maxRows · max(L, …)} rows so that evaluation with many draws per row
-   * (the importance-weighted bound) runs in chunks through the same buffers.
+   * All buffers for one thread, allocated once: a training step allocates nothing. Training
+   * ({@link #accumulate}, {@link #lossAndGradient}) is here; the passes and the evaluation methods
+   * it inherits are in {@link VaePasses} and {@link VaeEvaluation}.
    */
-  public final class Workspace implements Evaluator {
-    private final int maxRows;
-    private final int maxDecoderRows;
-    private final float[][] enc;
-    private final float[][] dec;
-    private final float[] sigma;
-    private final float[] eps;
-    private final float[] z;
-    private final float[] delta;
-    private final float[] dOut;
-    private final double[] rowRecon;
-    private final double[] rowKl;
-    private final float[] invVar;
-    private final double[] evalRecon;
-    private final double[] evalKl;
+  public final class Workspace extends VaeEvaluation implements Evaluator {
     private final Rng rng = new Rng(0);
 
     Workspace(int maxRows, int maxSamplesPerRow) {
-      if (maxRows < 1) {
-        throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
-      }
-      this.maxRows = maxRows;
-      this.maxDecoderRows = maxRows * Math.max(samples, maxSamplesPerRow);
-      Layer[] e = arch.encoderLayers();
-      Layer[] d = arch.decoderLayers();
-      int h = arch.latent();
-      enc = new float[e.length][];
-      for (int i = 0; i < e.length; i++) {
-        enc[i] = new float[maxRows * e[i].out()];
-      }
-      dec = new float[d.length][];
-      for (int i = 0; i < d.length; i++) {
-        dec[i] = new float[maxDecoderRows * d[i].out()];
-      }
-      sigma = new float[maxRows * h];
-      eps = new float[maxDecoderRows * h];
-      z = new float[maxDecoderRows * h];
-      delta = new float[maxDecoderRows * arch.maxWidth()];
-      dOut = new float[maxRows * 2 * h];
-      rowRecon = new double[maxDecoderRows];
-      rowKl = new double[maxRows];
-      invVar = new float[arch.inputDim()];
-      evalRecon = new double[maxRows];
-      evalKl = new double[maxRows];
-    }
-
-    public int maxRows() {
-      return maxRows;
+      super(VaeObjective.this.arch, VaeObjective.this.samples, maxRows, maxSamplesPerRow);
     }
 
     @Override
@@ -331,319 +249,6 @@ public final class VaeObjective implements Objective {
         lossSums[0] += evalRecon[r] + evalKl[r];
         lossSums[1] += evalRecon[r];
         lossSums[2] += evalKl[r];
-      }
-    }
-
-    /**
-     * Per-row −ELBO parts without gradient: {@code recon[r]} (averaged over L draws) and
-     * {@code kl[r]}, with noise from {@code rng}.
-     */
-    public void rowLosses(float[] params, float[] rows, int n, Rng noise, double[] recon,
-        double[] kl) {
-      checkParams(params);
-      checkRows(n, samples);
-      encode(params, rows, n);
-      noise.fillGaussian(eps, 0, samples * n * arch.latent());
-      sampleLatent(n, samples, eps);
-      float[] out = decode(params, z, samples * n);
-      reconstruction(params, rows, n, samples, out, false, null);
-      for (int r = 0; r < n; r++) {
-        double rr = 0;
-        for (int l = 0; l < samples; l++) {
-          rr += rowRecon[l * n + r];
-        }
-        recon[r] = rr / samples;
-        kl[r] = rowKl[r];
-      }
-    }
-
-    /**
-     * The importance-weighted estimate of log p(x) with K draws per row (src/site/markdown/training.md, "The models" §2):
-     * log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), by log-sum-exp, written into {@code out[r]}.
-     */
-    public void importanceWeighted(float[] params, float[] rows, int n, int k, Rng noise,
-        double[] out) {
-      checkParams(params);
-      if (k < 1) {
-        throw new IllegalArgumentException("IWAE needs K >= 1 samples, got " + k);
-      }
-      checkRows(n, 1);
-      int h = arch.latent();
-      encode(params, rows, n);
-      int chunk = Math.max(1, Math.min(k, maxDecoderRows / n));
-      double[] logW = new double[n * k];
-      float[] o = enc[enc.length - 1];
-      for (int k0 = 0; k0 < k; k0 += chunk) {
-        int c = Math.min(chunk, k - k0);
-        noise.fillGaussian(eps, 0, c * n * h);
-        sampleLatent(n, c, eps);
-        float[] raw = decode(params, z, c * n);
-        reconstruction(params, rows, n, c, raw, false, null);
-        for (int s = 0; s < c; s++) {
-          for (int r = 0; r < n; r++) {
-            int q = s * n + r;
-            double logPzMinusLogQ = 0;
-            for (int j = 0; j < h; j++) {
-              double zj = z[q * h + j];
-              double ej = eps[q * h + j];
-              double lv = o[r * 2 * h + h + j];
-              logPzMinusLogQ += -0.5 * (zj * zj - ej * ej - lv);
-            }
-            logW[r * k + k0 + s] = -rowRecon[q] + logPzMinusLogQ;
-          }
-        }
-      }
-      double logK = Math.log(k);
-      for (int r = 0; r < n; r++) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int s = 0; s < k; s++) {
-          max = Math.max(max, logW[r * k + s]);
-        }
-        double sum = 0;
-        for (int s = 0; s < k; s++) {
-          sum += Math.exp(logW[r * k + s] - max);
-        }
-        out[r] = max + Math.log(sum) - logK;
-      }
-    }
-
-    /** Latent means and log-variances of the rows: {@code mu[r·H + j]}, {@code logVar[r·H + j]}. */
-    public void encodeInto(float[] params, float[] rows, int n, float[] mu, float[] logVar) {
-      checkParams(params);
-      checkRows(n, 1);
-      float[] o = encode(params, rows, n);
-      int h = arch.latent();
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(o, r * 2 * h, mu, r * h, h);
-        System.arraycopy(o, r * 2 * h + h, logVar, r * h, h);
-      }
-    }
-
-    /** Decoder means x̂ for latent rows {@code latents[n × H]}, into {@code out[n × D]}. */
-    public void decodeMean(float[] params, float[] latents, int n, float[] out) {
-      checkParams(params);
-      if (n > maxDecoderRows) {
-        throw new IllegalArgumentException("block of " + n + " rows exceeds the workspace's "
-            + maxDecoderRows);
-      }
-      float[] raw = decode(params, latents, n);
-      int len = n * arch.inputDim();
-      Likelihood lik = arch.likelihood();
-      for (int i = 0; i < len; i++) {
-        out[i] = lik.mean(raw[i]);
-      }
-    }
-
-    /** Reconstructions x̂ = decoder mean at z = μ (no noise), into {@code out[n × D]}. */
-    public void reconstructMean(float[] params, float[] rows, int n, float[] out) {
-      checkParams(params);
-      checkRows(n, 1);
-      float[] o = encode(params, rows, n);
-      int h = arch.latent();
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(o, r * 2 * h, z, r * h, h);
-      }
-      decodeMean(params, z, n, out);
-    }
-
-    private void checkRows(int n, int draws) {
-      if (n < 1 || n > maxRows) {
-        throw new IllegalArgumentException("block of " + n + " rows; this workspace holds 1.."
-            + maxRows);
-      }
-      if ((long) n * draws > maxDecoderRows) {
-        throw new IllegalArgumentException("block of " + n + " rows × " + draws
-            + " draws exceeds the workspace's " + maxDecoderRows + " decoder rows");
-      }
-    }
-
-    /** Runs the encoder; returns its output buffer, [μ | log σ²] per row. */
-    private float[] encode(float[] p, float[] x, int n) {
-      Layer[] e = arch.encoderLayers();
-      float[] in = x;
-      for (int i = 0; i < e.length; i++) {
-        Layer l = e[i];
-        Kernel.linearForward(in, n, l.in(), p, l.weightOffset(), l.out(), enc[i]);
-        Kernel.addBias(enc[i], n, l.out(), p, l.biasOffset());
-        if (i < e.length - 1) {
-          arch.activation().forward(enc[i], n * l.out());
-        }
-        in = enc[i];
-      }
-      return enc[e.length - 1];
-    }
-
-    /** z = μ + σ ⊙ ε for {@code draws} draws per row; also σ and the per-row KL. */
-    private void sampleLatent(int n, int draws, float[] noise) {
-      int h = arch.latent();
-      float[] o = enc[enc.length - 1];
-      for (int r = 0; r < n; r++) {
-        double kl = 0;
-        int ob = r * 2 * h;
-        for (int j = 0; j < h; j++) {
-          float mu = o[ob + j];
-          float lv = o[ob + h + j];
-          float s = (float) Math.exp(0.5 * lv);
-          sigma[r * h + j] = s;
-          kl += -0.5 * (1.0 + lv - (double) mu * mu - (double) s * s);
-        }
-        rowKl[r] = kl;
-      }
-      for (int l = 0; l < draws; l++) {
-        for (int r = 0; r < n; r++) {
-          int zb = (l * n + r) * h;
-          int ob = r * 2 * h;
-          for (int j = 0; j < h; j++) {
-            z[zb + j] = o[ob + j] + sigma[r * h + j] * noise[zb + j];
-          }
-        }
-      }
-    }
-
-    /** Runs the decoder on {@code m} latent rows; returns the raw output buffer (m × D). */
-    private float[] decode(float[] p, float[] latents, int m) {
-      Layer[] d = arch.decoderLayers();
-      float[] in = latents;
-      for (int i = 0; i < d.length; i++) {
-        Layer l = d[i];
-        Kernel.linearForward(in, m, l.in(), p, l.weightOffset(), l.out(), dec[i]);
-        Kernel.addBias(dec[i], m, l.out(), p, l.biasOffset());
-        if (i < d.length - 1) {
-          arch.activation().forward(dec[i], m * l.out());
-        }
-        in = dec[i];
-      }
-      return dec[d.length - 1];
-    }
-
-    /**
-     * −log p(x | z) per decoder row into {@code rowRecon}; with {@code withGrad}, overwrites the
-     * output buffer with ∂(recon averaged over draws)/∂output and adds the pixel log-variance
-     * gradient into {@code grad}.
-     */
-    private void reconstruction(float[] p, float[] x, int n, int draws, float[] out,
-        boolean withGrad, float[] grad) {
-      int dim = arch.inputDim();
-      float invDraws = 1f / draws;
-      switch (arch.likelihood()) {
-        case BERNOULLI:
-          for (int l = 0; l < draws; l++) {
-            for (int r = 0; r < n; r++) {
-              rowRecon[l * n + r] = Elementwise.INSTANCE.bernoulliRow(out, (l * n + r) * dim, x,
-                  r * dim, dim, withGrad, invDraws);
-            }
-          }
-          break;
-        case GAUSSIAN: {
-          double constant = dim * Likelihood.HALF_LOG_2PI;
-          for (int l = 0; l < draws; l++) {
-            for (int r = 0; r < n; r++) {
-              int ob = (l * n + r) * dim;
-              int xb = r * dim;
-              double sq = 0;
-              for (int j = 0; j < dim; j++) {
-                float diff = out[ob + j] - x[xb + j];
-                sq += (double) diff * diff;
-                if (withGrad) {
-                  out[ob + j] = Kernel.flush(diff * invDraws);
-                }
-              }
-              rowRecon[l * n + r] = 0.5 * sq + constant;
-            }
-          }
-          break;
-        }
-        case GAUSSIAN_LEARNED_VARIANCE: {
-          int lvOff = arch.logVarianceOffset();
-          double logVarSum = 0;
-          for (int j = 0; j < dim; j++) {
-            float s = Math.max(p[lvOff + j], Likelihood.MIN_LOG_VARIANCE);
-            invVar[j] = (float) Math.exp(-s);
-            logVarSum += s;
-          }
-          double constant = dim * Likelihood.HALF_LOG_2PI + 0.5 * logVarSum;
-          for (int l = 0; l < draws; l++) {
-            for (int r = 0; r < n; r++) {
-              int ob = (l * n + r) * dim;
-              int xb = r * dim;
-              double sq = 0;
-              for (int j = 0; j < dim; j++) {
-                float diff = out[ob + j] - x[xb + j];
-                float d2 = diff * diff;
-                sq += (double) d2 * invVar[j];
-                if (withGrad) {
-                  out[ob + j] = Kernel.flush(diff * invVar[j] * invDraws);
-                  if (p[lvOff + j] > Likelihood.MIN_LOG_VARIANCE) {
-                    grad[lvOff + j] += 0.5f * (1f - d2 * invVar[j]) * invDraws;
-                  }
-                }
-              }
-              rowRecon[l * n + r] = 0.5 * sq + constant;
-            }
-          }
-          break;
-        }
-        default:
-          throw new AssertionError(arch.likelihood());
-      }
-    }
-
-    /** Backward through the decoder from the output gradient; leaves ∂/∂z in {@code delta}. */
-    private void backwardDecoder(float[] p, int m, float[] grad) {
-      Layer[] d = arch.decoderLayers();
-      float[] dy = dec[d.length - 1];
-      for (int i = d.length - 1; i >= 0; i--) {
-        Layer l = d[i];
-        float[] in = i == 0 ? z : dec[i - 1];
-        Kernel.linearWeightGrad(in, m, l.in(), dy, l.out(), grad, l.weightOffset());
-        Kernel.biasGrad(dy, m, l.out(), grad, l.biasOffset());
-        Kernel.linearInputGrad(dy, m, l.out(), p, l.weightOffset(), l.in(), delta);
-        if (i > 0) {
-          arch.activation().backward(dec[i - 1], delta, dec[i - 1], m * l.in());
-          dy = dec[i - 1];
-        }
-      }
-    }
-
-    /**
-     * From ∂/∂z (in {@code delta}) to ∂/∂[μ | log σ²] (in {@code dOut}), through the
-     * reparameterization (∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε) plus the weighted KL gradient
-     * (∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1)).
-     */
-    private void latentGradient(float[] o, int n, float[] noise, float klWeight) {
-      int h = arch.latent();
-      for (int r = 0; r < n; r++) {
-        int ob = r * 2 * h;
-        for (int j = 0; j < h; j++) {
-          float s = sigma[r * h + j];
-          float dMu = 0f;
-          float dLv = 0f;
-          for (int l = 0; l < samples; l++) {
-            int q = (l * n + r) * h + j;
-            dMu += delta[q];
-            dLv += delta[q] * 0.5f * s * noise[q];
-          }
-          dMu += klWeight * o[ob + j];
-          dLv += klWeight * 0.5f * (s * s - 1f);
-          dOut[ob + j] = Kernel.flush(dMu);
-          dOut[ob + h + j] = Kernel.flush(dLv);
-        }
-      }
-    }
-
-    private void backwardEncoder(float[] p, float[] x, int n, float[] grad) {
-      Layer[] e = arch.encoderLayers();
-      float[] dy = dOut;
-      for (int i = e.length - 1; i >= 0; i--) {
-        Layer l = e[i];
-        float[] in = i == 0 ? x : enc[i - 1];
-        Kernel.linearWeightGrad(in, n, l.in(), dy, l.out(), grad, l.weightOffset());
-        Kernel.biasGrad(dy, n, l.out(), grad, l.biasOffset());
-        if (i > 0) {
-          Kernel.linearInputGrad(dy, n, l.out(), p, l.weightOffset(), l.in(), delta);
-          arch.activation().backward(enc[i - 1], delta, enc[i - 1], n * l.in());
-          dy = enc[i - 1];
-        }
       }
     }
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.Checksums;
 import io.sparkvae.io.Safetensors;
+import io.sparkvae.io.SafetensorsContents;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.VaeArchitecture;
@@ -147,7 +148,7 @@ final class ModelFiles {
           + "system's checksum does not match at byte " + e.getPos() + ")", e);
     }
     Checksums.verifySha256(bytes, w.path("sha256").asText(), source + "/" + WEIGHTS);
-    Safetensors.Contents c = Safetensors.read(bytes, source + "/" + WEIGHTS);
+    SafetensorsContents c = Safetensors.read(bytes, source + "/" + WEIGHTS);
     float[] params = new float[arch.numParams()];
     for (VaeArchitecture.Tensor t : arch.tensors()) {
       long[] shape = c.shape(t.name());

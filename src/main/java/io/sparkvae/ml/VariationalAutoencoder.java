@@ -342,8 +342,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       }
       resumed = state != null;
       if (resumed) {
-        LOG.info("vae: resuming from {} at epoch {}, round {}", checkpointDir, state.epoch + 1,
-            state.round + 1);
+        LOG.info("vae: resuming from {} at epoch {}, round {}", checkpointDir,
+            state.position().epoch() + 1, state.position().round() + 1);
       } else {
         LOG.info("vae: no checkpoint in {}; starting from the beginning", checkpointDir);
       }
@@ -351,7 +351,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     if (state == null) {
       state = SyncTrainer.initialState(objective, opt, getSeed());
       if (initialModel != null) {
-        System.arraycopy(initialModel.weightsNoCopy(), 0, state.params, 0, state.params.length);
+        state.overwriteParams(initialModel.weightsNoCopy());
       }
     }
     new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
@@ -371,16 +371,16 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     t.put("data", dataDescription);
     t.put("rows", train.rows());
     t.put("partitions", train.numPartitions());
-    t.put("updates", state.updates);
+    t.put("updates", state.updates());
     t.put("seconds", (System.nanoTime() - start) / 1e9);
     t.put("resumed", resumed);
     t.put("warm_start", initialModel != null);
     ArrayNode hist = t.putArray("epochs");
-    for (EpochReport r : state.history) {
+    for (EpochReport r : state.history()) {
       hist.add(Json.MAPPER.valueToTree(r.toMap()));
     }
     info.set("provenance", Provenance.current());
-    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params, info);
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params(), info);
     m.setFeaturesCol(getFeaturesCol()).setSeed(getSeed())
         .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);

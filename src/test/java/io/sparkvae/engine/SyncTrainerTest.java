@@ -55,11 +55,11 @@ class SyncTrainerTest extends SparkTestBase {
       Rows rows = Rows.of(Samples.head(IMAGES, 300));
       alone.trainEpoch(rows, 0);
       alone.trainEpoch(rows, 1);
-      assertArrayEquals(alone.params(), s.params, "bit-identical parameters");
-      assertArrayEquals(alone.optimizerState(), s.optimizerState);
-      assertEquals(alone.updates(), s.updates);
-      assertEquals(2, s.history.size());
-      assertEquals(300, s.history.get(1).rows());
+      assertArrayEquals(alone.params(), s.params(), "bit-identical parameters");
+      assertArrayEquals(alone.optimizerState(), s.liveOptimizerState());
+      assertEquals(alone.updates(), s.updates());
+      assertEquals(2, s.history().size());
+      assertEquals(300, s.history().get(1).rows());
     }
   }
 
@@ -71,7 +71,7 @@ class SyncTrainerTest extends SparkTestBase {
     VaeObjective obj = new VaeObjective(ARCH);
     float[] engine;
     try (BlockedData data = blocks(sizes)) {
-      engine = train(data, obj, 2, batch, 1, seed, new Adam(1e-3)).params;
+      engine = train(data, obj, 2, batch, 1, seed, new Adam(1e-3)).params();
     }
 
     // Single machine: at step j, the union of every partition's slice j, with the same noise.
@@ -137,7 +137,7 @@ class SyncTrainerTest extends SparkTestBase {
     long[] seeds = {9, 9, 10};
     for (int i = 0; i < 3; i++) {
       try (BlockedData data = blocks(new int[] {90, 110, 70, 130})) {
-        runs[i] = train(data, obj, 2, 16, 3, seeds[i], new Adam(2e-3)).params;
+        runs[i] = train(data, obj, 2, 16, 3, seeds[i], new Adam(2e-3)).params();
       }
     }
     assertArrayEquals(runs[0], runs[1]);
@@ -152,15 +152,15 @@ class SyncTrainerTest extends SparkTestBase {
       TrainerConfig cfg = new TrainerConfig("test", 3, 50, 4, 3, 1, 0, 0);
       Adam adam = new Adam(2e-3);
       TrainingState s = SyncTrainer.initialState(obj, adam, 3);
-      double before = SyncTrainer.evaluate(jsc(), obj, s.params, data, 3, 0, 64, 1)[0];
+      double before = SyncTrainer.evaluate(jsc(), obj, s.params(), data, 3, 0, 64, 1)[0];
       new SyncTrainer(jsc(), cfg).fit(obj, adam, data, data, s, null, TrainingListener.NONE);
-      for (EpochReport r : s.history) {
+      for (EpochReport r : s.history()) {
         assertEquals(800, r.rows(), "every row seen once per epoch");
         assertEquals(4, r.rounds(), "16 steps of 50 rows in rounds of 4");
       }
-      double after = s.history.get(2).validation()[0];
+      double after = s.history().get(2).validation()[0];
       assertTrue(after < before - 100, "−ELBO " + before + " -> " + after);
-      assertEquals(48, s.updates, "3 epochs × 16 steps");
+      assertEquals(48, s.updates(), "3 epochs × 16 steps");
     }
   }
 
@@ -176,11 +176,11 @@ class SyncTrainerTest extends SparkTestBase {
       TrainerConfig c2 = new TrainerConfig("test", 1, 10, 1, 1, 2, 0, 0);
       Adam adam = new Adam(1e-3);
       depth1 = new SyncTrainer(jsc(), c1).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params;
+          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
       depth2a = new SyncTrainer(jsc(), c2).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params;
+          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
       depth2b = new SyncTrainer(jsc(), c2).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params;
+          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
     }
     assertArrayEquals(depth2a, depth2b, "depth 2 is deterministic too");
     for (int i = 0; i < depth1.length; i++) {

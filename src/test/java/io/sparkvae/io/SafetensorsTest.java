@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkvae.io.Safetensors.Contents;
 import io.sparkvae.io.Safetensors.Dtype;
 import io.sparkvae.io.Safetensors.Tensor;
 import io.sparkvae.io.Json;
@@ -69,7 +68,7 @@ class SafetensorsTest {
     }
     assertArrayEquals(expected, Arrays.copyOfRange(bytes, (int) (8 + n), bytes.length));
 
-    Contents c = Safetensors.read(bytes, SOURCE);
+    SafetensorsContents c = Safetensors.read(bytes, SOURCE);
     assertEquals(List.of("encoder.0.weight", "encoder.0.bias", "decoder.out.weight",
         "decoder.log_scale"), new ArrayList<>(c.names()));
     assertArrayEquals(new long[] {2, 3}, c.shape("encoder.0.weight"));
@@ -97,7 +96,7 @@ class SafetensorsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Safetensors.write(out, ts, Map.of("k", "v"));
     assertArrayEquals(Safetensors.toBytes(ts, Map.of("k", "v")), out.toByteArray());
-    Contents c = Safetensors.read(out.toByteArray(), SOURCE);
+    SafetensorsContents c = Safetensors.read(out.toByteArray(), SOURCE);
     assertArrayEquals(flat, c.flatFloats(List.of("a", "b")));
   }
 
@@ -123,7 +122,7 @@ class SafetensorsTest {
     meta.put("architecture", "{\"latent\": 2}");
     meta.put("empty", "");
     meta.put("unicode", "σ² → μ");
-    Contents c = Safetensors.read(Safetensors.toBytes(views(flat()), meta), SOURCE);
+    SafetensorsContents c = Safetensors.read(Safetensors.toBytes(views(flat()), meta), SOURCE);
     assertEquals(meta, c.metadata());
     assertEquals(new ArrayList<>(meta.keySet()), new ArrayList<>(c.metadata().keySet()));
   }
@@ -135,7 +134,7 @@ class SafetensorsTest {
     float[] f = {1.5f};
     List<Tensor> ts = List.of(Tensor.f32("f", f), Tensor.f64("d", d, 0, 2, 2),
         Tensor.i64("step", l, 3, 3), Tensor.i64("none", l, 0, 0, 5));
-    Contents c = Safetensors.read(Safetensors.toBytes(ts, null), SOURCE);
+    SafetensorsContents c = Safetensors.read(Safetensors.toBytes(ts, null), SOURCE);
     assertArrayEquals(d, c.doubles("d"));
     assertArrayEquals(new long[] {42, Long.MAX_VALUE, 7}, c.longs("step"));
     assertArrayEquals(new long[0], c.longs("none"));
@@ -154,7 +153,7 @@ class SafetensorsTest {
     byte[] data = le(3f, 4f, 5f, 1f, 2f);
     byte[] bytes = file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]},"
         + "\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", data);
-    Contents c = Safetensors.read(bytes, SOURCE);
+    SafetensorsContents c = Safetensors.read(bytes, SOURCE);
     assertEquals(List.of("b", "a"), new ArrayList<>(c.names()));
     assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f}, c.flatFloats(List.of("a", "b")));
   }
@@ -277,7 +276,7 @@ class SafetensorsTest {
 
   @Test
   void emptyFileOfNoTensorsIsValid() throws IOException {
-    Contents c = Safetensors.read(Safetensors.toBytes(List.of(), null), SOURCE);
+    SafetensorsContents c = Safetensors.read(Safetensors.toBytes(List.of(), null), SOURCE);
     assertTrue(c.names().isEmpty());
     assertTrue(c.metadata().isEmpty());
     assertArrayEquals(new float[0], c.flatFloats(List.of()));

@@ -3,6 +3,7 @@ package io.sparkvae.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sparkvae.io.Safetensors;
+import io.sparkvae.io.SafetensorsContents;
 import io.sparkvae.diagnostics.BlasInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -168,8 +169,8 @@ public final class TrainRuns {
     }
     StringBuilder sb = new StringBuilder(what + ": the weights differ from " + expectedOut);
     try {
-      Safetensors.Contents ca = Safetensors.read(a, expectedOut.toString());
-      Safetensors.Contents cb = Safetensors.read(b, actualOut.toString());
+      SafetensorsContents ca = Safetensors.read(a, expectedOut.toString());
+      SafetensorsContents cb = Safetensors.read(b, actualOut.toString());
       for (String name : ca.names()) {
         float[] x = ca.floats(name);
         float[] y = cb.names().contains(name) ? cb.floats(name) : new float[0];

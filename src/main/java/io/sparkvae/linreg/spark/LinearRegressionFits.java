@@ -230,7 +230,7 @@ public final class LinearRegressionFits {
       TrainingState state = SyncTrainer.initialState(objective, optimizer, set.seed());
       state = new SyncTrainer(sc, cfg).fit(objective, optimizer, data, null, state, null,
           listener == null ? TrainingListener.NONE : listener);
-      float[] u = state.params;
+      float[] u = state.params();
       double[] w = new double[d];
       double b = set.standardize() ? s.meanY() + sy * u[d] : u[d];
       for (int j = 0; j < d; j++) {
@@ -239,8 +239,8 @@ public final class LinearRegressionFits {
           b -= w[j] * s.meanX(j);
         }
       }
-      EpochReport last = state.history.get(state.history.size() - 1);
-      return new Engine(w, b, u.clone(), state.updates, batch, steps,
+      EpochReport last = state.lastEpoch();
+      return new Engine(w, b, u.clone(), state.updates(), batch, steps,
           Math.min(set.syncEvery(), steps), data.numPartitions(), last.train()[0] * sy * sy,
           (System.nanoTime() - t0) / 1e9, optimizer.describe(), tol);
     } finally {
