@@ -282,7 +282,7 @@ public final class LinregCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    root.set("provenance", Provenance.current());
+    root.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
     return root;
   }
 

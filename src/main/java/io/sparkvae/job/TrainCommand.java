@@ -1,6 +1,5 @@
 package io.sparkvae.job;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.engine.DataValidationException;
@@ -8,6 +7,7 @@ import io.sparkvae.engine.DivergenceException;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.diagnostics.BlasInfo;
+import io.sparkvae.ml.ModelMetadata;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
@@ -179,13 +179,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (shape == null) {
       shape = ImageData.Shape.guess(model.architecture().inputDim());
       if (shape != null) {
-        ObjectNode in = (ObjectNode) model.info().get("input");
-        ArrayNode s = in.putArray("shape");
-        s.add(shape.height()).add(shape.width()).add(shape.channels());
-        model.putInfo("input", in);
+        model = model.withInput(model.metadata().input().withShape(shape.height(), shape.width(),
+            shape.channels()));
       }
     }
-    List<EpochReport> history = historyOf(model);
+    List<EpochReport> history = model.metadata().training().history();
 
     // Test figures.
     Map<String, Object> testMetrics = null;
@@ -193,7 +191,8 @@ public final class TrainCommand implements Callable<Integer> {
     if (test != null) {
       testMetrics = VaeEvaluator.evaluate(model, test.frame(), cfg.nonNegative("eval.iwae-k"),
           cfg.nonNegative("eval.iwae-rows"), test.idColumn());
-      model.putInfo("metrics", Json.MAPPER.valueToTree(Map.of("test", testMetrics)));
+      model = model.withMetrics(
+          new ModelMetadata.Metrics(ModelMetadata.TestMetrics.of(testMetrics)));
     }
     Map<String, Object> baselines = new LinkedHashMap<>();
     if (test != null && cfg.bool("eval.pca-baseline")) {
@@ -228,7 +227,8 @@ public final class TrainCommand implements Callable<Integer> {
       ObjectNode metrics = Json.object();
       metrics.put("model", model.architecture().describe());
       metrics.put("parameters", model.architecture().numParams());
-      metrics.set("epochs", model.info().path("training").path("epochs").deepCopy());
+      ModelMetadata meta = model.metadata();
+      metrics.set("epochs", Json.MAPPER.valueToTree(meta.training().epochs()));
       if (testMetrics != null) {
         metrics.set("test", Json.MAPPER.valueToTree(testMetrics));
       }
@@ -236,11 +236,12 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.set("baselines", Json.MAPPER.valueToTree(baselines));
       }
       metrics.put("blas", BlasInfo.oneLine());
-      metrics.set("training", model.info().path("training").deepCopy());
-      ((ObjectNode) metrics.get("training")).remove("epochs");
+      ObjectNode training = Json.MAPPER.valueToTree(meta.training());
+      training.remove("epochs"); // metrics.json has them at the top level
+      metrics.set("training", training);
       metrics.put("seconds", (System.nanoTime() - start) / 1e9);
       metrics.set("config", Json.MAPPER.readTree(cfg.renderJson()));
-      metrics.set("provenance", model.info().path("provenance").deepCopy());
+      metrics.set("provenance", Json.MAPPER.valueToTree(meta.provenance()));
       out.writeText("metrics.json", Json.write(metrics));
 
       summary(out, testMetrics, baselines, pics.keySet(), (System.nanoTime() - start) / 1e9);
@@ -309,19 +310,6 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }
-  }
-
-  static List<EpochReport> historyOf(VariationalAutoencoderModel model) {
-    List<EpochReport> out = new ArrayList<>();
-    for (var n : model.info().path("training").path("epochs")) {
-      double[] val = n.has("val_neg_elbo") ? new double[] {n.path("val_neg_elbo").asDouble(),
-          n.path("val_recon").asDouble(), n.path("val_kl").asDouble()} : null;
-      out.add(new EpochReport(n.path("epoch").asInt(), List.of("neg_elbo", "recon", "kl"),
-          new double[] {n.path("train_neg_elbo").asDouble(), n.path("train_recon").asDouble(),
-              n.path("train_kl").asDouble()}, val, 0, n.path("rounds").asInt(),
-          n.path("updates").asLong(), n.path("seconds").asDouble()));
-    }
-    return out;
   }
 
   private static void summary(OutputDir out, Map<String, Object> test,

@@ -1,11 +1,9 @@
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.Checkpointer;
-import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.engine.FsCheckpointer;
 import io.sparkvae.engine.SyncTrainer;
@@ -263,7 +261,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   public StructType transformSchema(StructType schema) {
     FeatureReader.forColumn(schema, getOrDefault(featuresCol()));
     return new VariationalAutoencoderModel(uid, new VaeArchitecture(1, new int[0], 1,
-        Activation.RELU, Likelihood.GAUSSIAN), new float[0], Json.object())
+        Activation.RELU, Likelihood.GAUSSIAN), new float[0],
+        ModelMetadata.ofSections(null, null, null, null))
         .setFeaturesCol(getOrDefault(featuresCol())).transformSchema(schema);
   }
 
@@ -356,31 +355,16 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     }
     new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
 
-    ObjectNode info = Json.object();
-    ObjectNode input = info.putObject("input");
-    input.put("column", getFeaturesCol());
-    input.put("kind", train.bytes() ? "uint8" : "float");
-    input.put("scaling", train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none");
-    input.put("dim", train.width());
-    if (imageShape != null) {
-      ArrayNode s = input.putArray("shape");
-      Arrays.stream(imageShape).forEach(s::add);
-    }
-    ObjectNode t = info.putObject("training");
-    t.set("params", ParamsJson.toJson(this));
-    t.put("data", dataDescription);
-    t.put("rows", train.rows());
-    t.put("partitions", train.numPartitions());
-    t.put("updates", state.updates());
-    t.put("seconds", (System.nanoTime() - start) / 1e9);
-    t.put("resumed", resumed);
-    t.put("warm_start", initialModel != null);
-    ArrayNode hist = t.putArray("epochs");
-    for (EpochReport r : state.history()) {
-      hist.add(Json.MAPPER.valueToTree(r.toMap()));
-    }
-    info.set("provenance", Provenance.current());
-    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params(), info);
+    ModelMetadata.Input input = new ModelMetadata.Input(getFeaturesCol(),
+        train.bytes() ? "uint8" : "float",
+        train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none", train.width(),
+        imageShape == null ? null : Arrays.stream(imageShape).boxed().toList());
+    ModelMetadata.Training training = new ModelMetadata.Training(ParamsJson.toJson(this),
+        dataDescription, train.rows(), train.numPartitions(), state.updates(),
+        (System.nanoTime() - start) / 1e9, resumed, initialModel != null,
+        state.history().stream().map(ModelMetadata.Epoch::of).toList());
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params(),
+        ModelMetadata.ofSections(input, training, Provenance.current(), null));
     m.setFeaturesCol(getFeaturesCol()).setSeed(getSeed())
         .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);
@@ -424,7 +408,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         o.put("class", CLASS);
         o.put("uid", uid);
         o.set("params", ParamsJson.toJson(self));
-        o.set("provenance", Provenance.current());
+        o.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
         try {
           FileSystem fs =
               FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());

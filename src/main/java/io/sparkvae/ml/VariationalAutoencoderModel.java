@@ -1,13 +1,10 @@
 package io.sparkvae.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.io.Json;
 import io.sparkvae.ml.params.ParamDefaults;
 import io.sparkvae.ml.params.VaeModelParams;
 import java.io.IOException;
@@ -60,15 +57,19 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   private final String uid;
   private final VaeArchitecture arch;
   private final float[] weights;
-  /** input, training, provenance and metrics sections of the metadata. */
-  private final ObjectNode info;
+  /**
+   * The input, training, provenance and metrics sections (and, once loaded, the weights entry);
+   * uid, architecture and params come from the model itself when {@link #metadata()} is asked.
+   */
+  private final ModelMetadata sections;
   private transient Broadcast<float[]> broadcast;
 
-  VariationalAutoencoderModel(String uid, VaeArchitecture arch, float[] weights, ObjectNode info) {
+  VariationalAutoencoderModel(String uid, VaeArchitecture arch, float[] weights,
+      ModelMetadata sections) {
     this.uid = uid;
     this.arch = arch;
     this.weights = weights;
-    this.info = info;
+    this.sections = sections;
     ParamDefaults.apply(this, this::setDefault);
     // A model made outside fit() scores with seed 0 (fit() sets the estimator's seed).
     setDefault(seed(), 0L);
@@ -145,24 +146,36 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return weights;
   }
 
-  /** Metadata sections: input, training, provenance, metrics (a copy). */
-  public ObjectNode info() {
-    return info.deepCopy();
+  /**
+   * What {@code metadata.json} holds for this model, as it would be saved now: this model's uid,
+   * architecture and current params, with the input, training history, provenance and metrics
+   * of its fit. {@code weights()} is the loaded file's entry, or null for a model never saved.
+   */
+  public ModelMetadata metadata() {
+    return sections.forModel(uid, arch, ParamsJson.toJson(this));
   }
 
-  /** Adds or replaces a metadata section (e.g. test metrics) before saving. */
-  public VariationalAutoencoderModel putInfo(String section, JsonNode value) {
-    info.set(section, value);
-    return this;
+  /**
+   * A copy of this model recording another input description, e.g. an image shape found after
+   * fitting ({@code withInput(metadata().input().withShape(28, 28, 1))}).
+   */
+  public VariationalAutoencoderModel withInput(ModelMetadata.Input input) {
+    return withSections(sections.withInput(input));
+  }
+
+  /** A copy of this model recording figures measured after fitting (saved with it). */
+  public VariationalAutoencoderModel withMetrics(ModelMetadata.Metrics metrics) {
+    return withSections(sections.withMetrics(metrics));
+  }
+
+  private VariationalAutoencoderModel withSections(ModelMetadata s) {
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, weights, s);
+    return copyValues(m, new ParamMap()).setParent(parent());
   }
 
   /** Image height, width, channels recorded at training time, or null. */
   public int[] imageShape() {
-    JsonNode s = info.path("input").path("shape");
-    if (!s.isArray() || s.size() != 3) {
-      return null;
-    }
-    return new int[] {s.get(0).asInt(), s.get(1).asInt(), s.get(2).asInt()};
+    return sections.input().imageShape();
   }
 
   private boolean on(Param<String> p) {
@@ -256,8 +269,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   @Override
   public VariationalAutoencoderModel copy(ParamMap extra) {
-    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, weights,
-        info.deepCopy());
+    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, weights, sections);
     return copyValues(m, extra).setParent(parent());
   }
 
@@ -279,18 +291,6 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   public static VariationalAutoencoderModel load(String path) {
     return read().load(path);
-  }
-
-  ObjectNode metadata() {
-    ObjectNode m = Json.object();
-    m.put("format", ModelFiles.FORMAT);
-    m.put("format_version", ModelFiles.VERSION);
-    m.put("class", CLASS);
-    m.put("uid", uid);
-    m.set("architecture", ModelFiles.architectureJson(arch));
-    m.set("params", ParamsJson.toJson(this));
-    info.fields().forEachRemaining(e -> m.set(e.getKey(), e.getValue()));
-    return m;
   }
 
   /**
@@ -324,7 +324,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
       try {
         FileSystem fs =
             FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-        ObjectNode meta = model.metadata();
+        ModelMetadata meta = model.metadata();
         AtomicFiles.replaceDirectoryAtomically(fs, p,
             tmp -> ModelFiles.write(fs, tmp, meta, model.arch, model.weights));
       } catch (IOException e) {
@@ -342,16 +342,11 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         FileSystem fs =
             FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
         ModelFiles.Loaded l = ModelFiles.read(fs, p, CLASS);
-        ObjectNode info = Json.object();
-        for (String section : List.of("input", "training", "provenance", "metrics")) {
-          if (l.metadata().has(section)) {
-            info.set(section, l.metadata().get(section).deepCopy());
-          }
-        }
+        String uid = l.metadata().uid();
         VariationalAutoencoderModel m = new VariationalAutoencoderModel(
-            l.metadata().path("uid").asText(Identifiable.randomUID("vae")), l.arch(), l.params(),
-            info);
-        ParamsJson.apply(m, l.metadata().path("params"), "model " + path);
+            uid == null || uid.isEmpty() ? Identifiable.randomUID("vae") : uid, l.arch(),
+            l.params(), l.metadata());
+        ParamsJson.apply(m, l.metadata().params(), "model " + path);
         return m;
       } catch (IOException e) {
         throw new UncheckedIOException(e.getMessage(), e);

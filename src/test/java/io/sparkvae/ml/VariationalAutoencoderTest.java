@@ -58,9 +58,9 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertTrue(meanScore > 100 && meanScore < 543, "mean −ELBO " + meanScore);
     assertTrue(meanIwae < meanScore, "IWAE bound is tighter: " + meanIwae + " vs " + meanScore);
     assertEquals(4, ((org.apache.spark.ml.linalg.Vector) rows.get(0).getAs("latent_mean")).size());
-    var history = m.info().path("training").path("epochs");
+    var history = m.metadata().training().epochs();
     assertEquals(2, history.size());
-    assertTrue(history.get(1).has("val_neg_elbo"));
+    assertTrue(history.get(1).valNegElbo() != null);
     // Turning an output off skips it.
     Dataset<Row> slim = m.copy(new org.apache.spark.ml.param.ParamMap()).setReconstructionCol("")
         .setLatentLogVarCol("").transform(test);
@@ -106,7 +106,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertArrayEquals(m.weights(), m2.weights(), "weights bit-identical");
     assertEquals(m.architecture(), m2.architecture());
     assertEquals(m.uid(), m2.uid());
-    assertEquals("tanh", m2.info().path("training").path("params").path("activation").asText());
+    assertEquals("tanh", m2.metadata().training().params().path("activation").asText());
     assertDataFrameApproximateEquals(m.transform(test), m2.transform(test), 0.0);
 
     // An existing path needs overwrite().
@@ -147,10 +147,8 @@ class VariationalAutoencoderTest extends SparkTestBase {
         () -> small().setLatentSize(5).setInitialModel(m).fit(train));
     assertTrue(e.getMessage().contains("warm-start model is 784-64-4"), e.getMessage());
     VariationalAutoencoderModel warm = small().setEpochs(1).setInitialModel(m).fit(train);
-    double cold = m.info().path("training").path("epochs").get(0).path("train_neg_elbo")
-        .asDouble();
-    double warmLoss = warm.info().path("training").path("epochs").get(0)
-        .path("train_neg_elbo").asDouble();
+    double cold = m.metadata().training().epochs().get(0).trainNegElbo();
+    double warmLoss = warm.metadata().training().epochs().get(0).trainNegElbo();
     assertTrue(warmLoss < cold, "warm start continues from the model: " + warmLoss + " < " + cold);
   }
 
@@ -176,9 +174,9 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertEquals("simulated crash", crash.getMessage());
     VariationalAutoencoderModel resumed = small().setEpochs(3).setCheckpointEveryRounds(1)
         .setCheckpointDir(ck).setResume(true).fit(train);
-    assertTrue(resumed.info().path("training").path("resumed").asBoolean());
+    assertTrue(resumed.metadata().training().resumed());
     assertArrayEquals(straight.weights(), resumed.weights(), "bit-identical after resume");
-    assertEquals(3, resumed.info().path("training").path("epochs").size());
+    assertEquals(3, resumed.metadata().training().epochs().size());
 
     IllegalStateException changed = assertThrows(IllegalStateException.class,
         () -> small().setEpochs(3).setLearningRate(0.01).setCheckpointDir(ck).setResume(true)
