@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -35,10 +36,20 @@ public final class SyncTrainer {
 
   private final JavaSparkContext sc;
   private final TrainerConfig cfg;
+  private final LongSupplier nanoTime;
 
   public SyncTrainer(JavaSparkContext sc, TrainerConfig cfg) {
+    this(sc, cfg, System::nanoTime);
+  }
+
+  /**
+   * @param nanoTime the clock of round times and of {@link TrainerConfig#checkpointEveryMinutes}
+   *     (a test's fake clock; {@code System::nanoTime} otherwise)
+   */
+  public SyncTrainer(JavaSparkContext sc, TrainerConfig cfg, LongSupplier nanoTime) {
     this.sc = sc;
     this.cfg = cfg;
+    this.nanoTime = nanoTime;
   }
 
   /** Fresh state: parameters from the objective's seeded initializer, zero optimizer state. */
@@ -84,22 +95,31 @@ public final class SyncTrainer {
         sizes.length, Arrays.stream(sizes).max().orElse(0), Arrays.stream(sizes).min().orElse(0),
         steps, cfg.batchSize(), (cfg.batchSize() + sizes.length - 1) / sizes.length, rounds, k);
 
+    long checkpointEveryNanos = Math.round(cfg.checkpointEveryMinutes() * 60e9);
+    long lastSave = nanoTime.getAsLong();
     while (state.position().epoch() < cfg.epochs()) {
       long epochStart = System.nanoTime();
       while (state.position().round() < rounds) {
-        long t0 = System.nanoTime();
+        long t0 = nanoTime.getAsLong();
         TrainingState.Position at = state.position();
         sc.setJobDescription(String.format(Locale.ROOT, "%s epoch %d/%d round %d/%d", cfg.name(),
             at.epoch() + 1, cfg.epochs(), at.round() + 1, rounds));
         runRound(objective, optimizer, train, state, steps, k);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        double secs = (nanoTime.getAsLong() - t0) / 1e9;
         state.finishRound(secs);
         int done = state.position().round();
-        listener.onRound(at.epoch(), done, rounds, secs);
+        listener.onRound(new TrainingListener.Round(at.epoch(), cfg.epochs(), done, rounds,
+            state.epochProgress().rows(), totalRows, secs));
         boolean epochEnd = done == rounds;
-        if (checkpointer != null && !epochEnd && cfg.checkpointEveryRounds() > 0
-            && done % cfg.checkpointEveryRounds() == 0) {
+        // By wall time as well as by rounds: either way only the state is saved, so a resume
+        // from it gives the uninterrupted run's result.
+        boolean byRounds = cfg.checkpointEveryRounds() > 0
+            && done % cfg.checkpointEveryRounds() == 0;
+        boolean byTime = checkpointEveryNanos > 0
+            && nanoTime.getAsLong() - lastSave >= checkpointEveryNanos;
+        if (checkpointer != null && !epochEnd && (byRounds || byTime)) {
           save(checkpointer, state);
+          lastSave = nanoTime.getAsLong();
         }
       }
       int epoch = state.position().epoch();
@@ -115,6 +135,7 @@ public final class SyncTrainer {
       LOG.debug("epoch wall time {} s", (System.nanoTime() - epochStart) / 1e9);
       if (checkpointer != null) {
         save(checkpointer, state);
+        lastSave = nanoTime.getAsLong();
       }
       listener.onEpoch(report, cfg.epochs());
     }

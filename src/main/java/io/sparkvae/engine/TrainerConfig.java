@@ -16,9 +16,12 @@ import java.io.Serializable;
  * @param aggregationDepth 1: the driver sums all partitions' results; d ≥ 2: a tree of depth d
  * @param clipNorm maximum global gradient norm (0 = no clipping)
  * @param checkpointEveryRounds checkpoint every this many rounds (0 = only at epoch ends)
+ * @param checkpointEveryMinutes also checkpoint after the first round that ends this many
+ *     minutes of wall time after the last checkpoint (or the start); 0 = off
  */
 public record TrainerConfig(String name, int epochs, int batchSize, int syncEvery, long seed,
-    int aggregationDepth, double clipNorm, int checkpointEveryRounds) implements Serializable {
+    int aggregationDepth, double clipNorm, int checkpointEveryRounds,
+    double checkpointEveryMinutes) implements Serializable {
 
   /**
    * The automatic k. Measured on Fashion-MNIST (784-400-20, 10 epochs, 2 to 8 partitions): the
@@ -50,6 +53,17 @@ public record TrainerConfig(String name, int epochs, int batchSize, int syncEver
       throw new IllegalArgumentException("train.checkpoint-every-rounds must be >= 0, got "
           + checkpointEveryRounds);
     }
+    if (!(checkpointEveryMinutes >= 0) || Double.isInfinite(checkpointEveryMinutes)) {
+      throw new IllegalArgumentException("train.checkpoint-every-minutes must be >= 0, got "
+          + checkpointEveryMinutes);
+    }
+  }
+
+  /** Without checkpoints by wall time. */
+  public TrainerConfig(String name, int epochs, int batchSize, int syncEvery, long seed,
+      int aggregationDepth, double clipNorm, int checkpointEveryRounds) {
+    this(name, epochs, batchSize, syncEvery, seed, aggregationDepth, clipNorm,
+        checkpointEveryRounds, 0);
   }
 
   /** The k to use for an epoch of {@code steps} steps. */

@@ -131,6 +131,22 @@ public final class TrainCommand implements Callable<Integer> {
   /** Trains, warm-starting from {@code init} when it is not null. */
   static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
       String trainPath, boolean resume, VariationalAutoencoderModel init) {
+    Progress progress = new Progress(System.out, out);
+    progress.started(cfg.positive("train.epochs"));
+    try {
+      VariationalAutoencoderModel model = train(spark, cfg, out, trainPath, resume, init,
+          progress);
+      progress.done();
+      return model;
+    } catch (RuntimeException | Error e) {
+      progress.failed(e);
+      throw e;
+    }
+  }
+
+  private static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg,
+      OutputDir out, String trainPath, boolean resume, VariationalAutoencoderModel init,
+      Progress progress) {
     long start = System.nanoTime();
     ImageData train = Inputs.images(spark, cfg, "data.train");
     ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
@@ -145,7 +161,7 @@ public final class TrainCommand implements Callable<Integer> {
       checkpointDir = out.resolve("checkpoint");
     }
     est.setCheckpointDir(checkpointDir).setResume(resume)
-        .setListener(new Progress(System.out))
+        .setListener(progress)
         .setDataDescription(train.source());
     if (test != null) {
       est.setValidationData(test.frame());
@@ -339,5 +355,6 @@ public final class TrainCommand implements Callable<Integer> {
     System.out.println("  metrics.json   per-epoch and test figures, config and provenance");
     System.out.println("  images/        " + String.join(", ", pictures));
     System.out.println("  checkpoint/    the last training checkpoint (train.resume=true continues)");
+    System.out.println("  progress.json  how far the run got (state, epoch, round, ETA)");
   }
 }

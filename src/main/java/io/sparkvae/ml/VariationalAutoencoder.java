@@ -212,6 +212,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return this;
   }
 
+  public VariationalAutoencoder setCheckpointEveryMinutes(double v) {
+    set(checkpointEveryMinutes(), v);
+    return this;
+  }
+
   // ---- run settings (not params, not saved) ----
 
   /** Data evaluated with the current parameters after every epoch (the validation curve). */
@@ -328,7 +333,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         VaeObjective.Init.fromName(getOrDefault(initialization())));
     Optimizer opt = Optimizer.named(getOptimizer(), getLearningRate());
     TrainerConfig cfg = new TrainerConfig("vae", getEpochs(), getBatchSize(), getSyncEvery(),
-        getSeed(), getAggregationDepth(), getClipNorm(), getCheckpointEveryRounds());
+        getSeed(), getAggregationDepth(), getClipNorm(), getCheckpointEveryRounds(),
+        getCheckpointEveryMinutes());
     Checkpointer ck = checkpointDir == null ? null : new FsCheckpointer(
         jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
     TrainingState state = null;
@@ -377,6 +383,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     JsonNode params = ParamsJson.toJson(this);
     params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
     f.remove("checkpointEveryRounds");
+    f.remove("checkpointEveryMinutes");
     return f;
   }
 

@@ -177,6 +177,11 @@ public final class Settings {
       "train.checkpoint-every-rounds", "checkpointEveryRounds", Setting.Type.INT, "0",
       Rule.NON_NEGATIVE,
           "checkpoint every this many rounds, and at every epoch end (0 = epoch ends only)");
+  public static final Setting TRAIN_CHECKPOINT_EVERY_MINUTES = setting(
+      "train.checkpoint-every-minutes", "checkpointEveryMinutes", Setting.Type.DOUBLE, "0",
+      Rule.NON_NEGATIVE,
+          "also checkpoint by wall time: after the first round that ends this many minutes "
+          + "after the last checkpoint (0 = off); for epochs that take hours");
   public static final Setting TRAIN_CHECKPOINT_DIR = config("train.checkpoint-dir",
       Setting.Type.STRING, "null",
           "where checkpoints go (any Hadoop path); not set = `<out>/checkpoint`");

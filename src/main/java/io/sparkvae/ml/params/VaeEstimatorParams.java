@@ -187,4 +187,13 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
   default int getCheckpointEveryRounds() {
     return (Integer) getOrDefault(checkpointEveryRounds());
   }
+
+  /** {@link Settings#TRAIN_CHECKPOINT_EVERY_MINUTES}. */
+  default DoubleParam checkpointEveryMinutes() {
+    return (DoubleParam) Settings.TRAIN_CHECKPOINT_EVERY_MINUTES.param(this);
+  }
+
+  default double getCheckpointEveryMinutes() {
+    return (Double) getOrDefault(checkpointEveryMinutes());
+  }
 }
