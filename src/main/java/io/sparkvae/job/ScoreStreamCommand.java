@@ -263,7 +263,13 @@ public final class ScoreStreamCommand implements Callable<Integer> {
           + "input is " + m.architecture().inputDim() + " values per row), so images cannot be "
           + "resampled to it");
     }
-    DataStreamReader r = spark.readStream().format("binaryFile")
+    // A streaming source needs its schema up front: binaryFile's fixed one.
+    StructType binary = new StructType(new StructField[] {
+        DataTypes.createStructField("path", DataTypes.StringType, false),
+        DataTypes.createStructField("modificationTime", DataTypes.TimestampType, false),
+        DataTypes.createStructField("length", DataTypes.LongType, false),
+        DataTypes.createStructField("content", DataTypes.BinaryType, true)});
+    DataStreamReader r = spark.readStream().format("binaryFile").schema(binary)
         .option("pathGlobFilter", IMAGE_GLOB).option("recursiveFileLookup", "true");
     if (maxFiles > 0) {
       r = r.option("maxFilesPerTrigger", maxFiles);
