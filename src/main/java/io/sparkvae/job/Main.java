@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         LinregCommand.class,
         EncodeCommand.class,
         ScoreCommand.class,
+        ScoreStreamCommand.class,
         SampleCommand.class,
         ReconstructCommand.class,
         EvaluateCommand.class,

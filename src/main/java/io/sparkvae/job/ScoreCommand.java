@@ -41,6 +41,12 @@ public final class ScoreCommand extends InferenceCommand {
           + "at about K times the cost). Default: ${DEFAULT-VALUE}.")
   int k;
 
+  @Option(names = "--threshold", paramLabel = "T",
+      description = "Flag rows whose -ELBO is above T: a calibrated quantile of the training "
+          + "data (q0.95, q0.99, q0.999, from the model's thresholds.json) or a number of nats. "
+          + "Adds a boolean 'flagged' column.")
+  String threshold;
+
   @Override
   DataOptions dataOptions() {
     return data;
@@ -56,12 +62,18 @@ public final class ScoreCommand extends InferenceCommand {
       m.setIwaeSamples(k).setIwaeCol("iwae_nll");
     }
     String rank = k > 0 ? "iwae_nll" : "neg_elbo";
+    io.sparkvae.ml.AnomalyThresholds stored = ScoreThresholds.stored(
+        c.spark.sparkContext().hadoopConfiguration(), c.modelPath);
+    Double limit = threshold == null ? null : ScoreThresholds.resolve(threshold, stored);
     List<String> keys = c.keyColumnNames();
     List<Column> kept = c.keyColumns();
     kept.add(functions.col("`" + c.data.featuresColumn() + "`"));
     kept.add(functions.col("neg_elbo"));
     if (k > 0) {
       kept.add(functions.col("iwae_nll"));
+    }
+    if (limit != null) {
+      kept.add(ScoreThresholds.flagged(limit));
     }
     // Scored once: the Parquet, the statistics and the top rows all read this cache.
     Dataset<Row> scored = select(m.transform(c.data.frame()), kept)
@@ -72,9 +84,14 @@ public final class ScoreCommand extends InferenceCommand {
       if (k > 0) {
         outCols.add(functions.col("iwae_nll"));
       }
+      if (limit != null) {
+        outCols.add(functions.col(ScoreThresholds.FLAGGED));
+      }
       c.out.writeParquet(OUTPUT, select(scored, outCols));
       Row stats = scored.agg(functions.count("*"), functions.avg(rank),
-          functions.max(rank)).first();
+          functions.max(rank), limit == null ? functions.lit(0L)
+              : functions.count(functions.when(functions.col(ScoreThresholds.FLAGGED),
+                  functions.lit(1)))).first();
       long n = stats.getLong(0);
       double[] q = scored.stat().approxQuantile(rank, new double[] {0.5, 0.99}, 0.001);
       List<Row> top = scored.orderBy(functions.desc(rank)).limit(DRAWN).collectAsList();
@@ -83,6 +100,11 @@ public final class ScoreCommand extends InferenceCommand {
       System.out.printf(Locale.ROOT, "scored %,d rows: %s mean %.2f, median %.2f, 99th "
           + "percentile %.2f, max %.2f nats%n", n, what, stats.getDouble(1), q[0], q[1],
           stats.getDouble(2));
+      System.out.println(ScoreThresholds.report(stored, threshold, limit));
+      if (limit != null) {
+        System.out.printf(Locale.ROOT, "flagged %,d of %,d rows (%.2f%%)%n", stats.getLong(3), n,
+            n == 0 ? 0.0 : 100.0 * stats.getLong(3) / n);
+      }
       System.out.printf(Locale.ROOT, "the %d most anomalous rows (highest %s first):%n",
           Math.min(PRINTED, top.size()), what);
       StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%4s", "rank"));
@@ -106,6 +128,14 @@ public final class ScoreCommand extends InferenceCommand {
       summary.put("median", q[0]);
       summary.put("p99", q[1]);
       summary.put("max", stats.getDouble(2));
+      if (stored != null) {
+        summary.set("thresholds", Json.MAPPER.readTree(stored.toJson()).get("quantiles"));
+      }
+      if (limit != null) {
+        summary.put("threshold", limit);
+        summary.put("threshold_spec", threshold);
+        summary.put("flagged", stats.getLong(3));
+      }
       ArrayNode topJson = summary.putArray("top");
       String[] captions = new String[top.size()];
       for (int i = 0; i < top.size(); i++) {

@@ -217,6 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     try {
       model.write().overwrite().save(out.resolve("model"));
+      ScoreThresholds.calibrate(spark, model, train, out.resolve("model"));
       // Pictures from a bounded sample of rows, drawn on the driver.
       int images = cfg.nonNegative("eval.images");
       List<String> cols = new ArrayList<>(List.of(model.getFeaturesCol()));
