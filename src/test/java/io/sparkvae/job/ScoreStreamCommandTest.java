@@ -1,5 +1,7 @@
 package io.sparkvae.job;
 
+import io.sparkvae.testing.CommandRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,7 +150,7 @@ class ScoreStreamCommandTest extends SparkTestBase {
   void batchScoreReportsThresholdsAndFlagsRowsAboveTheChosenOne() throws IOException {
     Path o = dir.resolve("score-flag");
     CommandRun r = CommandRun.run("score", "--model", run.toString(), "--data",
-        CommandRun.TEST_IMAGES, "--threshold", "q0.95", "--out", o.toString());
+        Samples.TEST_IMAGES.toString(), "--threshold", "q0.95", "--out", o.toString());
     assertEquals(0, r.code, r.toString());
     assertTrue(r.out.contains("calibrated thresholds (training -ELBO): q0.95 = "), r.out);
     Dataset<Row> df = spark().read().parquet(o.resolve("scores.parquet").toString());
@@ -163,7 +165,7 @@ class ScoreStreamCommandTest extends SparkTestBase {
     assertTrue(flagged > 0 && flagged < 100, "about 5% of 500 test rows: " + flagged);
 
     CommandRun bad = CommandRun.run("score", "--model", run.toString(), "--data",
-        CommandRun.TEST_IMAGES, "--threshold", "q0.5", "--out", dir.resolve("x").toString());
+        Samples.TEST_IMAGES.toString(), "--threshold", "q0.5", "--out", dir.resolve("x").toString());
     assertEquals(Main.EXIT_USAGE, bad.code, bad.toString());
     assertTrue(bad.err.contains("not among the model's calibrated quantiles (q0.95, q0.99, "
         + "q0.999)"), bad.err);
