@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
@@ -144,130 +145,177 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /** The data a run reads: the training set, the optional test set, and the partition count. */
+  private record RunData(ImageData train, ImageData test, int partitions) {
+    static RunData load(SparkSession spark, JobConfig cfg) {
+      ImageData train = Inputs.images(spark, cfg, "data.train");
+      ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
+          "data.test");
+      int partitions = cfg.nonNegative("train.partitions");
+      return new RunData(train, test,
+          partitions == 0 ? spark.sparkContext().defaultParallelism() : partitions);
+    }
+
+    /** Pictures come from the test set when there is one. */
+    ImageData shown() {
+      return test != null ? test : train;
+    }
+  }
+
+  /** The test-set figures and the baselines beside them; empty without a test set. */
+  private record TestFigures(Map<String, Object> test, Map<String, Object> baselines) {}
+
   private static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg,
       OutputDir out, String trainPath, boolean resume, VariationalAutoencoderModel init,
       Progress progress) {
     long start = System.nanoTime();
-    ImageData train = Inputs.images(spark, cfg, "data.train");
-    ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
-        "data.test");
-    int partitions = cfg.nonNegative("train.partitions");
-    if (partitions == 0) {
-      partitions = spark.sparkContext().defaultParallelism();
-    }
-    VariationalAutoencoder est = estimator(cfg, train, partitions);
-    String checkpointDir = cfg.string("train.checkpoint-dir");
-    if (checkpointDir == null) {
-      checkpointDir = out.resolve("checkpoint");
-    }
-    est.setCheckpointDir(checkpointDir).setResume(resume)
-        .setListener(progress)
-        .setDataDescription(train.source());
-    if (test != null) {
-      est.setValidationData(test.frame());
-    }
-    if (init != null) {
-      est.setInitialModel(init);
-    }
-    ImageData.Shape shape = train.shape();
-    if (shape != null) {
-      est.setImageShape(new int[] {shape.height(), shape.width(), shape.channels()});
-    }
-    int k = cfg.nonNegative("train.sync-every");
-    System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
-        + "k=%s%n", describeModel(cfg, inputSize(train, init)), trainPath, partitions,
-        cfg.positive("train.epochs"), cfg.positive("train.batch-size"),
-        k == 0 ? "auto" : Integer.toString(k));
-    VariationalAutoencoderModel model;
-    try {
-      model = est.fit(train.frame());
-    } catch (DataValidationException e) {
-      throw new UserError(e.getMessage(), e);
-    } catch (DivergenceException e) {
-      throw new UserError(e.getMessage(), Main.EXIT_DIVERGED, e);
-    } catch (IllegalArgumentException e) {
-      throw new UserError(e.getMessage(), e);
-    } catch (IllegalStateException e) {
-      throw new UserError(e.getMessage(), e);
-    } catch (UncheckedIOException e) {
-      throw new UserError(e.getMessage(), e);
-    }
-    if (shape == null) {
-      shape = ImageData.Shape.guess(model.architecture().inputDim());
-      if (shape != null) {
-        model = model.withInput(model.metadata().input().withShape(shape.height(), shape.width(),
-            shape.channels()));
-      }
-    }
-    List<EpochReport> history = model.metadata().training().history();
-
-    // Test figures.
-    Map<String, Object> testMetrics = null;
-    ImageData shown = test != null ? test : train;
-    if (test != null) {
-      testMetrics = VaeEvaluator.evaluate(model, test.frame(), cfg.nonNegative("eval.iwae-k"),
-          cfg.nonNegative("eval.iwae-rows"), test.idColumn());
+    RunData data = RunData.load(spark, cfg);
+    VariationalAutoencoder est = configure(cfg, out, data, resume, init, progress);
+    printStart(cfg, trainPath, data, init);
+    VariationalAutoencoderModel model = withGuessedShape(fit(est, data.train()),
+        data.train().shape());
+    TestFigures figures = testFigures(cfg, model, data);
+    if (figures.test() != null) {
       model = model.withMetrics(
-          new ModelMetadata.Metrics(ModelMetadata.TestMetrics.of(testMetrics)));
+          new ModelMetadata.Metrics(ModelMetadata.TestMetrics.of(figures.test())));
     }
-    Map<String, Object> baselines = new LinkedHashMap<>();
-    if (test != null && cfg.bool("eval.pca-baseline")) {
-      baselines.put("pca", io.sparkvae.ml.PcaBaseline.compare(model, train.frame(), test.frame()));
-    }
-
     try {
       model.write().overwrite().save(out.resolve("model"));
-      ScoreThresholds.calibrate(spark, model, train, out.resolve("model"));
-      // Pictures from a bounded sample of rows, drawn on the driver.
-      int images = cfg.nonNegative("eval.images");
-      List<String> cols = new ArrayList<>(List.of(model.getFeaturesCol()));
-      String labelCol = shown.labelColumn();
-      if (labelCol != null) {
-        cols.add(labelCol);
-      }
-      List<Row> rows = shown.frame().select(cols.stream()
-          .map(c -> org.apache.spark.sql.functions.col("`" + c + "`"))
-          .toArray(org.apache.spark.sql.Column[]::new))
-          .limit(Math.max(images, 2000)).collectAsList();
-      String[] names = cfg.strings("data.label-names").toArray(new String[0]);
-      if (names.length == 0 && shown.labelNames() != null) {
-        names = shown.labelNames().toArray(new String[0]); // class folders name the classes
-      }
-      Map<String, byte[]> pics = VaePictures.render(model, rows, labelCol,
-          names.length == 0 ? null : names, shape == null ? null
-              : new int[] {shape.height(), shape.width(), shape.channels()},
-          history, images, cfg.nonNegative("eval.samples"), cfg.longValue("train.seed"));
-      for (Map.Entry<String, byte[]> e : pics.entrySet()) {
-        out.write("images/" + e.getKey(), e.getValue());
-      }
-
-      ObjectNode metrics = Json.object();
-      metrics.put("model", model.architecture().describe());
-      metrics.put("parameters", model.architecture().numParams());
-      ModelMetadata meta = model.metadata();
-      metrics.set("epochs", Json.MAPPER.valueToTree(meta.training().epochs()));
-      if (testMetrics != null) {
-        metrics.set("test", Json.MAPPER.valueToTree(testMetrics));
-      }
-      if (!baselines.isEmpty()) {
-        metrics.set("baselines", Json.MAPPER.valueToTree(baselines));
-      }
-      metrics.put("blas", BlasInfo.oneLine());
-      ObjectNode training = Json.MAPPER.valueToTree(meta.training());
-      training.remove("epochs"); // metrics.json has them at the top level
-      metrics.set("training", training);
-      metrics.put("seconds", (System.nanoTime() - start) / 1e9);
-      metrics.set("config", Json.MAPPER.readTree(cfg.renderJson()));
-      metrics.set("provenance", Json.MAPPER.valueToTree(meta.provenance()));
-      out.writeText("metrics.json", Json.write(metrics));
-
-      summary(out, testMetrics, baselines, pics.keySet(), (System.nanoTime() - start) / 1e9);
+      ScoreThresholds.calibrate(spark, model, data.train(), out.resolve("model"));
+      Set<String> pictures = writePictures(cfg, out, model, data.shown());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      out.writeText("metrics.json", Json.write(metricsJson(cfg, model, figures, seconds)));
+      summary(out, figures.test(), figures.baselines(), pictures, seconds);
       RunReports.writeTrain(out);
     } catch (IOException e) {
       throw new UserError("could not write outputs to " + out.path() + ": " + e.getMessage(),
           Main.EXIT_FAILURE, e);
     }
     return model;
+  }
+
+  /** The estimator of the configuration, wired to this run's checkpoints, progress and data. */
+  private static VariationalAutoencoder configure(JobConfig cfg, OutputDir out, RunData data,
+      boolean resume, VariationalAutoencoderModel init, Progress progress) {
+    VariationalAutoencoder est = estimator(cfg, data.train(), data.partitions());
+    String checkpointDir = cfg.string("train.checkpoint-dir");
+    est.setCheckpointDir(checkpointDir == null ? out.resolve("checkpoint") : checkpointDir)
+        .setResume(resume)
+        .setListener(progress)
+        .setDataDescription(data.train().source());
+    if (data.test() != null) {
+      est.setValidationData(data.test().frame());
+    }
+    if (init != null) {
+      est.setInitialModel(init);
+    }
+    ImageData.Shape shape = data.train().shape();
+    if (shape != null) {
+      est.setImageShape(new int[] {shape.height(), shape.width(), shape.channels()});
+    }
+    return est;
+  }
+
+  private static void printStart(JobConfig cfg, String trainPath, RunData data,
+      VariationalAutoencoderModel init) {
+    int k = cfg.nonNegative("train.sync-every");
+    System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
+        + "k=%s%n", describeModel(cfg, inputSize(data.train(), init)), trainPath,
+        data.partitions(), cfg.positive("train.epochs"), cfg.positive("train.batch-size"),
+        k == 0 ? "auto" : Integer.toString(k));
+  }
+
+  /** Fits, turning what the user can fix (bad data, divergence, bad settings) into a UserError. */
+  private static VariationalAutoencoderModel fit(VariationalAutoencoder est, ImageData train) {
+    try {
+      return est.fit(train.frame());
+    } catch (DataValidationException e) {
+      throw new UserError(e.getMessage(), e);
+    } catch (DivergenceException e) {
+      throw new UserError(e.getMessage(), Main.EXIT_DIVERGED, e);
+    } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  /** Without a shape from the data, a square grayscale guess lets the pictures be drawn. */
+  private static VariationalAutoencoderModel withGuessedShape(VariationalAutoencoderModel model,
+      ImageData.Shape known) {
+    if (known != null) {
+      return model;
+    }
+    ImageData.Shape shape = ImageData.Shape.guess(model.architecture().inputDim());
+    return shape == null ? model : model.withInput(
+        model.metadata().input().withShape(shape.height(), shape.width(), shape.channels()));
+  }
+
+  private static TestFigures testFigures(JobConfig cfg, VariationalAutoencoderModel model,
+      RunData data) {
+    Map<String, Object> baselines = new LinkedHashMap<>();
+    if (data.test() == null) {
+      return new TestFigures(null, baselines);
+    }
+    Map<String, Object> test = VaeEvaluator.evaluate(model, data.test().frame(),
+        cfg.nonNegative("eval.iwae-k"), cfg.nonNegative("eval.iwae-rows"),
+        data.test().idColumn());
+    if (cfg.bool("eval.pca-baseline")) {
+      baselines.put("pca", io.sparkvae.ml.PcaBaseline.compare(model, data.train().frame(),
+          data.test().frame()));
+    }
+    return new TestFigures(test, baselines);
+  }
+
+  /** Draws the pictures from a bounded sample of rows on the driver; returns their names. */
+  private static Set<String> writePictures(JobConfig cfg, OutputDir out,
+      VariationalAutoencoderModel model, ImageData shown) throws IOException {
+    int images = cfg.nonNegative("eval.images");
+    List<String> cols = new ArrayList<>(List.of(model.getFeaturesCol()));
+    String labelCol = shown.labelColumn();
+    if (labelCol != null) {
+      cols.add(labelCol);
+    }
+    List<Row> rows = shown.frame().select(cols.stream()
+        .map(c -> org.apache.spark.sql.functions.col("`" + c + "`"))
+        .toArray(org.apache.spark.sql.Column[]::new))
+        .limit(Math.max(images, 2000)).collectAsList();
+    String[] names = cfg.strings("data.label-names").toArray(new String[0]);
+    if (names.length == 0 && shown.labelNames() != null) {
+      names = shown.labelNames().toArray(new String[0]); // class folders name the classes
+    }
+    List<Integer> shape = model.metadata().input().shape();
+    Map<String, byte[]> pics = VaePictures.render(model, rows, labelCol,
+        names.length == 0 ? null : names,
+        shape == null ? null : shape.stream().mapToInt(Integer::intValue).toArray(),
+        model.metadata().training().history(), images, cfg.nonNegative("eval.samples"),
+        cfg.longValue("train.seed"));
+    for (Map.Entry<String, byte[]> e : pics.entrySet()) {
+      out.write("images/" + e.getKey(), e.getValue());
+    }
+    return pics.keySet();
+  }
+
+  /** metrics.json: the model, per-epoch and test figures, BLAS, config and provenance. */
+  private static ObjectNode metricsJson(JobConfig cfg, VariationalAutoencoderModel model,
+      TestFigures figures, double seconds) throws IOException {
+    ObjectNode metrics = Json.object();
+    metrics.put("model", model.architecture().describe());
+    metrics.put("parameters", model.architecture().numParams());
+    ModelMetadata meta = model.metadata();
+    metrics.set("epochs", Json.MAPPER.valueToTree(meta.training().epochs()));
+    if (figures.test() != null) {
+      metrics.set("test", Json.MAPPER.valueToTree(figures.test()));
+    }
+    if (!figures.baselines().isEmpty()) {
+      metrics.set("baselines", Json.MAPPER.valueToTree(figures.baselines()));
+    }
+    metrics.put("blas", BlasInfo.oneLine());
+    ObjectNode training = Json.MAPPER.valueToTree(meta.training());
+    training.remove("epochs"); // metrics.json has them at the top level
+    metrics.set("training", training);
+    metrics.put("seconds", seconds);
+    metrics.set("config", Json.MAPPER.readTree(cfg.renderJson()));
+    metrics.set("provenance", Json.MAPPER.valueToTree(meta.provenance()));
+    return metrics;
   }
 
   static String describeModel(JobConfig cfg, String inputSize) {
