@@ -33,10 +33,10 @@ public enum TuningMetric {
     return largerIsBetter;
   }
 
-  /** The metric spelled {@code name}; an unknown name is an {@link IllegalArgumentException}. */
+  /** The metric spelled {@code name} (any case); an unknown name is an {@link IllegalArgumentException}. */
   public static TuningMetric named(String name) {
     for (TuningMetric m : values()) {
-      if (m.paramName.equals(name)) {
+      if (m.paramName.equalsIgnoreCase(name.trim())) {
         return m;
       }
     }
