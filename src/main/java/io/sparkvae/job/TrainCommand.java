@@ -364,7 +364,9 @@ public final class TrainCommand implements Callable<Integer> {
     VariationalAutoencoder est = new VariationalAutoencoder();
     ParamMap values = new ParamMap();
     for (Setting s : Settings.all()) {
-      if (s.key() != null && s.paramName() != null && !cfg.isNull(s.key())) {
+      // train.init-model is resolved by ModelRef (pointers, `latest`): see initialModel.
+      if (s.key() != null && s.paramName() != null && !cfg.isNull(s.key())
+          && s != Settings.TRAIN_INIT_MODEL) {
         values.put(est.getParam(s.paramName()), cfg.value(s));
       }
     }

@@ -41,12 +41,57 @@ public final class VaeEvaluator {
       VariationalAutoencoderModel scorer = model.copy(new org.apache.spark.ml.param.ParamMap())
           .setLatentMeanCol("").setLatentLogVarCol("").setReconstructionCol("")
           .setNegElboCol("").setIwaeCol("iwae_nll").setIwaeSamples(iwaeK);
-      Row r = scorer.transform(part).agg(functions.avg("iwae_nll"), functions.count("*"))
-          .first();
-      out.put("iwae_nll", r.getDouble(0));
+      double[] r = meanOf(scorer.transform(part), "iwae_nll");
+      out.put("iwae_nll", r[0]);
       out.put("iwae_k", iwaeK);
-      out.put("iwae_rows", r.getLong(1));
+      out.put("iwae_rows", (long) r[1]);
     }
     return out;
+  }
+
+  /**
+   * The mean of a double column of a transformed frame (e.g. {@code neg_elbo}, {@code iwae_nll})
+   * and the row count, as {mean, rows}; the mean of no rows is NaN.
+   */
+  static double[] meanOf(Dataset<Row> scored, String column) {
+    Row r = scored.agg(functions.avg(column), functions.count("*")).first();
+    return new double[] {r.isNullAt(0) ? Double.NaN : r.getDouble(0), r.getLong(1)};
+  }
+
+  /**
+   * The mean over rows of the squared reconstruction error Σⱼ (xⱼ − x̂ⱼ)², x read from
+   * {@code featuresCol} as the model reads it (8-bit pixels scaled to [0, 1]) and x̂ the vector
+   * of {@code reconstructionCol} (the model's decoder mean at z = μ), as {mean, rows}.
+   */
+  static double[] meanSquaredReconstructionError(Dataset<Row> scored, String featuresCol,
+      String reconstructionCol) {
+    Dataset<Row> two = scored.select(featuresCol, reconstructionCol);
+    FeatureReader reader = FeatureReader.forColumn(two.schema(), featuresCol);
+    double[] sums = two.javaRDD().mapPartitions(rows -> {
+      FeatureReader.FloatBuffer buf = new FeatureReader.FloatBuffer();
+      double sum = 0;
+      long n = 0;
+      float[] x = new float[0];
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        org.apache.spark.ml.linalg.Vector rec = row.getAs(1);
+        int d = rec.size();
+        if (x.length < d) {
+          x = new float[d];
+        }
+        int got = reader.read(row, x, 0, d, buf);
+        if (got != d) {
+          throw new IllegalArgumentException("column '" + featuresCol + "' has " + got
+              + " values but '" + reconstructionCol + "' has " + d);
+        }
+        for (int j = 0; j < d; j++) {
+          double e = x[j] - rec.apply(j);
+          sum += e * e;
+        }
+        n++;
+      }
+      return java.util.List.of(new double[] {sum, n}).iterator();
+    }).fold(new double[] {0, 0}, (a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+    return new double[] {sums[1] == 0 ? Double.NaN : sums[0] / sums[1], sums[1]};
   }
 }

@@ -65,7 +65,10 @@ import org.slf4j.LoggerFactory;
  * declared once in {@link io.sparkvae.ml.params.Settings} (meaning, default, allowed values,
  * config key) and exposed through {@link VaeEstimatorParams}; this class adds setters. Settings
  * that describe a particular run rather than the model — validation data, a progress listener,
- * a checkpoint directory, resuming, a warm-start model — are plain setters and are not saved.
+ * a checkpoint directory, resuming — are plain setters and are not saved. A warm start is
+ * either the param {@code initialModelPath} (a saved model directory, loaded at fit time; saved,
+ * copied and tunable like any param) or an in-memory model ({@link #setInitialModel}), which
+ * {@link #copy} carries and which wins over the path.
  */
 public final class VariationalAutoencoder extends Estimator<VariationalAutoencoderModel>
     implements VaeEstimatorParams, MLWritable {
@@ -242,10 +245,41 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return this;
   }
 
-  /** Start from this model's weights (the architecture must match). */
+  /**
+   * Start from this model's weights (the architecture must match). The model is held in memory:
+   * {@link #copy} carries it, persistence does not; it wins over {@code initialModelPath}.
+   */
   public VariationalAutoencoder setInitialModel(VariationalAutoencoderModel m) {
     this.initialModel = m;
     return this;
+  }
+
+  /**
+   * Start from the weights of the model saved in this directory, loaded at fit time (the
+   * architecture must match); a param, so it is saved, copied and may be tuned. Clears a model
+   * given to {@link #setInitialModel}.
+   */
+  public VariationalAutoencoder setInitialModelPath(String path) {
+    set(initialModelPath(), path);
+    this.initialModel = null;
+    return this;
+  }
+
+  /** The warm-start model: the in-memory one, else the one saved at initialModelPath, or null. */
+  VariationalAutoencoderModel initialModel() {
+    if (initialModel != null) {
+      return initialModel;
+    }
+    String path = getInitialModelPath();
+    if (path == null || path.isBlank()) {
+      return null;
+    }
+    try {
+      return VariationalAutoencoderModel.load(path);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("initialModelPath = " + path + ": cannot load the "
+          + "warm-start model: " + e.getMessage(), e);
+    }
   }
 
   /** Image geometry to record in the model (used to draw its outputs), or null. */
@@ -302,6 +336,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     id = id.isEmpty() ? null : id;
     Dataset<Row> df = prepare(dataset);
     FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
+    VariationalAutoencoderModel initialModel = initialModel();
     int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
     long start = System.nanoTime();
     try (BlockedData train = BlockedData.build(df, reader,
@@ -321,13 +356,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
               getOrDefault(featuresCol())),
           new BlockedData.Requirements(lik.needsUnitInterval(), train.width()), level,
           "validation data", id)) {
-        return train(jsc, arch, train, val, start);
+        return train(jsc, arch, train, val, start, initialModel);
       }
     }
   }
 
   private VariationalAutoencoderModel train(JavaSparkContext jsc, VaeArchitecture arch,
-      BlockedData train, BlockedData val, long start) {
+      BlockedData train, BlockedData val, long start, VariationalAutoencoderModel initialModel) {
     VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta()),
         (Double) getOrDefault(klWarmupEpochs()), (Integer) getOrDefault(latentSamples()),
         VaeObjective.Init.fromName(getOrDefault(initialization())));
@@ -394,7 +429,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     c.listener = listener;
     c.checkpointDir = checkpointDir;
     c.resume = resume;
-    c.initialModel = initialModel;
+    // A path given in extra (a tuning grid) replaces the in-memory warm start.
+    c.initialModel = extra.contains(initialModelPath()) ? null : initialModel;
     c.imageShape = imageShape;
     c.dataDescription = dataDescription;
     return c;

@@ -74,7 +74,8 @@ class VariationalAutoencoderTest extends SparkTestBase {
         .setBeta(0.5).setKlWarmupEpochs(1.0).setLatentSamples(2).setLearningRate(2e-3)
         .setOptimizer("adam").setAggregationDepth(2).setClipNorm(5.0).setNumPartitions(3)
         .setStorageLevel("MEMORY_ONLY").setCheckpointEveryRounds(7).setCheckpointEveryMinutes(1.5)
-        .setFeaturesCol("features");
+        .setFeaturesCol("features")
+        .setInitialModelPath(""); // "" = no warm start (SparkMlTuningTest warm-starts)
     // Every estimator param is set explicitly, so the round trip covers them all.
     for (Param<?> p : est.params()) {
       assertTrue(est.isSet(p), "test sets " + p.name());

@@ -54,7 +54,7 @@ public enum Rule {
         return ((Number) value).doubleValue() >= 0 ? null : name + " must be >= 0, got " + value;
       case ONE_OF:
         String v = value.toString().trim().toLowerCase(Locale.ROOT);
-        return allowed.contains(v) ? null : name + " = '" + v + "' is not allowed; expected one of "
+        return allowed.stream().anyMatch(v::equalsIgnoreCase) ? null : name + " = '" + v + "' is not allowed; expected one of "
             + String.join(", ", allowed);
       case STORAGE_LEVEL:
         try {

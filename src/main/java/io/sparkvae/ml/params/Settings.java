@@ -189,11 +189,12 @@ public final class Settings {
       "false",
           "continue from the checkpoint instead of starting over (same data and settings "
           + "needed); see [When machines fail](cluster.md#when-machines-fail)");
-  public static final Setting TRAIN_INIT_MODEL = config("train.init-model", Setting.Type.STRING,
-      "null",
+  public static final Setting TRAIN_INIT_MODEL = setting("train.init-model", "initialModelPath",
+      Setting.Type.STRING, "null", Rule.ANY,
           "warm start from a saved model (same architecture: `model.*` must match it): a "
           + "model directory, a train output directory, a versioned base (its latest run), a "
-          + "`latest` pointer file, or the word `latest`; not set = random weights. See [Warm "
+          + "`latest` pointer file, or the word `latest`; not set = random weights. The "
+          + "estimator's param takes a model directory, loaded at fit time. See [Warm "
           + "starts](retraining.md#warm-starts-traininit-model)");
 
   // ---- eval ----
@@ -296,6 +297,11 @@ public final class Settings {
       Rule.NON_NEGATIVE, "K draws for the importance-weighted bound (0 = do not compute it)");
   public static final Setting SCORE_SAMPLES = param("scoreSamples", Setting.Type.INT, "1",
       Rule.POSITIVE, "L draws of z per row for -ELBO");
+  public static final Setting METRIC_NAME = choice(null, "metricName", TuningMetric.values(),
+      TuningMetric::paramName, TuningMetric.NEG_ELBO,
+      "what the tuning evaluator measures, from the model's output columns: `negElbo` (mean "
+      + "-ELBO), `reconstruction` (mean squared reconstruction error at z = mu) or `iwae` "
+      + "(mean IWAE -log p(x)); smaller is better for all");
   public static final Setting BLOCK_SIZE = param("blockSize", Setting.Type.INT, "256",
       Rule.POSITIVE, "rows per block in transform");
 

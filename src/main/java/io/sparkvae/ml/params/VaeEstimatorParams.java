@@ -196,4 +196,15 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
   default double getCheckpointEveryMinutes() {
     return (Double) getOrDefault(checkpointEveryMinutes());
   }
+
+  /** {@link Settings#TRAIN_INIT_MODEL}: a saved model directory to warm-start from. */
+  @SuppressWarnings("unchecked")
+  default Param<String> initialModelPath() {
+    return (Param<String>) Settings.TRAIN_INIT_MODEL.param(this);
+  }
+
+  /** The warm-start model directory, or null when the param is not set. */
+  default String getInitialModelPath() {
+    return isDefined(initialModelPath()) ? getOrDefault(initialModelPath()) : null;
+  }
 }

@@ -111,11 +111,11 @@ class SettingsTest {
   private static Params modelWithoutTraining() throws Exception {
     var c = Class.forName("io.sparkvae.ml.VariationalAutoencoderModel").getDeclaredConstructor(
         String.class, io.sparkvae.kernel.VaeArchitecture.class, float[].class,
-        com.fasterxml.jackson.databind.node.ObjectNode.class);
+        io.sparkvae.ml.ModelMetadata.class);
     c.setAccessible(true);
     return (Params) c.newInstance("m", new io.sparkvae.kernel.VaeArchitecture(4, new int[0], 1,
         io.sparkvae.kernel.Activation.RELU, io.sparkvae.kernel.Likelihood.GAUSSIAN),
-        new float[0], io.sparkvae.io.Json.object());
+        new float[0], null);
   }
 
   private static Set<String> leaves(Config c) {
