@@ -436,15 +436,24 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return c;
   }
 
-  // ---- persistence: params as JSON ----
+  // ---- persistence: params as JSON, beside Spark ML's metadata/ ----
 
+  /**
+   * Saves the directory atomically ({@link SparkMetadata.AtomicDirWriter}): Spark ML's
+   * {@code metadata/}, so the estimator loads as a stage of a saved {@code Pipeline} or
+   * {@code CrossValidator}, then {@code estimator.json}, our record of the params.
+   */
   @Override
   public MLWriter write() {
     VariationalAutoencoder self = this;
-    return new MLWriter() {
+    return new SparkMetadata.AtomicDirWriter(this) {
       @Override
-      public void saveImpl(String path) {
-        Path p = new Path(path);
+      String what() {
+        return "the estimator";
+      }
+
+      @Override
+      void writeFiles(FileSystem fs, Path dir) throws IOException {
         ObjectNode o = Json.object();
         o.put("format", "spark-vae-estimator");
         o.put("format_version", 1);
@@ -452,14 +461,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         o.put("uid", uid);
         o.set("params", ParamsJson.toJson(self));
         o.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
-        try {
-          FileSystem fs =
-              FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-          AtomicFiles.writeAtomically(fs, new Path(p, "estimator.json"),
-              Json.write(o).getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-          throw new UncheckedIOException("could not save the estimator to " + path, e);
-        }
+        AtomicFiles.writeAtomically(fs, new Path(dir, "estimator.json"),
+            Json.write(o).getBytes(StandardCharsets.UTF_8));
       }
     };
   }
@@ -477,13 +480,20 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         try {
           FileSystem fs =
               FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
+          AtomicFiles.recover(fs, new Path(path)); // the directory is replaced whole on save
           JsonNode o = Json.read(new String(AtomicFiles.readAll(fs, p, 1 << 20),
               StandardCharsets.UTF_8), p.toString());
           if (!CLASS.equals(o.path("class").asText()) || o.path("format_version").asInt() != 1) {
             throw new IOException(p + ": not a spark-vae estimator (format version 1)");
           }
           VariationalAutoencoder v = new VariationalAutoencoder(o.path("uid").asText());
-          ParamsJson.apply(v, o.path("params"), p.toString());
+          Path dir = new Path(path);
+          if (SparkMetadata.isIn(fs, dir)) {
+            SparkMetadata.readInto(v, fs, dir, sparkSession(), CLASS);
+          } else {
+            // Saved before the Spark ML metadata/ was added: the params are estimator.json's.
+            ParamsJson.apply(v, o.path("params"), p.toString());
+          }
           return v;
         } catch (IOException e) {
           throw new UncheckedIOException(e.getMessage(), e);

@@ -1,7 +1,6 @@
 package io.sparkvae.ml;
 
 import io.sparkvae.engine.FeatureReader;
-import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
@@ -46,8 +45,10 @@ import org.apache.spark.sql.types.StructType;
  * Set any output column to "" to skip computing it. Noise is keyed by (seed, partition, block),
  * so a transform is reproducible for the same input partitioning.
  *
- * <p>Saved as safetensors weights plus JSON metadata ({@link ModelFiles}); {@link #load} verifies
- * the format version and the weights' checksum.
+ * <p>Saved as safetensors weights plus JSON metadata ({@link ModelFiles}), beside Spark ML's
+ * {@code metadata/} ({@link SparkMetadata}) so that it also saves and loads as a stage of a
+ * {@code PipelineModel} or the best model of a {@code CrossValidatorModel}; {@link #load}
+ * verifies the format version and the weights' checksum.
  */
 public final class VariationalAutoencoderModel extends Model<VariationalAutoencoderModel>
     implements VaeModelParams, MLWritable {
@@ -296,41 +297,26 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   /**
    * Saves atomically: the new model is written beside the target and swapped in, so a crash
    * mid-save leaves the previous model intact and loadable. Without {@code overwrite()} an
-   * existing path is an error, as in Spark ML.
+   * existing path is an error, as in Spark ML. The directory holds Spark ML's {@code metadata/}
+   * ({@link SparkMetadata}, so the model loads as a stage of a saved pipeline), then
+   * {@code weights.safetensors} and {@code metadata.json} ({@link ModelFiles}).
    */
-  static final class Writer extends MLWriter {
+  static final class Writer extends SparkMetadata.AtomicDirWriter {
     private final VariationalAutoencoderModel model;
 
     Writer(VariationalAutoencoderModel model) {
+      super(model);
       this.model = model;
     }
 
     @Override
-    public void save(String path) throws IOException {
-      Path p = new Path(path);
-      FileSystem fs =
-          FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-      AtomicFiles.recover(fs, p);
-      if (fs.exists(p) && !shouldOverwrite()) {
-        throw new IOException("path " + path + " already exists; use write().overwrite()"
-            + ".save(path) to replace it");
-      }
-      saveImpl(path);
+    String what() {
+      return "the model";
     }
 
     @Override
-    public void saveImpl(String path) {
-      Path p = new Path(path);
-      try {
-        FileSystem fs =
-            FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-        ModelMetadata meta = model.metadata();
-        AtomicFiles.replaceDirectoryAtomically(fs, p,
-            tmp -> ModelFiles.write(fs, tmp, meta, model.arch, model.weights));
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not save the model to " + path + ": "
-            + e.getMessage(), e);
-      }
+    void writeFiles(FileSystem fs, Path dir) throws IOException {
+      ModelFiles.write(fs, dir, model.metadata(), model.arch, model.weights);
     }
   }
 
@@ -346,7 +332,12 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         VariationalAutoencoderModel m = new VariationalAutoencoderModel(
             uid == null || uid.isEmpty() ? Identifiable.randomUID("vae") : uid, l.arch(),
             l.params(), l.metadata());
-        ParamsJson.apply(m, l.metadata().params(), "model " + path);
+        if (SparkMetadata.isIn(fs, p)) {
+          SparkMetadata.readInto(m, fs, p, sparkSession(), CLASS);
+        } else {
+          // Saved before the Spark ML metadata/ was added: the params are metadata.json's.
+          ParamsJson.apply(m, l.metadata().params(), "model " + path);
+        }
         return m;
       } catch (IOException e) {
         throw new UncheckedIOException(e.getMessage(), e);
