@@ -13,6 +13,7 @@ import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.io.Json;
 import io.sparkvae.ml.VaePictures;
+import io.sparkvae.ml.params.ModelSettings;
 import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.Settings;
 import java.io.IOException;
@@ -99,8 +100,8 @@ public final class TrainCommand implements Callable<Integer> {
     io.sparkvae.kernel.VaeArchitecture a = m.architecture();
     int[] hidden = cfg.positiveInts("model.hidden");
     int latent = cfg.positive("model.latent");
-    String act = cfg.oneOf(Settings.MODEL_ACTIVATION);
-    String lik = cfg.oneOf(Settings.MODEL_LIKELIHOOD);
+    String act = cfg.oneOf(ModelSettings.MODEL_ACTIVATION);
+    String lik = cfg.oneOf(ModelSettings.MODEL_LIKELIHOOD);
     List<String> diffs = new ArrayList<>();
     if (!java.util.Arrays.equals(hidden, a.hidden())) {
       diffs.add("model.hidden = " + java.util.Arrays.toString(hidden) + " vs "
