@@ -3,7 +3,6 @@ package io.sparkvae.engine;
 import io.sparkvae.kernel.Gradients;
 import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Optimizer;
-import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.Schedule;
 import java.io.IOException;
 import java.io.Serializable;
@@ -216,7 +215,7 @@ public final class SyncTrainer {
             long w0 = System.nanoTime();
             float[][] v = bc.value();
             long w1 = System.nanoTime();
-            Contribution c = Worker.round(it.next(), part, spec, v);
+            Contribution c = TrainerWorker.round(it.next(), part, spec, v);
             if (PROFILE) {
               System.err.printf("  task %d: bc.value %.1f ms, compute %.1f ms%n", part,
                   (w1 - w0) / 1e6, (System.nanoTime() - w1) / 1e6);
@@ -247,7 +246,8 @@ public final class SyncTrainer {
       JavaRDD<DeterministicReduce.Leaf> leaves = data.rdd().mapPartitionsWithIndex((part, it) -> {
         PartitionData pd = it.next();
         return List.of(new DeterministicReduce.Leaf(part,
-            Worker.evaluate(pd, part, objective, bc.value(), seed, epoch, batchSize, width)))
+            TrainerWorker.evaluate(pd, part, objective, bc.value(), seed, epoch, batchSize,
+                width)))
             .iterator();
       }, true);
       Contribution c = DeterministicReduce.sum(leaves, data.numPartitions(), depth);
@@ -258,178 +258,6 @@ public final class SyncTrainer {
       return means;
     } finally {
       bc.destroy(false);
-    }
-  }
-
-  /** Executor side. Scratch memory is reused across rounds per task thread. */
-  static final class Worker {
-    private Worker() {}
-
-    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
-
-    /** A thread's evaluator, gather buffer, gradient buffer and cached row order. */
-    static final class Scratch {
-      final Objective objective;
-      final int maxRows;
-      final Objective.Evaluator evaluator;
-      final float[] batch;
-      float[] grad;
-      int[] order;
-      long orderKeySeed;
-      int orderKeyEpoch = -1;
-      int orderKeyPartition = -1;
-      int orderKeyRows = -1;
-
-      Scratch(Objective objective, int maxRows) {
-        this.objective = objective;
-        this.maxRows = maxRows;
-        this.evaluator = objective.newEvaluator(maxRows);
-        this.batch = new float[maxRows * objective.rowWidth()];
-      }
-
-      int[] order(long seed, int epoch, int partition, int n) {
-        if (order == null || orderKeySeed != seed || orderKeyEpoch != epoch
-            || orderKeyPartition != partition || orderKeyRows != n) {
-          if (order == null || order.length < n) {
-            order = new int[n];
-          }
-          Schedule.order(order, n, seed, epoch, partition);
-          orderKeySeed = seed;
-          orderKeyEpoch = epoch;
-          orderKeyPartition = partition;
-          orderKeyRows = n;
-        }
-        return order;
-      }
-    }
-
-    static Scratch scratch(Objective objective, int maxRows) {
-      Scratch s = SCRATCH.get();
-      if (s == null || s.maxRows != maxRows || !s.objective.equals(objective)) {
-        s = new Scratch(objective, maxRows);
-        SCRATCH.set(s);
-      }
-      return s;
-    }
-
-    static Contribution round(PartitionData pd, int part, RoundSpec s, float[][] shared) {
-      Objective obj = s.objective();
-      double[] losses = new double[obj.lossNames().size()];
-      Rows rows = pd.view(s.width());
-      int n = rows.rows();
-      if (n == 0) {
-        return new Contribution(null, losses, 0);
-      }
-      Scratch w = scratch(obj, s.batchSize());
-      int[] order = w.order(s.seed(), s.epoch(), part, n);
-      int first = s.round() * s.k();
-      int last = Math.min(first + s.k(), s.steps());
-      int numParams = obj.numParams();
-      if (s.k() == 1) {
-        int from = Schedule.sliceStart(n, s.steps(), first);
-        int to = Schedule.sliceStart(n, s.steps(), first + 1);
-        if (to == from) {
-          return new Contribution(null, losses, 0);
-        }
-        rows.gather(order, from, to, w.batch);
-        float[] grad = new float[numParams];
-        w.evaluator.accumulate(shared[0], w.batch, to - from, step(s, part, first), grad, losses);
-        Contribution c = new Contribution(grad, losses, to - from);
-        checkLosses(c, part, first, obj);
-        if (s.checkGradients() && c.badPartition < 0 && !Double.isFinite(Gradients.norm(grad))) {
-          mark(c, part, first, "the gradient is not finite");
-        }
-        return c;
-      }
-      float[] params = shared[0].clone();
-      float[] state = shared[1].clone();
-      if (w.grad == null || w.grad.length != numParams) {
-        w.grad = new float[numParams];
-      }
-      float[] grad = w.grad;
-      long used = 0;
-      Contribution c = new Contribution(null, losses, 0);
-      for (int j = first; j < last; j++) {
-        int from = Schedule.sliceStart(n, s.steps(), j);
-        int to = Schedule.sliceStart(n, s.steps(), j + 1);
-        if (to == from) {
-          continue;
-        }
-        rows.gather(order, from, to, w.batch);
-        Arrays.fill(grad, 0f);
-        w.evaluator.accumulate(params, w.batch, to - from, step(s, part, j), grad, losses);
-        checkLosses(c, part, j, obj);
-        float scale = Gradients.stepScale(grad, to - from, s.clipNorm());
-        if (c.badPartition < 0 && (Float.isNaN(scale) || (s.checkGradients()
-            && !Double.isFinite(Gradients.norm(grad))))) {
-          mark(c, part, j, "the gradient is not finite");
-        }
-        if (c.badPartition >= 0) {
-          c.rows = used;
-          return c;
-        }
-        s.optimizer().update(params, grad, scale, state, s.updatesBefore() + (j - first) + 1);
-        used += to - from;
-      }
-      if (used == 0) {
-        return c;
-      }
-      if (s.checkGradients() && !Double.isFinite(Gradients.norm(params))) {
-        mark(c, part, last - 1, "the local parameters are not finite");
-        return c;
-      }
-      float[] v = new float[numParams + state.length];
-      float wgt = used;
-      for (int i = 0; i < numParams; i++) {
-        v[i] = params[i] * wgt;
-      }
-      for (int i = 0; i < state.length; i++) {
-        v[numParams + i] = state[i] * wgt;
-      }
-      c.vector = v;
-      c.rows = used;
-      return c;
-    }
-
-    private static Objective.Step step(RoundSpec s, int part, int j) {
-      return new Objective.Step(s.seed(), s.epoch(), part, j, s.epoch() + (double) j / s.steps());
-    }
-
-    private static void checkLosses(Contribution c, int part, int step, Objective obj) {
-      if (c.badPartition >= 0) {
-        return;
-      }
-      for (int i = 0; i < c.losses.length; i++) {
-        if (!Double.isFinite(c.losses[i])) {
-          mark(c, part, step, "the loss '" + obj.lossNames().get(i) + "' is " + c.losses[i]);
-          return;
-        }
-      }
-    }
-
-    private static void mark(Contribution c, int part, int step, String what) {
-      c.badPartition = part;
-      c.badStep = step;
-      c.badWhat = what;
-    }
-
-    static Contribution evaluate(PartitionData pd, int part, Objective obj, float[] params,
-        long seed, int epoch, int batchSize, int width) {
-      double[] losses = new double[obj.lossNames().size()];
-      Rows rows = pd.view(width);
-      int n = rows.rows();
-      if (n == 0) {
-        return new Contribution(null, losses, 0);
-      }
-      Scratch w = scratch(obj, batchSize);
-      int block = 0;
-      for (int from = 0; from < n; from += batchSize, block++) {
-        int to = Math.min(n, from + batchSize);
-        rows.copyRange(from, to, w.batch);
-        w.evaluator.lossOnly(params, w.batch, to - from,
-            new Objective.Step(seed, epoch, part, block, epoch), losses);
-      }
-      return new Contribution(null, losses, n);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.sparkvae.job;
 
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
+import io.sparkvae.ml.params.DataSettings;
 import io.sparkvae.ml.params.Settings;
 import io.sparkvae.io.Printable;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ final class Inputs {
    */
   static Loaders.ImageOptions imageOptions(JobConfig c, String key) {
     Integer ch = c.optionalInteger("data.channels");
-    boolean fail = c.oneOf(Settings.DATA_ON_BAD_FILE).equals(Settings.OnBadFile.FAIL.configName());
+    boolean fail =
+        c.oneOf(DataSettings.DATA_ON_BAD_FILE).equals(Settings.OnBadFile.FAIL.configName());
     String classesFrom = key.equals("data.train") ? null : c.string("data.train");
     try {
       return new Loaders.ImageOptions(ch == null ? 1 : ch, fail, classesFrom);

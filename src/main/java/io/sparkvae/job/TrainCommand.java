@@ -13,8 +13,10 @@ import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.io.Json;
 import io.sparkvae.ml.VaePictures;
+import io.sparkvae.ml.params.ModelSettings;
 import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.Settings;
+import io.sparkvae.ml.params.TrainSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -99,8 +101,8 @@ public final class TrainCommand implements Callable<Integer> {
     io.sparkvae.kernel.VaeArchitecture a = m.architecture();
     int[] hidden = cfg.positiveInts("model.hidden");
     int latent = cfg.positive("model.latent");
-    String act = cfg.oneOf(Settings.MODEL_ACTIVATION);
-    String lik = cfg.oneOf(Settings.MODEL_LIKELIHOOD);
+    String act = cfg.oneOf(ModelSettings.MODEL_ACTIVATION);
+    String lik = cfg.oneOf(ModelSettings.MODEL_LIKELIHOOD);
     List<String> diffs = new ArrayList<>();
     if (!java.util.Arrays.equals(hidden, a.hidden())) {
       diffs.add("model.hidden = " + java.util.Arrays.toString(hidden) + " vs "
@@ -366,7 +368,7 @@ public final class TrainCommand implements Callable<Integer> {
     for (Setting s : Settings.all()) {
       // train.init-model is resolved by ModelRef (pointers, `latest`): see initialModel.
       if (s.key() != null && s.paramName() != null && !cfg.isNull(s.key())
-          && s != Settings.TRAIN_INIT_MODEL) {
+          && s != TrainSettings.TRAIN_INIT_MODEL) {
         values.put(est.getParam(s.paramName()), cfg.value(s));
       }
     }

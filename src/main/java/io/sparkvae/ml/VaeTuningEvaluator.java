@@ -1,5 +1,7 @@
 package io.sparkvae.ml;
 
+import io.sparkvae.ml.params.MlParamSettings;
+
 import io.sparkvae.ml.params.HasFeaturesCol;
 import io.sparkvae.ml.params.ParamDefaults;
 import io.sparkvae.ml.params.Settings;
@@ -70,25 +72,25 @@ public final class VaeTuningEvaluator extends Evaluator
   /** {@link Settings#METRIC_NAME}. */
   @SuppressWarnings("unchecked")
   public Param<String> metricName() {
-    return (Param<String>) Settings.METRIC_NAME.param(this);
+    return (Param<String>) MlParamSettings.METRIC_NAME.param(this);
   }
 
   /** {@link Settings#NEG_ELBO_COL}. */
   @SuppressWarnings("unchecked")
   public Param<String> negElboCol() {
-    return (Param<String>) Settings.NEG_ELBO_COL.param(this);
+    return (Param<String>) MlParamSettings.NEG_ELBO_COL.param(this);
   }
 
   /** {@link Settings#RECONSTRUCTION_COL}. */
   @SuppressWarnings("unchecked")
   public Param<String> reconstructionCol() {
-    return (Param<String>) Settings.RECONSTRUCTION_COL.param(this);
+    return (Param<String>) MlParamSettings.RECONSTRUCTION_COL.param(this);
   }
 
   /** {@link Settings#IWAE_COL}. */
   @SuppressWarnings("unchecked")
   public Param<String> iwaeCol() {
-    return (Param<String>) Settings.IWAE_COL.param(this);
+    return (Param<String>) MlParamSettings.IWAE_COL.param(this);
   }
 
   public String getMetricName() {

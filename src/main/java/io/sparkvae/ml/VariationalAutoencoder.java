@@ -19,7 +19,7 @@ import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.io.Json;
 import io.sparkvae.ml.params.ParamDefaults;
-import io.sparkvae.ml.params.Settings;
+import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.StorageLevels;
 import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
@@ -82,7 +82,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
    * src/site/markdown/training.md (How training works, Choosing k).
    */
   public static final int DEFAULT_SYNC_EVERY =
-      (Integer) Settings.TRAIN_SYNC_EVERY.defaultValue();
+      (Integer) TrainSettings.TRAIN_SYNC_EVERY.defaultValue();
 
   private final String uid;
 

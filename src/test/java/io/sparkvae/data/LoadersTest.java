@@ -282,12 +282,12 @@ class LoadersTest extends SparkTestBase {
     two.write(gzip(java.util.Arrays.copyOf(good, 100)));
     two.write(gzip(java.util.Arrays.copyOfRange(good, 100, good.length)));
     Files.write(p, two.toByteArray());
-    assertArrayEquals(new int[] {12, 4, 4}, Loaders.checkIdx(conf, p.toString(), "k"));
+    assertArrayEquals(new int[] {12, 4, 4}, IdxLoader.checkIdx(conf, p.toString(), "k"));
   }
 
   private static void assertMessage(Configuration conf, Path p, String expected) {
     IOException e = assertThrows(IOException.class,
-        () -> Loaders.checkIdx(conf, p.toString(), "data.train"));
+        () -> IdxLoader.checkIdx(conf, p.toString(), "data.train"));
     assertTrue(e.getMessage().startsWith("data.train " + p), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }

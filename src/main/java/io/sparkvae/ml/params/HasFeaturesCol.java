@@ -8,10 +8,10 @@ import org.apache.spark.ml.param.Params;
  * declared once, mixed into both). Setters stay in the classes, which return their own type.
  */
 public interface HasFeaturesCol extends Params {
-  /** {@link Settings#FEATURES_COL}. */
+  /** {@link MlParamSettings#FEATURES_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> featuresCol() {
-    return (Param<String>) Settings.FEATURES_COL.param(this);
+    return (Param<String>) MlParamSettings.FEATURES_COL.param(this);
   }
 
   default String getFeaturesCol() {

@@ -3,10 +3,10 @@ package io.sparkvae.ml.params;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Params;
 
-/** The seed of every random stream ({@link Settings#TRAIN_SEED}), shared by estimator and model. */
+/** The seed of every random stream ({@link TrainSettings#TRAIN_SEED}), shared by estimator and model. */
 public interface HasSeed extends Params {
   default LongParam seed() {
-    return (LongParam) Settings.TRAIN_SEED.param(this);
+    return (LongParam) TrainSettings.TRAIN_SEED.param(this);
   }
 
   default long getSeed() {

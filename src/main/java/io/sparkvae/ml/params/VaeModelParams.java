@@ -10,77 +10,77 @@ import org.apache.spark.ml.param.Param;
  * made it describe them the same way. The model adds setters.
  */
 public interface VaeModelParams extends HasFeaturesCol, HasSeed {
-  /** {@link Settings#LATENT_MEAN_COL}. */
+  /** {@link MlParamSettings#LATENT_MEAN_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> latentMeanCol() {
-    return (Param<String>) Settings.LATENT_MEAN_COL.param(this);
+    return (Param<String>) MlParamSettings.LATENT_MEAN_COL.param(this);
   }
 
   default String getLatentMeanCol() {
     return getOrDefault(latentMeanCol());
   }
 
-  /** {@link Settings#LATENT_LOG_VAR_COL}. */
+  /** {@link MlParamSettings#LATENT_LOG_VAR_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> latentLogVarCol() {
-    return (Param<String>) Settings.LATENT_LOG_VAR_COL.param(this);
+    return (Param<String>) MlParamSettings.LATENT_LOG_VAR_COL.param(this);
   }
 
   default String getLatentLogVarCol() {
     return getOrDefault(latentLogVarCol());
   }
 
-  /** {@link Settings#RECONSTRUCTION_COL}. */
+  /** {@link MlParamSettings#RECONSTRUCTION_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> reconstructionCol() {
-    return (Param<String>) Settings.RECONSTRUCTION_COL.param(this);
+    return (Param<String>) MlParamSettings.RECONSTRUCTION_COL.param(this);
   }
 
   default String getReconstructionCol() {
     return getOrDefault(reconstructionCol());
   }
 
-  /** {@link Settings#NEG_ELBO_COL}. */
+  /** {@link MlParamSettings#NEG_ELBO_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> negElboCol() {
-    return (Param<String>) Settings.NEG_ELBO_COL.param(this);
+    return (Param<String>) MlParamSettings.NEG_ELBO_COL.param(this);
   }
 
   default String getNegElboCol() {
     return getOrDefault(negElboCol());
   }
 
-  /** {@link Settings#IWAE_COL}. */
+  /** {@link MlParamSettings#IWAE_COL}. */
   @SuppressWarnings("unchecked")
   default Param<String> iwaeCol() {
-    return (Param<String>) Settings.IWAE_COL.param(this);
+    return (Param<String>) MlParamSettings.IWAE_COL.param(this);
   }
 
   default String getIwaeCol() {
     return getOrDefault(iwaeCol());
   }
 
-  /** {@link Settings#IWAE_SAMPLES}. */
+  /** {@link MlParamSettings#IWAE_SAMPLES}. */
   default IntParam iwaeSamples() {
-    return (IntParam) Settings.IWAE_SAMPLES.param(this);
+    return (IntParam) MlParamSettings.IWAE_SAMPLES.param(this);
   }
 
   default int getIwaeSamples() {
     return (Integer) getOrDefault(iwaeSamples());
   }
 
-  /** {@link Settings#SCORE_SAMPLES}. */
+  /** {@link MlParamSettings#SCORE_SAMPLES}. */
   default IntParam scoreSamples() {
-    return (IntParam) Settings.SCORE_SAMPLES.param(this);
+    return (IntParam) MlParamSettings.SCORE_SAMPLES.param(this);
   }
 
   default int getScoreSamples() {
     return (Integer) getOrDefault(scoreSamples());
   }
 
-  /** {@link Settings#BLOCK_SIZE}. */
+  /** {@link MlParamSettings#BLOCK_SIZE}. */
   default IntParam blockSize() {
-    return (IntParam) Settings.BLOCK_SIZE.param(this);
+    return (IntParam) MlParamSettings.BLOCK_SIZE.param(this);
   }
 
   default int getBlockSize() {

@@ -53,20 +53,20 @@ class SettingsTest {
 
   @Test
   void enumSettingsAllowExactlyTheirEnumsSpellings() {
-    assertEquals(List.of("relu", "leaky-relu", "tanh"), Settings.MODEL_ACTIVATION.allowed());
-    assertEquals(List.of("uniform", "he", "xavier"), Settings.MODEL_INIT.allowed());
+    assertEquals(List.of("relu", "leaky-relu", "tanh"), ModelSettings.MODEL_ACTIVATION.allowed());
+    assertEquals(List.of("uniform", "he", "xavier"), ModelSettings.MODEL_INIT.allowed());
     assertEquals("model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, "
-        + "tanh", Settings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
-    assertNull(Settings.MODEL_ACTIVATION.problem("model.activation", "Leaky-ReLU"));
+        + "tanh", ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
+    assertNull(ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Leaky-ReLU"));
   }
 
   @Test
   void oneRuleRefusesTheSameValuesInTheConfigAndInTheParam() {
     assertEquals("model.latent must be a positive integer, got 0",
-        Settings.MODEL_LATENT.problem("model.latent", 0));
+        ModelSettings.MODEL_LATENT.problem("model.latent", 0));
     assertEquals("train.learning-rate must be > 0, got 0.0",
-        Settings.TRAIN_LEARNING_RATE.problem("train.learning-rate", 0.0));
-    assertTrue(Settings.TRAIN_STORAGE_LEVEL.problem("train.storage-level", "SOMEWHERE")
+        TrainSettings.TRAIN_LEARNING_RATE.problem("train.learning-rate", 0.0));
+    assertTrue(TrainSettings.TRAIN_STORAGE_LEVEL.problem("train.storage-level", "SOMEWHERE")
         .startsWith("train.storage-level = 'SOMEWHERE' is not a Spark storage level"));
     VariationalAutoencoder v = new VariationalAutoencoder();
     assertThrows(IllegalArgumentException.class, () -> v.setLatentSize(0));
@@ -141,5 +141,38 @@ class SettingsTest {
       v = ((com.typesafe.config.ConfigObject) v).get(part);
     }
     return v.unwrapped();
+  }
+
+  /**
+   * The settings are declared in several holder classes: whichever is initialized first, the
+   * registry is complete and in declaration order. A fresh JVM touches holders before
+   * {@link Settings}.
+   */
+  @Test
+  void theRegistryOrderDoesNotDependOnWhichHolderIsTouchedFirst() throws Exception {
+    String javaBin = System.getProperty("java.home") + "/bin/java";
+    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        TouchHoldersFirst.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8).strip();
+    assertEquals(0, p.waitFor(), out);
+    assertEquals(names(), out);
+    assertEquals(65, Settings.all().size());
+    assertEquals("data.train", Settings.all().get(0).key());
+    assertEquals("blockSize", Settings.all().get(64).paramName());
+  }
+
+  private static String names() {
+    return String.join(",", Settings.all().stream()
+        .map(s -> s.key() != null ? s.key() : s.paramName()).toList());
+  }
+
+  /** Run in a fresh JVM: touches holders, in no particular order, before the registry. */
+  static final class TouchHoldersFirst {
+    public static void main(String[] args) {
+      Object[] touched = {TrainSettings.TRAIN_EPOCHS, MlParamSettings.BLOCK_SIZE,
+          LinregSettings.LINREG_SEED};
+      System.out.println(touched.length == 3 ? names() : "");
+    }
   }
 }
