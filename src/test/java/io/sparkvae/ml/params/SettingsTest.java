@@ -157,9 +157,9 @@ class SettingsTest {
         java.nio.charset.StandardCharsets.UTF_8).strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
-    assertEquals(65, Settings.all().size());
+    assertEquals(66, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(64).paramName());
+    assertEquals("blockSize", Settings.all().get(65).paramName());
   }
 
   private static String names() {
