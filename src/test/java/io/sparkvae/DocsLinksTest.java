@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,14 +19,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The manual is README.md plus the pages under src/site/markdown/. Every relative link in them
- * must reach a file that exists, and every {@code #anchor} (on the same page or on
- * {@code page.md#anchor}) a heading of that page, with the anchors GitHub makes from headings.
+ * The manual is README.md plus the pages under src/site/markdown/. Every relative link in them must
+ * reach a file that exists, and every {@code #anchor} (on the same page or on {@code
+ * page.md#anchor}) a heading of that page, with the anchors GitHub makes from headings.
  */
 class DocsLinksTest {
 
-  /** {@code [text](target)} and {@code ![alt](target)}, target without spaces; an optional title. */
+  /**
+   * {@code [text](target)} and {@code ![alt](target)}, target without spaces; an optional title.
+   */
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)(?:\\s+\"[^\"]*\")?\\)");
+
   private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*\\s*$");
 
   @Test
@@ -48,8 +52,15 @@ class DocsLinksTest {
           continue;
         }
         if (anchor != null && !anchors(resolved).contains(anchor)) {
-          broken.add(page + ": " + target + " (no heading with anchor #" + anchor + " in "
-              + resolved + ")");
+          broken.add(
+              page
+                  + ": "
+                  + target
+                  + " (no heading with anchor #"
+                  + anchor
+                  + " in "
+                  + resolved
+                  + ")");
         }
       }
     }
@@ -59,12 +70,15 @@ class DocsLinksTest {
 
   @Test
   void headingAnchorsFollowGitHubsRule() {
-    assertEquals(List.of("which-data---data---format-and-data"),
+    assertEquals(
+        List.of("which-data---data---format-and-data"),
         List.copyOf(headingAnchors("### Which data: `--data`, `--format` and `data.*`")));
-    assertEquals(List.of("1-linear-regression-as-maximum-likelihood"),
+    assertEquals(
+        List.of("1-linear-regression-as-maximum-likelihood"),
         List.copyOf(headingAnchors("### 1. Linear regression as maximum likelihood")));
     assertEquals(List.of("elbo", "elbo-1"), List.copyOf(headingAnchors("## ELBO\n\n## ELBO\n")));
-    assertEquals(List.of("warm-starts-traininit-model"),
+    assertEquals(
+        List.of("warm-starts-traininit-model"),
         List.copyOf(headingAnchors("### Warm starts: `train.init-model`")));
   }
 
@@ -118,9 +132,10 @@ class DocsLinksTest {
         continue;
       }
       String text = m.group(2).replaceAll("!?\\[([^\\]]*)\\]\\([^)]*\\)", "$1");
-      String slug = text.toLowerCase(java.util.Locale.ROOT)
-          .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
-          .replace(' ', '-');
+      String slug =
+          text.toLowerCase(java.util.Locale.ROOT)
+              .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
+              .replace(' ', '-');
       int n = seen.merge(slug, 1, Integer::sum) - 1;
       out.add(n == 0 ? slug : slug + "-" + n);
     }

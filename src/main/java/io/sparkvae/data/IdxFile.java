@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import io.sparkvae.kernel.ByteRows;
@@ -10,9 +11,9 @@ import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The IDX format of MNIST and its family: a big-endian header (magic 0x0000TTNN with type TT and
- * NN dimensions, then NN sizes) followed by the items. Reads unsigned-byte images and labels,
- * gzipped or not (detected from the stream's first two bytes, not from the file name).
+ * The IDX format of MNIST and its family: a big-endian header (magic 0x0000TTNN with type TT and NN
+ * dimensions, then NN sizes) followed by the items. Reads unsigned-byte images and labels, gzipped
+ * or not (detected from the stream's first two bytes, not from the file name).
  */
 public final class IdxFile {
   private static final int UNSIGNED_BYTE = 0x08;
@@ -49,8 +50,8 @@ public final class IdxFile {
   /**
    * Reads a whole IDX file. {@code source} names it in error messages.
    *
-   * @throws IOException naming the source and what is wrong: bad magic, unsupported type,
-   *     truncated header or body, trailing bytes
+   * @throws IOException naming the source and what is wrong: bad magic, unsupported type, truncated
+   *     header or body, trailing bytes
    */
   public static Contents read(InputStream raw, String source) throws IOException {
     DataInputStream data = new DataInputStream(decompressed(raw));
@@ -60,8 +61,8 @@ public final class IdxFile {
       total *= d;
     }
     if (total > Integer.MAX_VALUE - 16) {
-      throw new IOException(source + ": IDX body of " + total
-          + " bytes is too large for one array; split the file");
+      throw new IOException(
+          source + ": IDX body of " + total + " bytes is too large for one array; split the file");
     }
     byte[] body = new byte[(int) total];
     int read = 0;
@@ -70,8 +71,7 @@ public final class IdxFile {
         read += r;
       }
     } catch (EOFException e) {
-      throw new IOException(bodyProblem(dims, read, source) + " (the gzip stream is cut short)",
-          e);
+      throw new IOException(bodyProblem(dims, read, source) + " (the gzip stream is cut short)", e);
     }
     if (read < body.length) {
       throw new IOException(bodyProblem(dims, read, source));
@@ -97,25 +97,34 @@ public final class IdxFile {
   }
 
   /**
-   * Null when a body of {@code actual} bytes is what {@code dims} promises, else the message
-   * {@link #read} would give.
+   * Null when a body of {@code actual} bytes is what {@code dims} promises, else the message {@link
+   * #read} would give.
    */
   public static String bodyProblem(int[] dims, long actual, String source) {
     long total = bodyBytes(dims);
     if (actual < total) {
-      return source + ": truncated IDX body: header " + Arrays.toString(dims) + " promises "
-          + total + " bytes, the file holds " + actual;
+      return source
+          + ": truncated IDX body: header "
+          + Arrays.toString(dims)
+          + " promises "
+          + total
+          + " bytes, the file holds "
+          + actual;
     }
     if (actual > total) {
-      return source + ": IDX file has bytes after the " + total + " its header "
-          + Arrays.toString(dims) + " promises";
+      return source
+          + ": IDX file has bytes after the "
+          + total
+          + " its header "
+          + Arrays.toString(dims)
+          + " promises";
     }
     return null;
   }
 
   /**
-   * Checks a whole IDX file without keeping it: parses the header, then counts the body's bytes
-   * as they stream past (a truncated gzip stream is reported as a truncated body).
+   * Checks a whole IDX file without keeping it: parses the header, then counts the body's bytes as
+   * they stream past (a truncated gzip stream is reported as a truncated body).
    *
    * @return the dimensions
    * @throws IOException with the same messages as {@link #read}
@@ -132,8 +141,11 @@ public final class IdxFile {
     } catch (EOFException e) {
       // GZIPInputStream: "Unexpected end of ZLIB input stream" when the file was cut short.
       String p = bodyProblem(dims, n, source);
-      throw new IOException(p != null ? p + " (the gzip stream is cut short)" : source
-          + ": the gzip stream is cut short after the IDX body", e);
+      throw new IOException(
+          p != null
+              ? p + " (the gzip stream is cut short)"
+              : source + ": the gzip stream is cut short after the IDX body",
+          e);
     }
     String p = bodyProblem(dims, n, source);
     if (p != null) {
@@ -169,31 +181,35 @@ public final class IdxFile {
       throw new IOException(source + ": truncated IDX header (file shorter than 4 bytes)");
     }
     if ((magic >>> 16) != 0) {
-      throw new IOException(String.format(
-          "%s: not an IDX file (magic number 0x%08x; IDX files start with 0x0000 then a type and "
-              + "a dimension count, e.g. 0x00000803 for images)", source, magic));
+      throw new IOException(
+          String.format(
+              "%s: not an IDX file (magic number 0x%08x; IDX files start with 0x0000 then a type and "
+                  + "a dimension count, e.g. 0x00000803 for images)",
+              source, magic));
     }
     int type = (magic >>> 8) & 0xFF;
     int ndim = magic & 0xFF;
     if (type != UNSIGNED_BYTE) {
-      throw new IOException(String.format(
-          "%s: IDX element type 0x%02x is not supported (only unsigned bytes, 0x08)", source, type));
+      throw new IOException(
+          String.format(
+              "%s: IDX element type 0x%02x is not supported (only unsigned bytes, 0x08)",
+              source, type));
     }
     if (ndim < 1 || ndim > 4) {
-      throw new IOException(source + ": IDX header declares " + ndim
-          + " dimensions; expected 1 (labels) to 4");
+      throw new IOException(
+          source + ": IDX header declares " + ndim + " dimensions; expected 1 (labels) to 4");
     }
     int[] dims = new int[ndim];
     for (int i = 0; i < ndim; i++) {
       try {
         dims[i] = data.readInt();
       } catch (EOFException e) {
-        throw new IOException(source + ": truncated IDX header (ends in dimension " + (i + 1)
-            + " of " + ndim + ")");
+        throw new IOException(
+            source + ": truncated IDX header (ends in dimension " + (i + 1) + " of " + ndim + ")");
       }
       if (dims[i] <= 0) {
-        throw new IOException(source + ": IDX dimension " + (i + 1) + " is " + dims[i]
-            + "; sizes must be positive");
+        throw new IOException(
+            source + ": IDX dimension " + (i + 1) + " is " + dims[i] + "; sizes must be positive");
       }
     }
     return dims;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import java.io.ByteArrayInputStream;
@@ -18,7 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** {@link Loaders}' IDX format: the driver-side checks of the files and the parse on an executor. */
+/**
+ * {@link Loaders}' IDX format: the driver-side checks of the files and the parse on an executor.
+ */
 final class IdxLoader {
   private IdxLoader() {}
 
@@ -30,15 +33,18 @@ final class IdxLoader {
     return null;
   }
 
-  static final StructType IDX_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("id", DataTypes.LongType, false),
-      DataTypes.createStructField("features", DataTypes.BinaryType, false),
-      DataTypes.createStructField("label", DataTypes.IntegerType, true)});
+  static final StructType IDX_SCHEMA =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("id", DataTypes.LongType, false),
+            DataTypes.createStructField("features", DataTypes.BinaryType, false),
+            DataTypes.createStructField("label", DataTypes.IntegerType, true)
+          });
 
   /**
-   * IDX images (and the labels file beside them, when present) through Spark's binaryFile
-   * source: one task parses the files and emits (id, 8-bit pixels, label) rows; they are spread
-   * over partitions later. The file is gzip-compressed or not.
+   * IDX images (and the labels file beside them, when present) through Spark's binaryFile source:
+   * one task parses the files and emits (id, 8-bit pixels, label) rows; they are spread over
+   * partitions later. The file is gzip-compressed or not.
    */
   static ImageData idx(SparkSession spark, Loaders.Spec spec) {
     String images = spec.path();
@@ -59,69 +65,109 @@ final class IdxLoader {
       // Checked here, on the driver, so that a damaged file is a one-line error before any job.
       dims = checkIdx(conf, images, spec.key());
       if (dims.length < 2) {
-        throw new IllegalArgumentException(spec.key() + " " + images + ": IDX images need at "
-            + "least 2 dimensions, the header has " + dims.length + " (is it a labels file?)");
+        throw new IllegalArgumentException(
+            spec.key()
+                + " "
+                + images
+                + ": IDX images need at "
+                + "least 2 dimensions, the header has "
+                + dims.length
+                + " (is it a labels file?)");
       }
       if (labels != null) {
         int[] ld = checkIdx(conf, labels, spec.key() + " labels");
         if (ld[0] != dims[0]) {
-          throw new IllegalArgumentException(spec.key() + ": " + labels + " holds " + ld[0]
-              + " labels but " + images + " holds " + dims[0] + " images");
+          throw new IllegalArgumentException(
+              spec.key()
+                  + ": "
+                  + labels
+                  + " holds "
+                  + ld[0]
+                  + " labels but "
+                  + images
+                  + " holds "
+                  + dims[0]
+                  + " images");
         }
       }
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    Dataset<Row> files = spark.read().format("binaryFile").load(paths.toArray(new String[0]))
-        .select("path", "content").coalesce(1);
+    Dataset<Row> files =
+        spark
+            .read()
+            .format("binaryFile")
+            .load(paths.toArray(new String[0]))
+            .select("path", "content")
+            .coalesce(1);
     final String key = spec.key();
     final String imagesName = new Path(images).getName();
-    MapPartitionsFunction<Row, Row> parse = it -> {
-      byte[] img = null;
-      byte[] lab = null;
-      String imgPath = null;
-      String labPath = null;
-      while (it.hasNext()) {
-        Row r = it.next();
-        String path = r.getString(0);
-        if (new Path(path).getName().equals(imagesName)) {
-          img = (byte[]) r.get(1);
-          imgPath = path;
-        } else {
-          lab = (byte[]) r.get(1);
-          labPath = path;
-        }
-      }
-      if (img == null) {
-        return new ArrayList<Row>().iterator();
-      }
-      try {
-        return rows(img, imgPath, lab, labPath, key);
-      } catch (IOException e) {
-        // The driver checked the files; this is a file changed since, or a damaged gzip body.
-        throw new BadDataException(e.getMessage(), e);
-      }
-    };
+    MapPartitionsFunction<Row, Row> parse =
+        it -> {
+          byte[] img = null;
+          byte[] lab = null;
+          String imgPath = null;
+          String labPath = null;
+          while (it.hasNext()) {
+            Row r = it.next();
+            String path = r.getString(0);
+            if (new Path(path).getName().equals(imagesName)) {
+              img = (byte[]) r.get(1);
+              imgPath = path;
+            } else {
+              lab = (byte[]) r.get(1);
+              labPath = path;
+            }
+          }
+          if (img == null) {
+            return new ArrayList<Row>().iterator();
+          }
+          try {
+            return rows(img, imgPath, lab, labPath, key);
+          } catch (IOException e) {
+            // The driver checked the files; this is a file changed since, or a damaged gzip body.
+            throw new BadDataException(e.getMessage(), e);
+          }
+        };
     Dataset<Row> frame = files.mapPartitions(parse, Encoders.row(IDX_SCHEMA));
     ImageData.Shape shape = spec.shape() != null ? spec.shape() : idxShape(dims);
-    return new ImageData(frame, "features", labels != null ? "label" : null, "id", shape,
+    return new ImageData(
+        frame,
+        "features",
+        labels != null ? "label" : null,
+        "id",
+        shape,
         spec.key() + ": " + images);
   }
 
   /** Parses the IDX bytes (on an executor) into rows. */
-  private static java.util.Iterator<Row> rows(byte[] img, String imgPath, byte[] lab,
-      String labPath, String key) throws IOException {
+  private static java.util.Iterator<Row> rows(
+      byte[] img, String imgPath, byte[] lab, String labPath, String key) throws IOException {
     IdxFile.Contents ic = IdxFile.read(new ByteArrayInputStream(img), key + " " + imgPath);
     if (ic.dims().length < 2) {
-      throw new IOException(key + " " + imgPath + ": IDX images need at least 2 dimensions, "
-          + "the header has " + ic.dims().length);
+      throw new IOException(
+          key
+              + " "
+              + imgPath
+              + ": IDX images need at least 2 dimensions, "
+              + "the header has "
+              + ic.dims().length);
     }
     int[] lv = null;
     if (lab != null) {
       IdxFile.Contents lc = IdxFile.read(new ByteArrayInputStream(lab), key + " " + labPath);
       if (lc.count() != ic.count()) {
-        throw new IOException(key + ": " + labPath + " holds " + lc.count() + " labels but "
-            + imgPath + " holds " + ic.count() + " images");
+        throw new IOException(
+            key
+                + ": "
+                + labPath
+                + " holds "
+                + lc.count()
+                + " labels but "
+                + imgPath
+                + " holds "
+                + ic.count()
+                + " images");
       }
       lv = lc.labels();
     }
@@ -179,8 +225,7 @@ final class IdxLoader {
       in.seek(0);
       dims = IdxFile.readHeader(in, source);
       if (!gzip) {
-        String problem = IdxFile.bodyProblem(dims, len - IdxFile.headerBytes(dims.length),
-            source);
+        String problem = IdxFile.bodyProblem(dims, len - IdxFile.headerBytes(dims.length), source);
         if (problem != null) {
           throw new IOException(problem);
         }
@@ -190,8 +235,8 @@ final class IdxLoader {
       if (len >= 18) { // a gzip member is at least 18 bytes; ISIZE is its last 4, little-endian
         byte[] t = new byte[4];
         in.readFully(len - 4, t);
-        long isize = (t[0] & 0xFFL) | (t[1] & 0xFFL) << 8 | (t[2] & 0xFFL) << 16
-            | (t[3] & 0xFFL) << 24;
+        long isize =
+            (t[0] & 0xFFL) | (t[1] & 0xFFL) << 8 | (t[2] & 0xFFL) << 16 | (t[3] & 0xFFL) << 24;
         if (isize == (expected & 0xFFFFFFFFL)) {
           return dims;
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import java.io.Serializable;
@@ -15,15 +16,26 @@ import org.apache.spark.sql.Row;
  * @param idColumn a value that identifies each row in messages and outputs, or null
  * @param shape image height, width and channels, or null when the rows are not images
  * @param source where it came from, for messages ("data.train: data/train.parquet")
- * @param labelNames the class names of labels 0, 1, … when the source names them (the class
- *     folders of an image folder), else null
+ * @param labelNames the class names of labels 0, 1, … when the source names them (the class folders
+ *     of an image folder), else null
  */
-public record ImageData(Dataset<Row> frame, String featuresColumn, String labelColumn,
-    String idColumn, Shape shape, String source, List<String> labelNames) {
+public record ImageData(
+    Dataset<Row> frame,
+    String featuresColumn,
+    String labelColumn,
+    String idColumn,
+    Shape shape,
+    String source,
+    List<String> labelNames) {
 
   /** Without class names. */
-  public ImageData(Dataset<Row> frame, String featuresColumn, String labelColumn,
-      String idColumn, Shape shape, String source) {
+  public ImageData(
+      Dataset<Row> frame,
+      String featuresColumn,
+      String labelColumn,
+      String idColumn,
+      Shape shape,
+      String source) {
     this(frame, featuresColumn, labelColumn, idColumn, shape, source, null);
   }
 
@@ -31,8 +43,14 @@ public record ImageData(Dataset<Row> frame, String featuresColumn, String labelC
   public record Shape(int height, int width, int channels) implements Serializable {
     public Shape {
       if (height < 1 || width < 1 || (channels != 1 && channels != 3)) {
-        throw new IllegalArgumentException("image shape " + height + "x" + width + "x" + channels
-            + " is invalid: sizes must be positive and channels 1 or 3");
+        throw new IllegalArgumentException(
+            "image shape "
+                + height
+                + "x"
+                + width
+                + "x"
+                + channels
+                + " is invalid: sizes must be positive and channels 1 or 3");
       }
     }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import java.awt.color.ColorSpace;
@@ -20,25 +21,26 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes one encoded image (PNG, JPEG, or anything else {@link ImageIO} reads) into 8-bit
- * pixels of a fixed layout: row-major, channels interleaved (RGB), 1 or 3 channels, optionally
- * resampled to a target size. No Spark here: the loader calls it inside {@code mapPartitions}.
+ * Decodes one encoded image (PNG, JPEG, or anything else {@link ImageIO} reads) into 8-bit pixels
+ * of a fixed layout: row-major, channels interleaved (RGB), 1 or 3 channels, optionally resampled
+ * to a target size. No Spark here: the loader calls it inside {@code mapPartitions}.
  *
  * <p>What is deliberate:
+ *
  * <ul>
  *   <li>Grayscale images keep their stored values. ({@code BufferedImage.getRGB} on a gray image
- *       converts from linear gray to sRGB and changes them.) Colour becomes gray by the
- *       ITU-R BT.601 luma, {@code (299 R + 587 G + 114 B) / 1000} in integers, the weights of
- *       PIL's "L" mode, so gray stored as RGB keeps its values exactly.</li>
- *   <li>Alpha is dropped (as PIL's {@code convert("RGB")} does), not composited.</li>
- *   <li>Resampling is separable: area averaging when shrinking an axis (each output pixel is
- *       the mean of the source area it covers, like {@code AreaAveragingScaleFilter}, so nothing
- *       aliases), bilinear when enlarging. Plain float arithmetic in a fixed order: the same
- *       bytes on every JVM.</li>
- *   <li>A damaged file is an error, not a half-grey picture: the JPEG reader only warns about
- *       a truncated stream, and those warnings are turned into errors here.</li>
+ *       converts from linear gray to sRGB and changes them.) Colour becomes gray by the ITU-R
+ *       BT.601 luma, {@code (299 R + 587 G + 114 B) / 1000} in integers, the weights of PIL's "L"
+ *       mode, so gray stored as RGB keeps its values exactly.
+ *   <li>Alpha is dropped (as PIL's {@code convert("RGB")} does), not composited.
+ *   <li>Resampling is separable: area averaging when shrinking an axis (each output pixel is the
+ *       mean of the source area it covers, like {@code AreaAveragingScaleFilter}, so nothing
+ *       aliases), bilinear when enlarging. Plain float arithmetic in a fixed order: the same bytes
+ *       on every JVM.
+ *   <li>A damaged file is an error, not a half-grey picture: the JPEG reader only warns about a
+ *       truncated stream, and those warnings are turned into errors here.
  *   <li>The full-size image is never copied: each source row is resampled horizontally as it is
- *       read, so memory is the decoded image plus one row per output row.</li>
+ *       read, so memory is the decoded image plus one row per output row.
  * </ul>
  */
 public final class ImageDecoder implements Serializable {
@@ -55,8 +57,12 @@ public final class ImageDecoder implements Serializable {
    */
   public ImageDecoder(int height, int width, int channels) {
     if ((height == 0) != (width == 0) || height < 0 || width < 0) {
-      throw new IllegalArgumentException("output size " + height + "x" + width
-          + " is invalid: both positive, or both 0 to keep each image's size");
+      throw new IllegalArgumentException(
+          "output size "
+              + height
+              + "x"
+              + width
+              + " is invalid: both positive, or both 0 to keep each image's size");
     }
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
@@ -116,27 +122,30 @@ public final class ImageDecoder implements Serializable {
       throw new BadImageException("empty file");
     }
     // A memory-backed stream: ImageIO's default for streams is a temporary file cache.
-    try (ImageInputStream in = new MemoryCacheImageInputStream(
-        new ByteArrayInputStream(encoded))) {
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(encoded))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new BadImageException("not an image: no image reader recognizes its first bytes "
-            + "(" + firstBytes(encoded) + ")");
+        throw new BadImageException(
+            "not an image: no image reader recognizes its first bytes "
+                + "("
+                + firstBytes(encoded)
+                + ")");
       }
       ImageReader reader = readers.next();
       List<String> warnings = new ArrayList<>();
-      reader.addIIOReadWarningListener(new IIOReadWarningListener() {
-        @Override
-        public void warningOccurred(ImageReader source, String warning) {
-          warnings.add(warning);
-        }
-      });
+      reader.addIIOReadWarningListener(
+          new IIOReadWarningListener() {
+            @Override
+            public void warningOccurred(ImageReader source, String warning) {
+              warnings.add(warning);
+            }
+          });
       try {
         reader.setInput(in, true, true);
         BufferedImage img = reader.read(0);
         if (!warnings.isEmpty()) {
-          throw new BadImageException("damaged " + reader.getFormatName() + " data: "
-              + warnings.get(0));
+          throw new BadImageException(
+              "damaged " + reader.getFormatName() + " data: " + warnings.get(0));
         }
         if (img.getWidth() < 1 || img.getHeight() < 1) {
           throw new BadImageException("image has no pixels");
@@ -178,8 +187,10 @@ public final class ImageDecoder implements Serializable {
     int w = img.getWidth();
     ColorModel cm = img.getColorModel();
     Raster raster = img.getRaster();
-    boolean gray = cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
-        && !(cm instanceof IndexColorModel) && raster.getNumBands() >= 1;
+    boolean gray =
+        cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY
+            && !(cm instanceof IndexColorModel)
+            && raster.getNumBands() >= 1;
     if (gray) {
       int bits = cm.getComponentSize(0);
       int max = (1 << bits) - 1;
@@ -198,8 +209,10 @@ public final class ImageDecoder implements Serializable {
         }
       };
     }
-    if (cm instanceof ComponentColorModel && cm.getColorSpace().isCS_sRGB()
-        && raster.getNumBands() >= 3 && raster.getTransferType() == DataBuffer.TYPE_BYTE) {
+    if (cm instanceof ComponentColorModel
+        && cm.getColorSpace().isCS_sRGB()
+        && raster.getNumBands() >= 3
+        && raster.getTransferType() == DataBuffer.TYPE_BYTE) {
       // 8-bit sRGB (what the JPEG and PNG readers produce for colour): read the bands directly,
       // several times faster than getRGB's per-pixel colour-model calls.
       int bands = raster.getNumBands();
@@ -286,15 +299,17 @@ public final class ImageDecoder implements Serializable {
   }
 
   /**
-   * The weights of one axis: output pixel o takes source pixels index[start[o]..start[o+1])
-   * with the matching weights (summing to 1).
+   * The weights of one axis: output pixel o takes source pixels index[start[o]..start[o+1]) with
+   * the matching weights (summing to 1).
    */
   static final class Weights {
     final int[] start;
     final int[] index;
     final float[] weight;
+
     /** For the vertical pass: the (output, weight) pairs each source row feeds. */
     private final int[][] feedsOut;
+
     private final float[][] feedsWeight;
 
     private Weights(int[] start, int[] index, float[] weight, int in) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import static org.apache.spark.sql.functions.col;
@@ -39,40 +40,46 @@ import org.slf4j.LoggerFactory;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * Folders of PNG and JPEG files as a data set: {@code root/*.png}, or {@code root/<class>/…}
- * where each subfolder is a class (label = the class's position among the sorted folder names).
+ * Folders of PNG and JPEG files as a data set: {@code root/*.png}, or {@code root/<class>/…} where
+ * each subfolder is a class (label = the class's position among the sorted folder names).
  *
- * <p>Files are read with Spark's {@code binaryFile} source and decoded, converted and resampled
- * by {@link ImageDecoder} inside {@code mapPartitions}, so no image passes through the driver.
- * (Spark's {@code image} source measured 5 to 7 times slower on 28×28 PNGs and 2.5 times
- * slower on 400×300 JPEGs here, cannot resample, and hands on every image at its full decoded
- * size; see src/site/markdown/inputs.md, Image folders.) The decoded 8-bit pixels are cached (MEMORY_AND_DISK) by the one job
- * that also counts unreadable files and the images' sizes, so every later pass (training,
- * evaluation, pictures) reads the cache instead of decoding again.
+ * <p>Files are read with Spark's {@code binaryFile} source and decoded, converted and resampled by
+ * {@link ImageDecoder} inside {@code mapPartitions}, so no image passes through the driver.
+ * (Spark's {@code image} source measured 5 to 7 times slower on 28×28 PNGs and 2.5 times slower on
+ * 400×300 JPEGs here, cannot resample, and hands on every image at its full decoded size; see
+ * src/site/markdown/inputs.md, Image folders.) The decoded 8-bit pixels are cached
+ * (MEMORY_AND_DISK) by the one job that also counts unreadable files and the images' sizes, so
+ * every later pass (training, evaluation, pictures) reads the cache instead of decoding again.
  *
- * <p>The frame has columns {@code path} (the file, the row's id), {@code features} (binary:
- * 8-bit pixels, row-major, RGB interleaved) and, when there are class folders, {@code label} (int)
- * and {@code label_name} (the folder name).
+ * <p>The frame has columns {@code path} (the file, the row's id), {@code features} (binary: 8-bit
+ * pixels, row-major, RGB interleaved) and, when there are class folders, {@code label} (int) and
+ * {@code label_name} (the folder name).
  */
 public final class ImageFolders {
   private static final Logger LOG = LoggerFactory.getLogger(ImageFolders.class);
 
   /** File names read as images; everything else in the folder is ignored. */
   static final String IMAGE_GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG]}";
+
   /** How many unreadable files a message lists by name. */
   public static final int LISTED = 10;
+
   private static final int SIZES_LISTED = 4;
+
   /** Input partitions merged into one: about 500 small files per task. */
   static final int MERGED = 16;
 
-  static final StructType DECODED = new StructType(new StructField[] {
-      DataTypes.createStructField("path", DataTypes.StringType, false),
-      DataTypes.createStructField("features", DataTypes.BinaryType, true),
-      DataTypes.createStructField("label", DataTypes.IntegerType, true),
-      DataTypes.createStructField("label_name", DataTypes.StringType, true),
-      DataTypes.createStructField("source_height", DataTypes.IntegerType, true),
-      DataTypes.createStructField("source_width", DataTypes.IntegerType, true),
-      DataTypes.createStructField("error", DataTypes.StringType, true)});
+  static final StructType DECODED =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("path", DataTypes.StringType, false),
+            DataTypes.createStructField("features", DataTypes.BinaryType, true),
+            DataTypes.createStructField("label", DataTypes.IntegerType, true),
+            DataTypes.createStructField("label_name", DataTypes.StringType, true),
+            DataTypes.createStructField("source_height", DataTypes.IntegerType, true),
+            DataTypes.createStructField("source_width", DataTypes.IntegerType, true),
+            DataTypes.createStructField("error", DataTypes.StringType, true)
+          });
 
   private ImageFolders() {}
 
@@ -110,30 +117,36 @@ public final class ImageFolders {
       qualified = fs.makeQualified(root);
       classes = labelOrder(spark, spec, classNames(fs, qualified));
     } catch (IOException e) {
-      throw new UncheckedIOException(spec.key() + ": cannot list " + spec.path() + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          spec.key() + ": cannot list " + spec.path() + ": " + e.getMessage(), e);
     }
     ImageData.Shape target = spec.shape();
     int channels = target != null ? target.channels() : spec.images().channels();
-    ImageDecoder decoder = target == null ? new ImageDecoder(0, 0, channels)
-        : new ImageDecoder(target.height(), target.width(), channels);
+    ImageDecoder decoder =
+        target == null
+            ? new ImageDecoder(0, 0, channels)
+            : new ImageDecoder(target.height(), target.width(), channels);
 
-    Dataset<Row> files = spark.read().format("binaryFile")
-        .option("pathGlobFilter", IMAGE_GLOB)
-        .option("recursiveFileLookup", "true")
-        .load(spec.path())
-        .select("path", "content");
+    Dataset<Row> files =
+        spark
+            .read()
+            .format("binaryFile")
+            .option("pathGlobFilter", IMAGE_GLOB)
+            .option("recursiveFileLookup", "true")
+            .load(spec.path())
+            .select("path", "content");
     // Spark packs small files about 32 to a partition (spark.sql.files.openCostInBytes): tens of
     // thousands of images make thousands of tiny tasks, each a few ms of overhead on every pass
     // over the cache. Merging them (no shuffle) keeps at least two tasks per core.
     int inputPartitions = files.rdd().getNumPartitions();
-    int merged = Math.max(2 * spark.sparkContext().defaultParallelism(),
-        (inputPartitions + MERGED - 1) / MERGED);
+    int merged =
+        Math.max(
+            2 * spark.sparkContext().defaultParallelism(), (inputPartitions + MERGED - 1) / MERGED);
     if (merged < inputPartitions) {
       files = files.coalesce(merged);
     }
-    Dataset<Row> decoded = files.mapPartitions(
-        decode(decoder, qualified.depth(), classes), Encoders.row(DECODED));
+    Dataset<Row> decoded =
+        files.mapPartitions(decode(decoder, qualified.depth(), classes), Encoders.row(DECODED));
     List<Row> empty = emptyFiles(files, qualified.depth(), classes);
     if (!empty.isEmpty()) {
       decoded = decoded.union(spark.createDataFrame(empty, DECODED));
@@ -152,36 +165,59 @@ public final class ImageFolders {
    * Checks the decoded images in one job (which also fills the cache) and a few small ones on the
    * cache: unreadable files, sizes. Only counts and a few example rows reach the driver.
    */
-  private static ImageData summarize(Loaders.Spec spec, Dataset<Row> decoded,
-      List<String> classes, ImageData.Shape target, int channels, String where) {
+  private static ImageData summarize(
+      Loaders.Spec spec,
+      Dataset<Row> decoded,
+      List<String> classes,
+      ImageData.Shape target,
+      int channels,
+      String where) {
     Column bad = col("error").isNotNull();
-    Row totals = decoded.agg(count(lit(1)), count(col("error")),
-        count(when(col("label").isNull().and(col("error").isNull()), lit(1)))).first();
+    Row totals =
+        decoded
+            .agg(
+                count(lit(1)),
+                count(col("error")),
+                count(when(col("label").isNull().and(col("error").isNull()), lit(1))))
+            .first();
     long files = totals.getLong(0);
     long badFiles = totals.getLong(1);
     long unlabeled = totals.getLong(2);
     if (files == 0) {
-      throw new IllegalArgumentException(where + ": no .png, .jpg or .jpeg files in this folder "
-          + "or its subfolders");
+      throw new IllegalArgumentException(
+          where + ": no .png, .jpg or .jpeg files in this folder " + "or its subfolders");
     }
     if (badFiles > 0) {
-      List<Row> examples = decoded.where(bad).select("path", "error").orderBy("path")
-          .limit(LISTED).collectAsList();
+      List<Row> examples =
+          decoded.where(bad).select("path", "error").orderBy("path").limit(LISTED).collectAsList();
       List<String> listed = new ArrayList<>();
       for (Row r : examples) {
         listed.add(r.getString(0) + " (" + r.getString(1) + ")");
       }
-      String more = badFiles > examples.size() ? "; and " + (badFiles - examples.size())
-          + " more" : "";
+      String more =
+          badFiles > examples.size() ? "; and " + (badFiles - examples.size()) + " more" : "";
       if (spec.images().failOnBadFile() || badFiles == files) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: %d of %d image files "
-            + "cannot be read%s: %s%s", where, badFiles, files,
-            badFiles == files ? "" : " (data.on-bad-file = fail; skip would leave them out)",
-            String.join("; ", listed), more));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "%s: %d of %d image files " + "cannot be read%s: %s%s",
+                where,
+                badFiles,
+                files,
+                badFiles == files ? "" : " (data.on-bad-file = fail; skip would leave them out)",
+                String.join("; ", listed),
+                more));
       }
-      StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%s: skipping %d of %d "
-          + "image files that cannot be read (data.on-bad-file = skip; fail stops the run "
-          + "instead):", where, badFiles, files));
+      StringBuilder sb =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%s: skipping %d of %d "
+                      + "image files that cannot be read (data.on-bad-file = skip; fail stops the run "
+                      + "instead):",
+                  where,
+                  badFiles,
+                  files));
       for (String l : listed) {
         sb.append("\n  ").append(l);
       }
@@ -192,49 +228,78 @@ public final class ImageFolders {
     }
     ImageData.Shape shape = target;
     if (shape == null) {
-      List<Row> sizes = decoded.where(col("error").isNull())
-          .groupBy("source_height", "source_width")
-          .agg(count(lit(1)).as("n"), min("path").as("example"))
-          .orderBy(desc("n"), col("source_height"), col("source_width"))
-          .limit(SIZES_LISTED + 1).collectAsList();
+      List<Row> sizes =
+          decoded
+              .where(col("error").isNull())
+              .groupBy("source_height", "source_width")
+              .agg(count(lit(1)).as("n"), min("path").as("example"))
+              .orderBy(desc("n"), col("source_height"), col("source_width"))
+              .limit(SIZES_LISTED + 1)
+              .collectAsList();
       if (sizes.size() > 1) {
         List<String> listed = new ArrayList<>();
         for (Row r : sizes.subList(0, Math.min(SIZES_LISTED, sizes.size()))) {
-          listed.add(String.format(Locale.ROOT, "%d of %dx%d (e.g. %s)", r.getLong(2),
-              r.getInt(1), r.getInt(0), r.getString(3)));
+          listed.add(
+              String.format(
+                  Locale.ROOT,
+                  "%d of %dx%d (e.g. %s)",
+                  r.getLong(2),
+                  r.getInt(1),
+                  r.getInt(0),
+                  r.getString(3)));
         }
-        throw new IllegalArgumentException(where + ": the images have different sizes (width x "
-            + "height): " + String.join(", ", listed) + (sizes.size() > SIZES_LISTED
-            ? ", and more" : "") + "; set data.height and data.width to resample every image "
-            + "to one size");
+        throw new IllegalArgumentException(
+            where
+                + ": the images have different sizes (width x "
+                + "height): "
+                + String.join(", ", listed)
+                + (sizes.size() > SIZES_LISTED ? ", and more" : "")
+                + "; set data.height and data.width to resample every image "
+                + "to one size");
       }
       Row only = sizes.get(0);
       shape = new ImageData.Shape(only.getInt(0), only.getInt(1), channels);
     }
     if (!classes.isEmpty() && unlabeled > 0) {
-      LOG.warn("{}: {} images lie directly in the folder, outside the class subfolders {}: "
-          + "their label is null", where, unlabeled, classes);
+      LOG.warn(
+          "{}: {} images lie directly in the folder, outside the class subfolders {}: "
+              + "their label is null",
+          where,
+          unlabeled,
+          classes);
     }
-    LOG.info("{}: {} images ({} skipped) as {} pixels, {}; decoded once and cached", where,
-        files - badFiles, badFiles, shape, classes.isEmpty() ? "no class folders"
-            : classes.size() + " classes " + classes);
+    LOG.info(
+        "{}: {} images ({} skipped) as {} pixels, {}; decoded once and cached",
+        where,
+        files - badFiles,
+        badFiles,
+        shape,
+        classes.isEmpty() ? "no class folders" : classes.size() + " classes " + classes);
     List<String> cols = new ArrayList<>(List.of("path", "features"));
     if (!classes.isEmpty()) {
       cols.add("label");
       cols.add("label_name");
     }
-    Dataset<Row> frame = decoded.where(col("error").isNull())
-        .select(cols.stream().map(c -> col(c)).toArray(Column[]::new));
-    return new ImageData(frame, "features", classes.isEmpty() ? null : "label", "path", shape,
-        spec.key() + ": " + spec.path(), classes.isEmpty() ? null : List.copyOf(classes));
+    Dataset<Row> frame =
+        decoded
+            .where(col("error").isNull())
+            .select(cols.stream().map(c -> col(c)).toArray(Column[]::new));
+    return new ImageData(
+        frame,
+        "features",
+        classes.isEmpty() ? null : "label",
+        "path",
+        shape,
+        spec.key() + ": " + spec.path(),
+        classes.isEmpty() ? null : List.copyOf(classes));
   }
 
   /**
    * The label numbering: this folder's sorted classes, or, when {@code classesFrom} names another
    * folder (the training data), that folder's numbering with classes only found here appended.
    */
-  private static List<String> labelOrder(SparkSession spark, Loaders.Spec spec,
-      List<String> found) throws IOException {
+  private static List<String> labelOrder(SparkSession spark, Loaders.Spec spec, List<String> found)
+      throws IOException {
     String ref = spec.images().classesFrom();
     if (ref == null) {
       return found;
@@ -255,8 +320,13 @@ public final class ImageFolders {
       }
     }
     if (!extra.isEmpty()) {
-      LOG.warn("{}: class folders {} are not in {}; they get labels {} to {}", spec.key(), extra,
-          ref, order.size(), order.size() + extra.size() - 1);
+      LOG.warn(
+          "{}: class folders {} are not in {}; they get labels {} to {}",
+          spec.key(),
+          extra,
+          ref,
+          order.size(),
+          order.size() + extra.size() - 1);
       order.addAll(extra);
     }
     return order;
@@ -264,22 +334,24 @@ public final class ImageFolders {
 
   /**
    * The zero-byte files Spark listed, as rows of unreadable files: its file sources plan no split
-   * for an empty file, so such a file never reaches {@link #decode} and would vanish without
-   * being counted. Taken from the listing Spark already made (the driver lists no second time).
+   * for an empty file, so such a file never reaches {@link #decode} and would vanish without being
+   * counted. Taken from the listing Spark already made (the driver lists no second time).
    */
   static List<Row> emptyFiles(Dataset<Row> files, int rootDepth, List<String> classes) {
     List<Row> rows = new ArrayList<>();
-    for (LogicalPlan leaf : CollectionConverters.asJava(
-        files.queryExecution().analyzed().collectLeaves())) {
-      if (leaf instanceof LogicalRelation lr && lr.relation() instanceof HadoopFsRelation fr
+    for (LogicalPlan leaf :
+        CollectionConverters.asJava(files.queryExecution().analyzed().collectLeaves())) {
+      if (leaf instanceof LogicalRelation lr
+          && lr.relation() instanceof HadoopFsRelation fr
           && fr.location() instanceof PartitioningAwareFileIndex index) {
         for (FileStatus s : CollectionConverters.asJava(index.allFiles())) {
           if (s.isFile() && s.getLen() == 0) {
             String path = s.getPath().toString();
             String cls = classes.isEmpty() ? null : classOf(path, rootDepth);
             int label = cls == null ? -1 : classes.indexOf(cls);
-            rows.add(RowFactory.create(path, null, label < 0 ? null : label, cls, null, null,
-                "empty file"));
+            rows.add(
+                RowFactory.create(
+                    path, null, label < 0 ? null : label, cls, null, null, "empty file"));
           }
         }
       }
@@ -288,34 +360,35 @@ public final class ImageFolders {
   }
 
   /** The executor side: (path, content) rows in, decoded rows out, one at a time. */
-  private static MapPartitionsFunction<Row, Row> decode(ImageDecoder decoder, int rootDepth,
-      List<String> classes) {
+  private static MapPartitionsFunction<Row, Row> decode(
+      ImageDecoder decoder, int rootDepth, List<String> classes) {
     final Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < classes.size(); i++) {
       index.put(classes.get(i), i);
     }
     final boolean labelled = !classes.isEmpty();
-    return it -> new Iterator<Row>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
+    return it ->
+        new Iterator<Row>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
 
-      @Override
-      public Row next() {
-        Row in = it.next();
-        String path = in.getString(0);
-        String cls = labelled ? classOf(path, rootDepth) : null;
-        Integer label = cls == null ? null : index.get(cls);
-        try {
-          ImageDecoder.Decoded d = decoder.decode((byte[]) in.get(1));
-          return RowFactory.create(path, d.pixels, label, cls, d.sourceHeight, d.sourceWidth,
-              null);
-        } catch (ImageDecoder.BadImageException e) {
-          return RowFactory.create(path, null, label, cls, null, null, e.getMessage());
-        }
-      }
-    };
+          @Override
+          public Row next() {
+            Row in = it.next();
+            String path = in.getString(0);
+            String cls = labelled ? classOf(path, rootDepth) : null;
+            Integer label = cls == null ? null : index.get(cls);
+            try {
+              ImageDecoder.Decoded d = decoder.decode((byte[]) in.get(1));
+              return RowFactory.create(
+                  path, d.pixels, label, cls, d.sourceHeight, d.sourceWidth, null);
+            } catch (ImageDecoder.BadImageException e) {
+              return RowFactory.create(path, null, label, cls, null, null, e.getMessage());
+            }
+          }
+        };
   }
 
   /** The first folder under the root on the way to {@code file}, or null for a file at the root. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import java.io.IOException;
@@ -20,14 +21,21 @@ public final class Loaders {
 
   /** The formats we read. */
   public enum Format {
-    IDX, PARQUET, CSV, LIBSVM, IMAGES;
+    IDX,
+    PARQUET,
+    CSV,
+    LIBSVM,
+    IMAGES;
 
     public static Format parse(String s, String key) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(key + " = '" + s
-            + "' is not a format; expected one of idx, parquet, csv, libsvm, images");
+        throw new IllegalArgumentException(
+            key
+                + " = '"
+                + s
+                + "' is not a format; expected one of idx, parquet, csv, libsvm, images");
       }
     }
   }
@@ -35,12 +43,19 @@ public final class Loaders {
   /**
    * What to load, as the job's configuration describes it.
    *
-   * @param shape the image geometry; for image folders the size every image is resampled to
-   *     (null: keep the files' own size, which must then be the same for all)
+   * @param shape the image geometry; for image folders the size every image is resampled to (null:
+   *     keep the files' own size, which must then be the same for all)
    * @param images settings that only image folders use
    */
-  public record Spec(String key, String path, Format format, String featuresColumn,
-      String labelColumn, ImageData.Shape shape, int numFeatures, ImageOptions images) {
+  public record Spec(
+      String key,
+      String path,
+      Format format,
+      String featuresColumn,
+      String labelColumn,
+      ImageData.Shape shape,
+      int numFeatures,
+      ImageOptions images) {
     public Spec {
       if (images == null) {
         images = ImageOptions.DEFAULTS;
@@ -48,9 +63,22 @@ public final class Loaders {
     }
 
     /** A spec with the default image options. */
-    public Spec(String key, String path, Format format, String featuresColumn,
-        String labelColumn, ImageData.Shape shape, int numFeatures) {
-      this(key, path, format, featuresColumn, labelColumn, shape, numFeatures,
+    public Spec(
+        String key,
+        String path,
+        Format format,
+        String featuresColumn,
+        String labelColumn,
+        ImageData.Shape shape,
+        int numFeatures) {
+      this(
+          key,
+          path,
+          format,
+          featuresColumn,
+          labelColumn,
+          shape,
+          numFeatures,
           ImageOptions.DEFAULTS);
     }
   }
@@ -58,10 +86,9 @@ public final class Loaders {
   /**
    * Settings of image folders.
    *
-   * @param channels 1 (grayscale) or 3 (RGB) when {@link Spec#shape()} is null (it says
-   *     otherwise)
-   * @param failOnBadFile true: an unreadable file fails the load; false: it is skipped, and
-   *     counted and listed in the log
+   * @param channels 1 (grayscale) or 3 (RGB) when {@link Spec#shape()} is null (it says otherwise)
+   * @param failOnBadFile true: an unreadable file fails the load; false: it is skipped, and counted
+   *     and listed in the log
    * @param classesFrom another image folder whose class subfolders fix the label numbering (the
    *     training folder, when loading the test folder), or null
    */
@@ -70,8 +97,8 @@ public final class Loaders {
 
     public ImageOptions {
       if (channels != 1 && channels != 3) {
-        throw new IllegalArgumentException("data.channels must be 1 (grayscale) or 3 (RGB), got "
-            + channels);
+        throw new IllegalArgumentException(
+            "data.channels must be 1 (grayscale) or 3 (RGB), got " + channels);
       }
     }
   }
@@ -82,7 +109,10 @@ public final class Loaders {
     if (p.endsWith("/")) {
       p = p.substring(0, p.length() - 1);
     }
-    if (p.endsWith("-ubyte") || p.endsWith("-ubyte.gz") || p.endsWith(".idx") || p.endsWith(".idx.gz")
+    if (p.endsWith("-ubyte")
+        || p.endsWith("-ubyte.gz")
+        || p.endsWith(".idx")
+        || p.endsWith(".idx.gz")
         || p.contains("idx3")) {
       return Format.IDX;
     }
@@ -121,12 +151,15 @@ public final class Loaders {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(spec.key() + ": cannot read " + spec.path() + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          spec.key() + ": cannot read " + spec.path() + ": " + e.getMessage(), e);
     }
-    throw new IllegalArgumentException(spec.key() + " = " + spec.path()
-        + ": cannot tell its format from the path; set data.format (idx, parquet, csv, libsvm, "
-        + "images)");
+    throw new IllegalArgumentException(
+        spec.key()
+            + " = "
+            + spec.path()
+            + ": cannot tell its format from the path; set data.format (idx, parquet, csv, libsvm, "
+            + "images)");
   }
 
   /**
@@ -191,8 +224,8 @@ public final class Loaders {
       Path p = new Path(spec.path());
       requireExists(p.getFileSystem(conf), p, spec.key());
     } catch (IOException e) {
-      throw new UncheckedIOException(spec.key() + ": cannot read " + spec.path() + ": "
-          + e.getMessage(), e);
+      throw new UncheckedIOException(
+          spec.key() + ": cannot read " + spec.path() + ": " + e.getMessage(), e);
     }
     switch (f) {
       case IDX:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import io.sparkvae.kernel.Rng;
@@ -13,14 +14,13 @@ public final class SyntheticShapes {
   public static final int SIZE = 28;
   public static final int PIXELS = SIZE * SIZE;
   public static final int CLASSES = 10;
+
   /** Random-stream purpose, so these draws never coincide with training's streams. */
   private static final long PURPOSE = 0x5348_4150_4553L; // "SHAPES"
 
   private SyntheticShapes() {}
 
-  /**
-   * Draws image {@code id} into {@code out[off..off+784)} and returns its class (0..9).
-   */
+  /** Draws image {@code id} into {@code out[off..off+784)} and returns its class (0..9). */
   public static int render(long seed, long id, byte[] out, int off) {
     Rng rng = Rng.keyed(seed, PURPOSE, id, 0, 0);
     int kind = rng.nextInt(CLASSES);
@@ -67,21 +67,24 @@ public final class SyntheticShapes {
         return Math.max(ay - r, ax - t);
       case 6: // plus
         return Math.min(Math.max(ax - r, ay - t / 2 - 0.3), Math.max(ay - r, ax - t / 2 - 0.3));
-      case 7: { // X: the two diagonals, inside a square of half-size r
-        double diag = Math.min(Math.abs(dx - dy), Math.abs(dx + dy)) / Math.sqrt(2) - t / 2 - 0.3;
-        return Math.max(diag, Math.max(ax, ay) - r * 0.8);
-      }
-      case 8: { // triangle pointing up
-        double base = dy - r * 0.6;
-        double side = (ax * 0.866 - dy * 0.5) - r * 0.5;
-        return Math.max(base, side);
-      }
-      default: { // two blobs side by side
-        double o = r * 0.55;
-        double b1 = Math.sqrt((dx - o) * (dx - o) + dy * dy) - r * 0.45;
-        double b2 = Math.sqrt((dx + o) * (dx + o) + dy * dy) - r * 0.45;
-        return Math.min(b1, b2);
-      }
+      case 7:
+        { // X: the two diagonals, inside a square of half-size r
+          double diag = Math.min(Math.abs(dx - dy), Math.abs(dx + dy)) / Math.sqrt(2) - t / 2 - 0.3;
+          return Math.max(diag, Math.max(ax, ay) - r * 0.8);
+        }
+      case 8:
+        { // triangle pointing up
+          double base = dy - r * 0.6;
+          double side = (ax * 0.866 - dy * 0.5) - r * 0.5;
+          return Math.max(base, side);
+        }
+      default:
+        { // two blobs side by side
+          double o = r * 0.55;
+          double b1 = Math.sqrt((dx - o) * (dx - o) + dy * dy) - r * 0.45;
+          double b2 = Math.sqrt((dx + o) * (dx + o) + dy * dy) - r * 0.45;
+          return Math.min(b1, b2);
+        }
     }
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import io.sparkvae.io.Printable;
@@ -25,21 +26,25 @@ final class TableLoaders {
     Dataset<Row> df = spark.read().parquet(spec.path());
     String col = spec.featuresColumn();
     List<String> names = Arrays.asList(df.schema().fieldNames());
-    String label = spec.labelColumn() != null && names.contains(spec.labelColumn())
-        ? spec.labelColumn() : null;
+    String label =
+        spec.labelColumn() != null && names.contains(spec.labelColumn())
+            ? spec.labelColumn()
+            : null;
     String id = names.contains("id") ? "id" : (names.contains("path") ? "path" : null);
     if (col.equals("features") && !names.contains(col)) {
       // No features column: every numeric column but the label and id is a pixel, as for CSV.
       List<org.apache.spark.sql.Column> pixels = new ArrayList<>();
       for (StructField f : df.schema().fields()) {
-        if (!f.name().equals(label) && !f.name().equals(id)
+        if (!f.name().equals(label)
+            && !f.name().equals(id)
             && f.dataType() instanceof NumericType) {
           pixels.add(functions.col("`" + f.name() + "`").cast(DataTypes.FloatType));
         }
       }
       if (!pixels.isEmpty()) {
-        df = df.withColumn("features", functions.array(
-            pixels.toArray(new org.apache.spark.sql.Column[0])));
+        df =
+            df.withColumn(
+                "features", functions.array(pixels.toArray(new org.apache.spark.sql.Column[0])));
       }
     }
     return new ImageData(df, col, label, id, spec.shape(), spec.key() + ": " + spec.path());
@@ -50,11 +55,13 @@ final class TableLoaders {
    * (in file order), assembled into one array&lt;float&gt; features column.
    */
   static ImageData csv(SparkSession spark, Loaders.Spec spec) {
-    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true")
-        .csv(spec.path());
+    Dataset<Row> df =
+        spark.read().option("header", "true").option("inferSchema", "true").csv(spec.path());
     List<String> names = Arrays.asList(df.schema().fieldNames());
-    String label = spec.labelColumn() != null && names.contains(spec.labelColumn())
-        ? spec.labelColumn() : null;
+    String label =
+        spec.labelColumn() != null && names.contains(spec.labelColumn())
+            ? spec.labelColumn()
+            : null;
     String id = names.contains("id") ? "id" : null;
     List<org.apache.spark.sql.Column> pixels = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
@@ -65,12 +72,22 @@ final class TableLoaders {
       if (!(t instanceof NumericType)) {
         if (df.limit(1).count() == 0) {
           // With no data rows, schema inference types every column as a string.
-          throw new IllegalArgumentException(spec.key() + " " + spec.path() + ", column '"
-              + "features': the data set has no rows");
+          throw new IllegalArgumentException(
+              spec.key()
+                  + " "
+                  + spec.path()
+                  + ", column '"
+                  + "features': the data set has no rows");
         }
-        throw new IllegalArgumentException(spec.key() + " " + spec.path() + ": column '"
-            + Printable.name(f.name()) + "' is not numeric (" + t.simpleString()
-            + "); every column but 'id' and the label must hold numbers");
+        throw new IllegalArgumentException(
+            spec.key()
+                + " "
+                + spec.path()
+                + ": column '"
+                + Printable.name(f.name())
+                + "' is not numeric ("
+                + t.simpleString()
+                + "); every column but 'id' and the label must hold numbers");
       }
       pixels.add(functions.col("`" + f.name() + "`").cast(DataTypes.FloatType));
     }
@@ -83,8 +100,7 @@ final class TableLoaders {
     }
     cols.add(functions.array(pixels.toArray(new org.apache.spark.sql.Column[0])).as("features"));
     Dataset<Row> out = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
-    return new ImageData(out, "features", label, id, spec.shape(), spec.key() + ": "
-        + spec.path());
+    return new ImageData(out, "features", label, id, spec.shape(), spec.key() + ": " + spec.path());
   }
 
   /** LibSVM: Spark's own source (label, features Vector). */
@@ -94,7 +110,7 @@ final class TableLoaders {
       reader = reader.option("numFeatures", spec.numFeatures());
     }
     Dataset<Row> df = reader.load(spec.path());
-    return new ImageData(df, "features", "label", null, spec.shape(), spec.key() + ": "
-        + spec.path());
+    return new ImageData(
+        df, "features", "label", null, spec.shape(), spec.key() + ": " + spec.path());
   }
 }

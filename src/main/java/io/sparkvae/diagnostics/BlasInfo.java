@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.diagnostics;
 
-import io.sparkvae.kernel.Kernel;
-import io.sparkvae.kernel.Rng;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
+import io.sparkvae.kernel.Kernel;
+import io.sparkvae.kernel.Rng;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,8 +54,10 @@ public final class BlasInfo {
         }
         String path = line.substring(slash).trim();
         String file = path.substring(path.lastIndexOf('/') + 1);
-        if ((file.startsWith("libblas") || file.startsWith("libopenblas")
-            || file.startsWith("libmkl_rt")) && !file.contains("jni")) {
+        if ((file.startsWith("libblas")
+                || file.startsWith("libopenblas")
+                || file.startsWith("libmkl_rt"))
+            && !file.contains("jni")) {
           try {
             return Path.of(path).toRealPath().toString();
           } catch (IOException e) {
@@ -108,8 +111,12 @@ public final class BlasInfo {
     for (String line : cpuinfo()) {
       if (line.startsWith("flags")) {
         for (String f : line.substring(line.indexOf(':') + 1).trim().split("\\s+")) {
-          if (f.equals("sse4_2") || f.equals("avx") || f.equals("avx2") || f.equals("fma")
-              || f.startsWith("avx512") || f.startsWith("amx")) {
+          if (f.equals("sse4_2")
+              || f.equals("avx")
+              || f.equals("avx2")
+              || f.equals("fma")
+              || f.startsWith("avx512")
+              || f.startsWith("amx")) {
             out.add(f);
           }
         }
@@ -121,8 +128,8 @@ public final class BlasInfo {
 
   /**
    * The OpenBLAS core type that matches the CPU's flags: SkylakeX with AVX-512 (F, BW, VL, DQ),
-   * Haswell with AVX2 and FMA, otherwise null (let OpenBLAS decide). The scripts in submit/ set
-   * the same rule when the user has not set OPENBLAS_CORETYPE.
+   * Haswell with AVX2 and FMA, otherwise null (let OpenBLAS decide). The scripts in submit/ set the
+   * same rule when the user has not set OPENBLAS_CORETYPE.
    */
   public static String recommendedCoreType(Set<String> flags) {
     if (flags.containsAll(List.of("avx512f", "avx512bw", "avx512vl", "avx512dq"))) {
@@ -161,8 +168,8 @@ public final class BlasInfo {
   }
 
   /**
-   * Single-thread sgemm GFLOP/s for C[m×n] = A[m×k]·B[k×n], timed for about {@code seconds}.
-   * The default shape 400×128×784 is the reference model's widest layer at batch 128.
+   * Single-thread sgemm GFLOP/s for C[m×n] = A[m×k]·B[k×n], timed for about {@code seconds}. The
+   * default shape 400×128×784 is the reference model's widest layer at batch 128.
    */
   public static double sgemmGflops(BLAS blas, int m, int n, int k, double seconds) {
     float[] a = new float[m * k];
@@ -196,8 +203,8 @@ public final class BlasInfo {
   public record Probe(String implementation, String core, double gflops, String error) {}
 
   /**
-   * Starts a child JVM with this JVM's classpath and {@code extraEnv}, in which OpenBLAS prints
-   * the core it picked; returns what it found. Used by {@code doctor} to compare core types.
+   * Starts a child JVM with this JVM's classpath and {@code extraEnv}, in which OpenBLAS prints the
+   * core it picked; returns what it found. Used by {@code doctor} to compare core types.
    */
   public static Probe probeChild(Map<String, String> extraEnv, double seconds) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -251,7 +258,8 @@ public final class BlasInfo {
 
     public static void main(String[] args) {
       double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.0;
-      java.util.logging.Logger.getLogger("dev.ludovic.netlib").setLevel(java.util.logging.Level.OFF);
+      java.util.logging.Logger.getLogger("dev.ludovic.netlib")
+          .setLevel(java.util.logging.Level.OFF);
       double g = sgemmGflops(Kernel.blas(), 400, 128, 784, seconds);
       System.out.println(implementation() + " " + g);
     }

@@ -1,13 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.diagnostics;
 
 import io.sparkvae.kernel.Kernel;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
+
 /**
- * The BLAS alone on a model's own matrix products: every sgemm one training step of
- * {@link VaeObjective} issues, with the same shapes and transposes, and nothing else. Dividing
- * the kernel's achieved GFLOP/s by this gives the share of time spent outside BLAS.
+ * The BLAS alone on a model's own matrix products: every sgemm one training step of {@link
+ * VaeObjective} issues, with the same shapes and transposes, and nothing else. Dividing the
+ * kernel's achieved GFLOP/s by this gives the share of time spent outside BLAS.
  */
 public final class ShapeBench {
   private ShapeBench() {}
@@ -30,26 +32,27 @@ public final class ShapeBench {
       x[i] = (float) rng.nextDouble();
       d[i] = (float) (rng.nextDouble() - 0.5) * 1e-2f;
     }
-    Runnable step = () -> {
-      for (VaeArchitecture.Layer l : enc) {
-        Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
-      }
-      for (VaeArchitecture.Layer l : dec) {
-        Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
-      }
-      for (int i = dec.length - 1; i >= 0; i--) {
-        VaeArchitecture.Layer l = dec[i];
-        Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
-        Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
-      }
-      for (int i = enc.length - 1; i >= 0; i--) {
-        VaeArchitecture.Layer l = enc[i];
-        Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
-        if (i > 0) {
-          Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
-        }
-      }
-    };
+    Runnable step =
+        () -> {
+          for (VaeArchitecture.Layer l : enc) {
+            Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
+          }
+          for (VaeArchitecture.Layer l : dec) {
+            Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
+          }
+          for (int i = dec.length - 1; i >= 0; i--) {
+            VaeArchitecture.Layer l = dec[i];
+            Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
+            Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
+          }
+          for (int i = enc.length - 1; i >= 0; i--) {
+            VaeArchitecture.Layer l = enc[i];
+            Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
+            if (i > 0) {
+              Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
+            }
+          }
+        };
     for (int i = 0; i < 20; i++) {
       step.run();
     }

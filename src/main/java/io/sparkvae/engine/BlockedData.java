@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import io.sparkvae.kernel.ByteRows;
@@ -15,14 +16,14 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * A DataFrame packed for training: one {@link PartitionData} per partition, cached at a chosen
- * storage level, validated in the same pass that packs it. Building it runs one Spark job; if
- * the data has problems the cache is dropped and {@link DataValidationException} lists them all.
+ * storage level, validated in the same pass that packs it. Building it runs one Spark job; if the
+ * data has problems the cache is dropped and {@link DataValidationException} lists them all.
  *
  * <p>Nothing is collected to the driver but a few numbers per partition.
  */
 public final class BlockedData implements AutoCloseable {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(BlockedData.class);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BlockedData.class);
+
   /** Target size of one packed block: large enough for fast gathers, small enough to spill. */
   static final int BLOCK_BYTES = 4 << 20;
 
@@ -33,8 +34,13 @@ public final class BlockedData implements AutoCloseable {
   private final long cachedBytes;
   private final String name;
 
-  private BlockedData(JavaRDD<PartitionData> rdd, long[] partitionRows, int width, boolean bytes,
-      long cachedBytes, String name) {
+  private BlockedData(
+      JavaRDD<PartitionData> rdd,
+      long[] partitionRows,
+      int width,
+      boolean bytes,
+      long cachedBytes,
+      String name) {
     this.rdd = rdd;
     this.partitionRows = partitionRows;
     this.width = width;
@@ -44,7 +50,8 @@ public final class BlockedData implements AutoCloseable {
   }
 
   /** What to require of the rows. */
-  public record Requirements(boolean unitInterval, int expectedDim) implements java.io.Serializable {
+  public record Requirements(boolean unitInterval, int expectedDim)
+      implements java.io.Serializable {
     public static Requirements none() {
       return new Requirements(false, -1);
     }
@@ -57,21 +64,28 @@ public final class BlockedData implements AutoCloseable {
    * @param idColumn a column whose value identifies a row in messages (may be null or absent)
    * @throws DataValidationException naming every problem: column, count of bad rows, an example
    */
-  public static BlockedData build(Dataset<Row> df, FeatureReader reader, Requirements req,
-      StorageLevel level, String name, String idColumn) {
+  public static BlockedData build(
+      Dataset<Row> df,
+      FeatureReader reader,
+      Requirements req,
+      StorageLevel level,
+      String name,
+      String idColumn) {
     int idIdx = -1;
     if (idColumn != null) {
       idIdx = Arrays.asList(df.schema().fieldNames()).indexOf(idColumn);
     }
     final int idIndex = idIdx;
-    JavaRDD<PartitionData> packed = df.toJavaRDD()
-        .mapPartitionsWithIndex((p, it) -> List.of(pack(p, it, reader, req, idIndex)).iterator(),
-            true)
-        .persist(level);
+    JavaRDD<PartitionData> packed =
+        df.toJavaRDD()
+            .mapPartitionsWithIndex(
+                (p, it) -> List.of(pack(p, it, reader, req, idIndex)).iterator(), true)
+            .persist(level);
     packed.setName("spark-vae blocks: " + name);
     // One job: materializes the cache and brings back a few numbers and the checks per partition.
-    List<Summary> summaries = new ArrayList<>(packed
-        .map(d -> new Summary(d.partition(), d.rows(), d.bytes(), d.check())).collect());
+    List<Summary> summaries =
+        new ArrayList<>(
+            packed.map(d -> new Summary(d.partition(), d.rows(), d.bytes(), d.check())).collect());
     summaries.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
     DataCheck all = new DataCheck();
     long[] rows = new long[summaries.size()];
@@ -103,10 +117,16 @@ public final class BlockedData implements AutoCloseable {
       }
     }
     if (disk > 0) {
-      LOG.warn(String.format(Locale.ROOT, "%s: %.0f MB of the %.0f MB cache did not fit in memory "
-          + "and is on disk; every synchronization round reads it again. Give Spark more memory "
-          + "(driver/executor memory, spark.memory.fraction), or raise train.sync-every to read "
-          + "it fewer times per epoch.", name, disk / 1e6, bytes / 1e6));
+      LOG.warn(
+          String.format(
+              Locale.ROOT,
+              "%s: %.0f MB of the %.0f MB cache did not fit in memory "
+                  + "and is on disk; every synchronization round reads it again. Give Spark more memory "
+                  + "(driver/executor memory, spark.memory.fraction), or raise train.sync-every to read "
+                  + "it fewer times per epoch.",
+              name,
+              disk / 1e6,
+              bytes / 1e6));
     }
   }
 
@@ -142,8 +162,8 @@ public final class BlockedData implements AutoCloseable {
     }
   }
 
-  static PartitionData pack(int partition, Iterator<Row> it, FeatureReader reader,
-      Requirements req, int idIndex) {
+  static PartitionData pack(
+      int partition, Iterator<Row> it, FeatureReader reader, Requirements req, int idIndex) {
     DataCheck check = new DataCheck();
     List<RowBlock> blocks = new ArrayList<>();
     int width = 0;
@@ -175,8 +195,9 @@ public final class BlockedData implements AutoCloseable {
         for (int j = 0; j < dim; j++) {
           float x = v[j];
           if (!Float.isFinite(x)) {
-            check.problem(DataCheck.Problem.NON_FINITE, where(partition, rowIndex, row, idIndex)
-                + " has " + x + " at position " + j);
+            check.problem(
+                DataCheck.Problem.NON_FINITE,
+                where(partition, rowIndex, row, idIndex) + " has " + x + " at position " + j);
             bad = true;
             break;
           }
@@ -185,7 +206,8 @@ public final class BlockedData implements AutoCloseable {
           for (int j = 0; j < dim; j++) {
             float x = v[j];
             if (x < 0f || x > 1f) {
-              check.problem(DataCheck.Problem.OUTSIDE_UNIT_INTERVAL,
+              check.problem(
+                  DataCheck.Problem.OUTSIDE_UNIT_INTERVAL,
                   where(partition, rowIndex, row, idIndex) + " has " + x + " at position " + j);
               bad = true;
               break;
@@ -217,15 +239,18 @@ public final class BlockedData implements AutoCloseable {
         System.arraycopy(scratch.data, 0, floatBuf, filled * width, width);
       }
       if (++filled == rowsPerBlock) {
-        blocks.add(reader.bytes() ? new ByteRows(byteBuf, filled, width)
-            : new FloatRows(floatBuf, filled, width));
+        blocks.add(
+            reader.bytes()
+                ? new ByteRows(byteBuf, filled, width)
+                : new FloatRows(floatBuf, filled, width));
         filled = 0;
       }
     }
     if (filled > 0) {
-      blocks.add(reader.bytes()
-          ? new ByteRows(Arrays.copyOf(byteBuf, filled * width), filled, width)
-          : new FloatRows(Arrays.copyOf(floatBuf, filled * width), filled, width));
+      blocks.add(
+          reader.bytes()
+              ? new ByteRows(Arrays.copyOf(byteBuf, filled * width), filled, width)
+              : new FloatRows(Arrays.copyOf(floatBuf, filled * width), filled, width));
     }
     return new PartitionData(partition, blocks, width, check);
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import java.io.Serializable;
@@ -12,10 +13,13 @@ public final class Contribution implements Serializable {
 
   /** Null when the partition used no rows this round, so empty partitions ship nothing big. */
   float[] vector;
+
   final double[] losses;
   long rows;
+
   /** Lowest partition whose loss was not finite, or -1; with the step and the loss part named. */
   int badPartition = -1;
+
   int badStep = -1;
   String badWhat;
 
@@ -34,8 +38,8 @@ public final class Contribution implements Serializable {
         float[] a = vector;
         float[] b = o.vector;
         if (a.length != b.length) {
-          throw new IllegalStateException("contributions of " + a.length + " and " + b.length
-              + " floats");
+          throw new IllegalStateException(
+              "contributions of " + a.length + " and " + b.length + " floats");
         }
         for (int i = 0; i < a.length; i++) {
           a[i] += b[i];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import java.io.Serializable;
@@ -19,8 +20,9 @@ public final class DataCheck implements Serializable {
   public enum Problem {
     NULL_VALUE("rows with a null value"),
     NON_FINITE("rows with NaN or infinite values"),
-    OUTSIDE_UNIT_INTERVAL("rows with values outside [0, 1] (the Bernoulli decoder needs "
-        + "pixels in [0, 1]: rescale them or use model.likelihood = gaussian)"),
+    OUTSIDE_UNIT_INTERVAL(
+        "rows with values outside [0, 1] (the Bernoulli decoder needs "
+            + "pixels in [0, 1]: rescale them or use model.likelihood = gaussian)"),
     UNSUPPORTED_VALUE("rows with a value of an unsupported type");
 
     final String description;
@@ -31,8 +33,10 @@ public final class DataCheck implements Serializable {
   }
 
   private long rows;
+
   /** Rows per dimension, with the first row seen of each dimension. */
   private final TreeMap<Integer, long[]> dims = new TreeMap<>();
+
   private final TreeMap<Integer, String> dimExample = new TreeMap<>();
   private final long[] problemCounts = new long[Problem.values().length];
   private final String[] problemExample = new String[Problem.values().length];
@@ -85,9 +89,9 @@ public final class DataCheck implements Serializable {
   }
 
   /**
-   * Every problem as one message per line, each naming the column, the number of bad rows and
-   * one example; empty when the data is fine. {@code expectedDim} (or -1) is the dimension a
-   * model requires (warm start, transform).
+   * Every problem as one message per line, each naming the column, the number of bad rows and one
+   * example; empty when the data is fine. {@code expectedDim} (or -1) is the dimension a model
+   * requires (warm start, transform).
    */
   public List<String> problems(String dataName, String column, int expectedDim) {
     List<String> out = new ArrayList<>();
@@ -99,8 +103,14 @@ public final class DataCheck implements Serializable {
     for (Problem p : Problem.values()) {
       long c = problemCounts[p.ordinal()];
       if (c > 0) {
-        out.add(String.format(Locale.ROOT, "%s: %d %s; for example %s", where, c, p.description,
-            problemExample[p.ordinal()]));
+        out.add(
+            String.format(
+                Locale.ROOT,
+                "%s: %d %s; for example %s",
+                where,
+                c,
+                p.description,
+                problemExample[p.ordinal()]));
       }
     }
     if (dims.size() > 1) {
@@ -119,8 +129,15 @@ public final class DataCheck implements Serializable {
       }
       out.add(sb.toString());
     } else if (expectedDim > 0 && dims.size() == 1 && dims.firstKey() != expectedDim) {
-      out.add(where + ": rows have dimension " + dims.firstKey() + " but the model expects "
-          + expectedDim + " (e.g. " + dimExample.get(dims.firstKey()) + ")");
+      out.add(
+          where
+              + ": rows have dimension "
+              + dims.firstKey()
+              + " but the model expects "
+              + expectedDim
+              + " (e.g. "
+              + dimExample.get(dims.firstKey())
+              + ")");
     }
     return out;
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import java.io.Serializable;
@@ -10,11 +11,11 @@ import scala.Tuple2;
  * Sums one {@link Contribution} per partition into a result that does not depend on the order in
  * which tasks finish.
  *
- * <p>Depth 1 is {@code treeAggregate(depth = 1)} with an {@link OrderedSum}: every task result
- * goes to the driver, which folds them in partition order. Depth d ≥ 2 is a tree of fixed shape:
+ * <p>Depth 1 is {@code treeAggregate(depth = 1)} with an {@link OrderedSum}: every task result goes
+ * to the driver, which folds them in partition order. Depth d ≥ 2 is a tree of fixed shape:
  * contributions are grouped into contiguous runs of ⌈P^(1/d)⌉ partitions, each run summed in order
- * on an executor, and so on up; Spark's own {@code treeAggregate} groups partitions by index
- * modulo the group count and merges in arrival order, which cannot give a fixed summation order.
+ * on an executor, and so on up; Spark's own {@code treeAggregate} groups partitions by index modulo
+ * the group count and merges in arrival order, which cannot give a fixed summation order.
  */
 final class DeterministicReduce {
   private DeterministicReduce() {}
@@ -54,23 +55,26 @@ final class DeterministicReduce {
         final int g = group;
         final int n = count;
         int groups = (count + group - 1) / group;
-        level = level
-            .mapToPair(l -> new Tuple2<>(l.index() / g, l))
-            .groupByKey(new HashPartitioner(groups))
-            .map(t -> {
-              int gi = t._1();
-              OrderedSum s = new OrderedSum(gi * g);
-              for (Leaf l : t._2()) {
-                s.add(l.index(), l.contribution());
-              }
-              return new Leaf(gi, s.result(Math.min((gi + 1) * g, n)));
-            });
+        level =
+            level
+                .mapToPair(l -> new Tuple2<>(l.index() / g, l))
+                .groupByKey(new HashPartitioner(groups))
+                .map(
+                    t -> {
+                      int gi = t._1();
+                      OrderedSum s = new OrderedSum(gi * g);
+                      for (Leaf l : t._2()) {
+                        s.add(l.index(), l.contribution());
+                      }
+                      return new Leaf(gi, s.result(Math.min((gi + 1) * g, n)));
+                    });
         count = groups;
       }
     }
     final int expected = count;
-    OrderedSum total = level.treeAggregate(new OrderedSum(0),
-        (s, l) -> s.add(l.index(), l.contribution()), OrderedSum::merge, 1);
+    OrderedSum total =
+        level.treeAggregate(
+            new OrderedSum(0), (s, l) -> s.add(l.index(), l.contribution()), OrderedSum::merge, 1);
     return total.result(expected);
   }
 

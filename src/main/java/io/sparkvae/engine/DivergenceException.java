@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 /**
@@ -11,9 +12,15 @@ public final class DivergenceException extends RuntimeException {
   private final int partition;
 
   public DivergenceException(int epoch, int round, int partition, String what) {
-    super("training diverged at epoch " + epoch + ", round " + round
-        + (partition >= 0 ? ", partition " + partition : "") + ": " + what
-        + ". Lower train.learning-rate, or set train.clip-norm (e.g. 10).");
+    super(
+        "training diverged at epoch "
+            + epoch
+            + ", round "
+            + round
+            + (partition >= 0 ? ", partition " + partition : "")
+            + ": "
+            + what
+            + ". Lower train.learning-rate, or set train.clip-norm (e.g. 10).");
     this.epoch = epoch;
     this.round = round;
     this.partition = partition;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import java.util.LinkedHashMap;
@@ -5,13 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One epoch's figures: mean loss parts on the training rows (as they were met during the epoch)
- * and on the validation data (with the parameters at the epoch's end), time and throughput.
+ * One epoch's figures: mean loss parts on the training rows (as they were met during the epoch) and
+ * on the validation data (with the parameters at the epoch's end), time and throughput.
  *
  * @param epoch 1-based
  */
-public record EpochReport(int epoch, List<String> lossNames, double[] train, double[] validation,
-    long rows, int rounds, long updates, double seconds) {
+public record EpochReport(
+    int epoch,
+    List<String> lossNames,
+    double[] train,
+    double[] validation,
+    long rows,
+    int rounds,
+    long updates,
+    double seconds) {
 
   public double samplesPerSecond() {
     return rows / seconds;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import io.sparkvae.io.Printable;
@@ -17,9 +18,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads one training row out of a Spark {@link Row}: either one features column (an ML
- * {@code Vector}, {@code array<float|double>}, or {@code binary} of 8-bit pixels) or several
- * numeric columns assembled into one row (linear regression: features, then the label).
+ * Reads one training row out of a Spark {@link Row}: either one features column (an ML {@code
+ * Vector}, {@code array<float|double>}, or {@code binary} of 8-bit pixels) or several numeric
+ * columns assembled into one row (linear regression: features, then the label).
  */
 public abstract class FeatureReader implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,7 +28,9 @@ public abstract class FeatureReader implements Serializable {
   /** Column names, for messages. */
   public abstract String describe();
 
-  /** True when rows are 8-bit pixels ({@link #readBytes}), false for floats ({@link #readFloats}). */
+  /**
+   * True when rows are 8-bit pixels ({@link #readBytes}), false for floats ({@link #readFloats}).
+   */
   public abstract boolean bytes();
 
   /** The row's pixels, or null when the value is null. */
@@ -36,8 +39,8 @@ public abstract class FeatureReader implements Serializable {
   }
 
   /**
-   * Writes the row's values into {@code buf} (growing it) and returns the number of values, or
-   * -1 when a value is null.
+   * Writes the row's values into {@code buf} (growing it) and returns the number of values, or -1
+   * when a value is null.
    */
   public int readFloats(Row row, FloatBuffer buf) {
     throw new UnsupportedOperationException();
@@ -98,14 +101,18 @@ public abstract class FeatureReader implements Serializable {
         return new ArrayReader(column, idx, e.equals(DataTypes.FloatType));
       }
     }
-    throw new IllegalArgumentException("features column '" + column + "' has type "
-        + t.simpleString() + "; expected an ML Vector, array<float>, array<double>, or binary "
-        + "(8-bit pixels)");
+    throw new IllegalArgumentException(
+        "features column '"
+            + column
+            + "' has type "
+            + t.simpleString()
+            + "; expected an ML Vector, array<float>, array<double>, or binary "
+            + "(8-bit pixels)");
   }
 
   /** The reader for numeric columns {@code features} followed by {@code label}. */
-  public static FeatureReader forNumericColumns(StructType schema, List<String> features,
-      String label) {
+  public static FeatureReader forNumericColumns(
+      StructType schema, List<String> features, String label) {
     List<String> all = new ArrayList<>(features);
     all.add(label);
     int[] idx = new int[all.size()];
@@ -115,8 +122,8 @@ public abstract class FeatureReader implements Serializable {
       idx[i] = indexOf(schema, c, role);
       DataType t = schema.fields()[idx[i]].dataType();
       if (!(t instanceof NumericType)) {
-        throw new IllegalArgumentException(role + " '" + c + "' has type " + t.simpleString()
-            + "; expected a number");
+        throw new IllegalArgumentException(
+            role + " '" + c + "' has type " + t.simpleString() + "; expected a number");
       }
     }
     return new NumericReader(all.toArray(new String[0]), idx);
@@ -132,9 +139,13 @@ public abstract class FeatureReader implements Serializable {
     for (StructField f : schema.fields()) {
       names.add(Printable.name(f.name()) + " (" + f.dataType().simpleString() + ")");
     }
-    throw new IllegalArgumentException("no " + role + " '" + Printable.name(column)
-        + "'; the data has columns "
-        + String.join(", ", names));
+    throw new IllegalArgumentException(
+        "no "
+            + role
+            + " '"
+            + Printable.name(column)
+            + "'; the data has columns "
+            + String.join(", ", names));
   }
 
   private static final class BinaryReader extends FeatureReader {

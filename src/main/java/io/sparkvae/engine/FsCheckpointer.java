@@ -1,14 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.AtomicFiles;
-import io.sparkvae.io.FileSystems;
 import io.sparkvae.io.Checksums;
+import io.sparkvae.io.FileSystems;
+import io.sparkvae.io.Json;
 import io.sparkvae.io.Safetensors;
 import io.sparkvae.io.SafetensorsContents;
-import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,10 +23,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Checkpoints in a directory on any Hadoop file system: {@code state.safetensors} (parameters,
- * optimizer state, the current epoch's partial loss sums, rows per partition) and
- * {@code state.json} (epoch, round, step count, finished epochs, the settings fingerprint and the
- * weights' SHA-256). The directory is replaced as a whole ({@link AtomicFiles}), so a crash while
- * saving leaves the previous checkpoint intact, and the two files always belong together.
+ * optimizer state, the current epoch's partial loss sums, rows per partition) and {@code
+ * state.json} (epoch, round, step count, finished epochs, the settings fingerprint and the weights'
+ * SHA-256). The directory is replaced as a whole ({@link AtomicFiles}), so a crash while saving
+ * leaves the previous checkpoint intact, and the two files always belong together.
  */
 public final class FsCheckpointer implements Checkpointer {
   static final String STATE_JSON = "state.json";
@@ -38,12 +39,12 @@ public final class FsCheckpointer implements Checkpointer {
   private final Set<String> mayChange;
 
   /**
-   * @param fingerprint the settings a resumed run must share with the run that saved (changing
-   *     the learning rate, say, would not give the uninterrupted run's result)
+   * @param fingerprint the settings a resumed run must share with the run that saved (changing the
+   *     learning rate, say, would not give the uninterrupted run's result)
    * @param mayChange fingerprint keys allowed to differ on resume (e.g. the epoch count)
    */
-  public FsCheckpointer(Configuration conf, String dir, Map<String, String> fingerprint,
-      Set<String> mayChange) {
+  public FsCheckpointer(
+      Configuration conf, String dir, Map<String, String> fingerprint, Set<String> mayChange) {
     this.conf = conf;
     this.dir = new Path(dir);
     this.fingerprint = new LinkedHashMap<>(fingerprint);
@@ -82,14 +83,17 @@ public final class FsCheckpointer implements Checkpointer {
     j.put("weights_sha256", Checksums.sha256Hex(weights));
     byte[] json = Json.write(j).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     FileSystem fs = FileSystems.of(dir, conf);
-    AtomicFiles.replaceDirectoryAtomically(fs, dir, tmp -> {
-      try (var out = fs.create(new Path(tmp, STATE_WEIGHTS), true)) {
-        out.write(weights);
-      }
-      try (var out = fs.create(new Path(tmp, STATE_JSON), true)) {
-        out.write(json);
-      }
-    });
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        dir,
+        tmp -> {
+          try (var out = fs.create(new Path(tmp, STATE_WEIGHTS), true)) {
+            out.write(weights);
+          }
+          try (var out = fs.create(new Path(tmp, STATE_JSON), true)) {
+            out.write(json);
+          }
+        });
   }
 
   @Override
@@ -101,14 +105,22 @@ public final class FsCheckpointer implements Checkpointer {
       return null;
     }
     String source = "checkpoint " + jsonPath;
-    JsonNode j = Json.read(new String(AtomicFiles.readAll(fs, jsonPath, 64L << 20),
-        java.nio.charset.StandardCharsets.UTF_8), source);
+    JsonNode j =
+        Json.read(
+            new String(
+                AtomicFiles.readAll(fs, jsonPath, 64L << 20),
+                java.nio.charset.StandardCharsets.UTF_8),
+            source);
     if (!"spark-vae-checkpoint".equals(j.path("format").asText())) {
       throw new IOException(source + ": not a spark-vae checkpoint");
     }
     if (j.path("format_version").asInt() != VERSION) {
-      throw new IOException(source + ": checkpoint format version "
-          + j.path("format_version").asText() + "; this spark-vae reads version " + VERSION);
+      throw new IOException(
+          source
+              + ": checkpoint format version "
+              + j.path("format_version").asText()
+              + "; this spark-vae reads version "
+              + VERSION);
     }
     List<String> changed = new ArrayList<>();
     JsonNode saved = j.path("settings");
@@ -119,25 +131,35 @@ public final class FsCheckpointer implements Checkpointer {
       }
     }
     if (!changed.isEmpty()) {
-      throw new IllegalStateException("cannot resume from " + dir + ": the settings changed since "
-          + "it was written (" + String.join("; ", changed) + "). Resume with the same settings, "
-          + "or start a new run in another output directory.");
+      throw new IllegalStateException(
+          "cannot resume from "
+              + dir
+              + ": the settings changed since "
+              + "it was written ("
+              + String.join("; ", changed)
+              + "). Resume with the same settings, "
+              + "or start a new run in another output directory.");
     }
     byte[] weights = AtomicFiles.readAll(fs, new Path(dir, STATE_WEIGHTS), Integer.MAX_VALUE - 64);
-    Checksums.verifySha256(weights, j.path("weights_sha256").asText(), "checkpoint "
-        + new Path(dir, STATE_WEIGHTS));
+    Checksums.verifySha256(
+        weights, j.path("weights_sha256").asText(), "checkpoint " + new Path(dir, STATE_WEIGHTS));
     SafetensorsContents c = Safetensors.read(weights, "checkpoint " + dir);
     double[] losses = c.doubles("epoch_losses");
     List<EpochReport> history = new ArrayList<>();
     for (Iterator<JsonNode> it = j.path("history").elements(); it.hasNext(); ) {
       history.add(fromJson(it.next()));
     }
-    return TrainingState.restored(c.floats("params"), c.floats("optimizer_state"), losses,
+    return TrainingState.restored(
+        c.floats("params"),
+        c.floats("optimizer_state"),
+        losses,
         c.longs("partition_rows"),
         new TrainingState.Position(j.path("epoch").asInt(), j.path("round").asInt()),
         j.path("updates").asLong(),
-        new TrainingState.EpochProgress(j.path("epoch_rows").asLong(),
-            j.path("epoch_rounds").asInt(), j.path("epoch_seconds").asDouble()),
+        new TrainingState.EpochProgress(
+            j.path("epoch_rows").asLong(),
+            j.path("epoch_rounds").asInt(),
+            j.path("epoch_seconds").asDouble()),
         history);
   }
 
@@ -168,8 +190,15 @@ public final class FsCheckpointer implements Checkpointer {
     o.path("loss_names").forEach(n -> names.add(n.asText()));
     double[] train = doubles(o.path("train"));
     double[] val = o.has("validation") ? doubles(o.path("validation")) : null;
-    return new EpochReport(o.path("epoch").asInt(), names, train, val, o.path("rows").asLong(),
-        o.path("rounds").asInt(), o.path("updates").asLong(), o.path("seconds").asDouble());
+    return new EpochReport(
+        o.path("epoch").asInt(),
+        names,
+        train,
+        val,
+        o.path("rows").asLong(),
+        o.path("rounds").asInt(),
+        o.path("updates").asLong(),
+        o.path("seconds").asDouble());
   }
 
   private static double[] doubles(JsonNode a) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import java.io.Serializable;
@@ -5,18 +6,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A sum of per-partition contributions that is the same float result whatever order Spark
- * delivers them in. Spark merges task results as tasks finish, and float addition is not
- * associative, so a plain sum would differ in the last bits between runs. Here contributions are
- * always added in ascending partition order, ((c₀ + c₁) + c₂) + …: an arriving contribution is
- * held until every lower partition has been folded in. Memory is bounded by how far out of order
- * tasks finish, not by the partition count.
+ * A sum of per-partition contributions that is the same float result whatever order Spark delivers
+ * them in. Spark merges task results as tasks finish, and float addition is not associative, so a
+ * plain sum would differ in the last bits between runs. Here contributions are always added in
+ * ascending partition order, ((c₀ + c₁) + c₂) + …: an arriving contribution is held until every
+ * lower partition has been folded in. Memory is bounded by how far out of order tasks finish, not
+ * by the partition count.
  */
 final class OrderedSum implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Contributions [first, next) are folded into {@code acc}. */
   private int first;
+
   private int next;
   private Contribution acc;
   private final TreeMap<Integer, Contribution> pending = new TreeMap<>();
@@ -37,8 +39,8 @@ final class OrderedSum implements Serializable {
   }
 
   /**
-   * Merges another partial sum over the same range. Only one side can hold a folded run (the
-   * side that received leaf {@code first}); every other leaf is still pending and simply moves.
+   * Merges another partial sum over the same range. Only one side can hold a folded run (the side
+   * that received leaf {@code first}); every other leaf is still pending and simply moves.
    */
   OrderedSum merge(OrderedSum o) {
     if (o.first != first) {
@@ -72,8 +74,18 @@ final class OrderedSum implements Serializable {
   /** The total over leaves [first, expectedEnd); fails if any is missing. */
   Contribution result(int expectedEnd) {
     if (next != expectedEnd || !pending.isEmpty()) {
-      throw new IllegalStateException("ordered sum has folded [" + first + "," + next
-          + ") with " + pending.size() + " pending; expected [" + first + "," + expectedEnd + ")");
+      throw new IllegalStateException(
+          "ordered sum has folded ["
+              + first
+              + ","
+              + next
+              + ") with "
+              + pending.size()
+              + " pending; expected ["
+              + first
+              + ","
+              + expectedEnd
+              + ")");
     }
     return acc;
   }

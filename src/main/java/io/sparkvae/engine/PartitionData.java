@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import io.sparkvae.kernel.RowBlock;
@@ -6,9 +7,9 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything one Spark partition holds for training: its rows packed into a few contiguous
- * {@link RowBlock}s (8-bit images stay 8-bit), plus what validation found while packing them.
- * The cached RDD has exactly one of these per partition.
+ * Everything one Spark partition holds for training: its rows packed into a few contiguous {@link
+ * RowBlock}s (8-bit images stay 8-bit), plus what validation found while packing them. The cached
+ * RDD has exactly one of these per partition.
  */
 public final class PartitionData implements Serializable {
   private static final long serialVersionUID = 1L;

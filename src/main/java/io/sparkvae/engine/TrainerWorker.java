@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import io.sparkvae.kernel.Gradients;
@@ -36,8 +37,11 @@ final class TrainerWorker {
     }
 
     int[] order(long seed, int epoch, int partition, int n) {
-      if (order == null || orderKeySeed != seed || orderKeyEpoch != epoch
-          || orderKeyPartition != partition || orderKeyRows != n) {
+      if (order == null
+          || orderKeySeed != seed
+          || orderKeyEpoch != epoch
+          || orderKeyPartition != partition
+          || orderKeyRows != n) {
         if (order == null || order.length < n) {
           order = new int[n];
         }
@@ -108,8 +112,9 @@ final class TrainerWorker {
       w.evaluator.accumulate(params, w.batch, to - from, step(s, part, j), grad, losses);
       checkLosses(c, part, j, obj);
       float scale = Gradients.stepScale(grad, to - from, s.clipNorm());
-      if (c.badPartition < 0 && (Float.isNaN(scale) || (s.checkGradients()
-          && !Double.isFinite(Gradients.norm(grad))))) {
+      if (c.badPartition < 0
+          && (Float.isNaN(scale)
+              || (s.checkGradients() && !Double.isFinite(Gradients.norm(grad))))) {
         mark(c, part, j, "the gradient is not finite");
       }
       if (c.badPartition >= 0) {
@@ -161,8 +166,15 @@ final class TrainerWorker {
     c.badWhat = what;
   }
 
-  static Contribution evaluate(PartitionData pd, int part, Objective obj, float[] params,
-      long seed, int epoch, int batchSize, int width) {
+  static Contribution evaluate(
+      PartitionData pd,
+      int part,
+      Objective obj,
+      float[] params,
+      long seed,
+      int epoch,
+      int batchSize,
+      int width) {
     double[] losses = new double[obj.lossNames().size()];
     Rows rows = pd.view(width);
     int n = rows.rows();
@@ -174,8 +186,8 @@ final class TrainerWorker {
     for (int from = 0; from < n; from += batchSize, block++) {
       int to = Math.min(n, from + batchSize);
       rows.copyRange(from, to, w.batch);
-      w.evaluator.lossOnly(params, w.batch, to - from,
-          new Objective.Step(seed, epoch, part, block, epoch), losses);
+      w.evaluator.lossOnly(
+          params, w.batch, to - from, new Objective.Step(seed, epoch, part, block, epoch), losses);
     }
     return new Contribution(null, losses, n);
   }

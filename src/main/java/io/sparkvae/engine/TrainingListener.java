@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 /** Progress callbacks from the driver loop. */
@@ -9,8 +10,8 @@ public interface TrainingListener {
   default void onRound(int epoch, int round, int roundsPerEpoch, double roundSeconds) {}
 
   /**
-   * After each synchronization round, with how far the epoch and the run are; by default it
-   * calls {@link #onRound(int, int, int, double)}.
+   * After each synchronization round, with how far the epoch and the run are; by default it calls
+   * {@link #onRound(int, int, int, double)}.
    */
   default void onRound(Round r) {
     onRound(r.epoch(), r.round(), r.roundsPerEpoch(), r.roundSeconds());
@@ -23,13 +24,18 @@ public interface TrainingListener {
    * @param totalEpochs epochs the run will train
    * @param round rounds done in this epoch (1 … roundsPerEpoch)
    * @param roundsPerEpoch rounds of an epoch
-   * @param rowsDone training rows used so far in this epoch (including rounds done before a
-   *     resume)
+   * @param rowsDone training rows used so far in this epoch (including rounds done before a resume)
    * @param rowsPerEpoch training rows of an epoch
    * @param roundSeconds wall time of this round
    */
-  record Round(int epoch, int totalEpochs, int round, int roundsPerEpoch, long rowsDone,
-      long rowsPerEpoch, double roundSeconds) {}
+  record Round(
+      int epoch,
+      int totalEpochs,
+      int round,
+      int roundsPerEpoch,
+      long rowsDone,
+      long rowsPerEpoch,
+      double roundSeconds) {}
 
   TrainingListener NONE = (r, t) -> {};
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import io.sparkvae.kernel.Optimizer;
@@ -8,8 +9,8 @@ import java.util.List;
 
 /**
  * Everything the driver loop needs to continue exactly where it stopped: parameters, optimizer
- * state and step count, the next round to run, the current epoch's partial sums, and the history
- * of finished epochs. Randomness is keyed by (seed, epoch, partition, step), so no generator state
+ * state and step count, the next round to run, the current epoch's partial sums, and the history of
+ * finished epochs. Randomness is keyed by (seed, epoch, partition, step), so no generator state
  * needs saving: a resumed run draws the same numbers an uninterrupted one would.
  *
  * <p>Outside the engine a state is read-only: callers see where training stands ({@link
@@ -36,6 +37,7 @@ public final class TrainingState {
   private int epochRounds;
   private double epochSeconds;
   private final List<EpochReport> history = new ArrayList<>();
+
   /** Rows per partition when the state was saved; resuming needs the same partitioning. */
   private long[] partitionRows;
 
@@ -51,8 +53,14 @@ public final class TrainingState {
   }
 
   /** A state as a checkpoint recorded it; the arrays are kept, not copied. */
-  static TrainingState restored(float[] params, float[] optimizerState, double[] epochLosses,
-      long[] partitionRows, Position at, long updates, EpochProgress progress,
+  static TrainingState restored(
+      float[] params,
+      float[] optimizerState,
+      double[] epochLosses,
+      long[] partitionRows,
+      Position at,
+      long updates,
+      EpochProgress progress,
       List<EpochReport> history) {
     TrainingState s = new TrainingState(params, optimizerState, epochLosses);
     s.partitionRows = partitionRows;
@@ -94,8 +102,8 @@ public final class TrainingState {
   }
 
   /**
-   * Starts from given weights instead of the initializer's (a warm start): copies the first
-   * {@code params().length} floats of {@code weights}.
+   * Starts from given weights instead of the initializer's (a warm start): copies the first {@code
+   * params().length} floats of {@code weights}.
    */
   public void overwriteParams(float[] weights) {
     System.arraycopy(weights, 0, params, 0, params.length);
@@ -135,9 +143,12 @@ public final class TrainingState {
    */
   void requirePartitioning(long[] sizes) {
     if (partitionRows != null && !Arrays.equals(partitionRows, sizes)) {
-      throw new IllegalStateException("cannot resume: the checkpoint was taken with partitions of "
-          + Arrays.toString(partitionRows) + " rows, the data now has "
-          + Arrays.toString(sizes) + " (same data and train.partitions are needed)");
+      throw new IllegalStateException(
+          "cannot resume: the checkpoint was taken with partitions of "
+              + Arrays.toString(partitionRows)
+              + " rows, the data now has "
+              + Arrays.toString(sizes)
+              + " (same data and train.partitions are needed)");
     }
     partitionRows = sizes;
   }
@@ -192,8 +203,16 @@ public final class TrainingState {
    * appends the report to the history, and zeroes the partial sums for the next epoch.
    */
   EpochReport finishEpoch(List<String> lossNames, double[] trainMeans, double[] valMeans) {
-    EpochReport report = new EpochReport(epoch + 1, lossNames, trainMeans, valMeans, epochRows,
-        epochRounds, updates, epochSeconds);
+    EpochReport report =
+        new EpochReport(
+            epoch + 1,
+            lossNames,
+            trainMeans,
+            valMeans,
+            epochRows,
+            epochRounds,
+            updates,
+            epochSeconds);
     history.add(report);
     epoch++;
     round = 0;

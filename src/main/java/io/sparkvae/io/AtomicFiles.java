@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import java.io.FileNotFoundException;
@@ -16,19 +17,19 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
- * Replaces a file or a whole directory so that a crash at any moment leaves a complete version,
- * old or new, never a torn mix. Paths go through Hadoop's {@link FileSystem}, so they may be
- * local, HDFS or S3 ({@code file:}, {@code hdfs:}, {@code s3a:}).
+ * Replaces a file or a whole directory so that a crash at any moment leaves a complete version, old
+ * or new, never a torn mix. Paths go through Hadoop's {@link FileSystem}, so they may be local,
+ * HDFS or S3 ({@code file:}, {@code hdfs:}, {@code s3a:}).
  *
  * <p>Renaming a finished temporary file over the target is the usual trick, but Hadoop's rename
  * does not reliably replace: HDFS refuses when the destination exists, and on HDFS and the local
- * file system alike a directory renamed onto an existing directory is moved <em>inside</em> it.
- * So replacing target {@code T} takes four steps that never rename onto an existing path, with
- * hidden siblings (a leading dot keeps them out of Hadoop and Spark input listings):
+ * file system alike a directory renamed onto an existing directory is moved <em>inside</em> it. So
+ * replacing target {@code T} takes four steps that never rename onto an existing path, with hidden
+ * siblings (a leading dot keeps them out of Hadoop and Spark input listings):
  *
  * <ol>
- *   <li>write the new version to {@code .T.tmp-<16 hex>} and close it (with {@code hsync} where
- *       the file system offers it, so the bytes are durable before they are published);
+ *   <li>write the new version to {@code .T.tmp-<16 hex>} and close it (with {@code hsync} where the
+ *       file system offers it, so the bytes are durable before they are published);
  *   <li>if {@code T} exists, rename it to {@code .T.bak};
  *   <li>rename the temporary to {@code T};
  *   <li>delete {@code .T.bak}.
@@ -39,23 +40,23 @@ import org.apache.hadoop.fs.StreamCapabilities;
  * <ul>
  *   <li>during step 1: {@code T} is untouched (or absent, on a first save); the temporary is
  *       garbage. {@link #recover} deletes it.
- *   <li>between steps 2 and 3, a window of one rename: {@code T} is missing, the previous
- *       version sits complete in {@code .T.bak}. A reader that looks now finds no {@code T}
- *       ({@link #readAll}'s error points at the backup). {@link #recover} renames the backup
- *       back, so the interrupted save is as if it never started.
- *   <li>between steps 3 and 4: {@code T} is the new version; the backup is stale and
- *       {@link #recover} deletes it.
+ *   <li>between steps 2 and 3, a window of one rename: {@code T} is missing, the previous version
+ *       sits complete in {@code .T.bak}. A reader that looks now finds no {@code T} ({@link
+ *       #readAll}'s error points at the backup). {@link #recover} renames the backup back, so the
+ *       interrupted save is as if it never started.
+ *   <li>between steps 3 and 4: {@code T} is the new version; the backup is stale and {@link
+ *       #recover} deletes it.
  * </ul>
  *
  * <p>So the previous version is never lost: it is at {@code T} or at {@code .T.bak} until the new
- * one is at {@code T}. {@code writeAtomically} and {@code replaceDirectoryAtomically} call
- * {@link #recover} first; readers should too.
+ * one is at {@code T}. {@code writeAtomically} and {@code replaceDirectoryAtomically} call {@link
+ * #recover} first; readers should too.
  *
  * <p>Limits. There must be one writer per target at a time: {@link #recover} deletes temporaries
  * that a concurrent writer may still be filling (spark-vae has one, the driver). On object stores
  * whose rename is a copy (S3A), replacing a file keeps the guarantee, as each object is copied
- * whole, but a directory is copied file by file, so a crash inside step 2 or 3 can leave a mix;
- * on S3, save each model to a fresh directory instead of replacing one in place.
+ * whole, but a directory is copied file by file, so a crash inside step 2 or 3 can leave a mix; on
+ * S3, save each model to a fresh directory instead of replacing one in place.
  */
 public final class AtomicFiles {
   private static final String TEMP_INFIX = ".tmp-";
@@ -72,10 +73,10 @@ public final class AtomicFiles {
   }
 
   /**
-   * Replaces the file {@code target} with what {@code writer} writes to the stream it is given,
-   * for files too large to hold in memory (a model's safetensors, say). If {@code writer} throws,
-   * the temporary file is deleted and {@code target} is left as it was. The stream is closed for
-   * the writer; closing it early is harmless.
+   * Replaces the file {@code target} with what {@code writer} writes to the stream it is given, for
+   * files too large to hold in memory (a model's safetensors, say). If {@code writer} throws, the
+   * temporary file is deleted and {@code target} is left as it was. The stream is closed for the
+   * writer; closing it early is harmless.
    *
    * @throws IOException if {@code target} is a directory, or writing or renaming fails
    */
@@ -85,8 +86,10 @@ public final class AtomicFiles {
     Objects.requireNonNull(writer, "writer");
     recover(fs, target);
     if (fs.exists(target) && fs.getFileStatus(target).isDirectory()) {
-      throw new IOException(target + ": is a directory; writeAtomically replaces files "
-          + "(replaceDirectoryAtomically replaces directories)");
+      throw new IOException(
+          target
+              + ": is a directory; writeAtomically replaces files "
+              + "(replaceDirectoryAtomically replaces directories)");
     }
     Path temp = tempSibling(target);
     try {
@@ -107,20 +110,22 @@ public final class AtomicFiles {
   /**
    * Replaces the directory {@code target} with one that {@code writeInto} fills: it is handed an
    * empty temporary sibling directory and writes the new contents there (with {@code fs}). If it
-   * throws, the temporary directory is deleted and {@code target} is left as it was; otherwise
-   * the new directory takes {@code target}'s place in the steps the class comment lists. This is
-   * how a model directory is saved: a crash mid-save leaves the previous model loadable.
+   * throws, the temporary directory is deleted and {@code target} is left as it was; otherwise the
+   * new directory takes {@code target}'s place in the steps the class comment lists. This is how a
+   * model directory is saved: a crash mid-save leaves the previous model loadable.
    *
    * @throws IOException if {@code target} is a file, or writing or renaming fails
    */
-  public static void replaceDirectoryAtomically(FileSystem fs, Path target,
-      IOConsumer<Path> writeInto) throws IOException {
+  public static void replaceDirectoryAtomically(
+      FileSystem fs, Path target, IOConsumer<Path> writeInto) throws IOException {
     checkTarget(fs, target);
     Objects.requireNonNull(writeInto, "writeInto");
     recover(fs, target);
     if (fs.exists(target) && !fs.getFileStatus(target).isDirectory()) {
-      throw new IOException(target + ": is a file; replaceDirectoryAtomically replaces "
-          + "directories (writeAtomically replaces files)");
+      throw new IOException(
+          target
+              + ": is a file; replaceDirectoryAtomically replaces "
+              + "directories (writeAtomically replaces files)");
     }
     Path temp = tempSibling(target);
     try {
@@ -137,13 +142,13 @@ public final class AtomicFiles {
 
   /**
    * Repairs what an interrupted replacement of {@code target} left behind: if {@code target} is
-   * missing but its backup exists, the backup is renamed back; a backup beside an existing
-   * {@code target} is stale and deleted; temporaries are deleted. Does nothing when there is
-   * nothing to repair, which is the usual case and costs a few metadata calls. Call it before
-   * reading {@code target}, while no writer is active.
+   * missing but its backup exists, the backup is renamed back; a backup beside an existing {@code
+   * target} is stale and deleted; temporaries are deleted. Does nothing when there is nothing to
+   * repair, which is the usual case and costs a few metadata calls. Call it before reading {@code
+   * target}, while no writer is active.
    *
-   * @return whether the previous version was restored from its backup (worth a log line: a save
-   *     was interrupted and lost)
+   * @return whether the previous version was restored from its backup (worth a log line: a save was
+   *     interrupted and lost)
    */
   public static boolean recover(FileSystem fs, Path target) throws IOException {
     checkTarget(fs, target);
@@ -159,8 +164,8 @@ public final class AtomicFiles {
     }
     Path parent = target.getParent();
     if (fs.exists(parent)) {
-      Pattern temp = Pattern.compile(
-          Pattern.quote("." + target.getName() + TEMP_INFIX) + "[0-9a-f]{16}");
+      Pattern temp =
+          Pattern.compile(Pattern.quote("." + target.getName() + TEMP_INFIX) + "[0-9a-f]{16}");
       for (FileStatus s : fs.listStatus(parent, p -> temp.matcher(p.getName()).matches())) {
         delete(fs, s.getPath(), "a temporary left by an interrupted write");
       }
@@ -174,15 +179,15 @@ public final class AtomicFiles {
    * @param maxBytes the largest file accepted, a guard against reading a huge wrong file
    * @throws FileNotFoundException naming the path when it does not exist (and its backup, if an
    *     interrupted save left one)
-   * @throws IOException naming the path when it is a directory, exceeds {@code maxBytes} or
-   *     changes size while being read
+   * @throws IOException naming the path when it is a directory, exceeds {@code maxBytes} or changes
+   *     size while being read
    */
   public static byte[] readAll(FileSystem fs, Path path, long maxBytes) throws IOException {
     Objects.requireNonNull(fs, "fs");
     Objects.requireNonNull(path, "path");
     if (maxBytes < 0 || maxBytes > MAX_ARRAY) {
-      throw new IllegalArgumentException("maxBytes must lie in [0, " + MAX_ARRAY + "], got "
-          + maxBytes);
+      throw new IllegalArgumentException(
+          "maxBytes must lie in [0, " + MAX_ARRAY + "], got " + maxBytes);
     }
     FileStatus status;
     try {
@@ -190,29 +195,41 @@ public final class AtomicFiles {
     } catch (FileNotFoundException e) {
       String hint = "";
       if (path.getParent() != null && fs.exists(backupOf(path))) {
-        hint = " (but its backup " + backupOf(path) + " exists: a save was interrupted; "
-            + "AtomicFiles.recover restores it)";
+        hint =
+            " (but its backup "
+                + backupOf(path)
+                + " exists: a save was interrupted; "
+                + "AtomicFiles.recover restores it)";
       }
-      throw (FileNotFoundException) new FileNotFoundException(path + ": no such file" + hint)
-          .initCause(e);
+      throw (FileNotFoundException)
+          new FileNotFoundException(path + ": no such file" + hint).initCause(e);
     }
     if (status.isDirectory()) {
       throw new IOException(path + ": is a directory, expected a file");
     }
     if (status.getLen() > maxBytes) {
-      throw new IOException(path + ": " + status.getLen() + " bytes, more than the " + maxBytes
-          + " allowed here (is it the right file?)");
+      throw new IOException(
+          path
+              + ": "
+              + status.getLen()
+              + " bytes, more than the "
+              + maxBytes
+              + " allowed here (is it the right file?)");
     }
     byte[] bytes = new byte[(int) status.getLen()];
     try (FSDataInputStream in = fs.open(path)) {
       int n = in.readNBytes(bytes, 0, bytes.length);
       if (n < bytes.length) {
-        throw new IOException(path + ": ended after " + n + " of its " + bytes.length
-            + " bytes (was it replaced while being read?)");
+        throw new IOException(
+            path
+                + ": ended after "
+                + n
+                + " of its "
+                + bytes.length
+                + " bytes (was it replaced while being read?)");
       }
       if (in.read() != -1) {
-        throw new IOException(path + ": grew past its " + bytes.length
-            + " bytes while being read");
+        throw new IOException(path + ": grew past its " + bytes.length + " bytes while being read");
       }
     }
     return bytes;
@@ -225,8 +242,12 @@ public final class AtomicFiles {
     try {
       // recover() ran first, so a backup now means another writer is at work on this target.
       if (fs.exists(backup)) {
-        throw new IOException(backup + " appeared while " + target + " was being written; is "
-            + "another process writing it?");
+        throw new IOException(
+            backup
+                + " appeared while "
+                + target
+                + " was being written; is "
+                + "another process writing it?");
       }
       hadTarget = fs.exists(target);
       if (hadTarget) {
@@ -243,8 +264,13 @@ public final class AtomicFiles {
         try {
           rename(fs, backup, target, "put the previous version back");
         } catch (Throwable u) {
-          t.addSuppressed(new IOException("could not put the previous version back; it is "
-              + "still at " + backup + ", and AtomicFiles.recover restores it", u));
+          t.addSuppressed(
+              new IOException(
+                  "could not put the previous version back; it is "
+                      + "still at "
+                      + backup
+                      + ", and AtomicFiles.recover restores it",
+                  u));
         }
       }
       deleteAfterFailure(fs, fresh, t);
@@ -261,8 +287,14 @@ public final class AtomicFiles {
 
   private static void rename(FileSystem fs, Path from, Path to, String why) throws IOException {
     if (!fs.rename(from, to)) {
-      throw new IOException("cannot rename " + from + " to " + to + " (to " + why
-          + "); the file system refused without saying why");
+      throw new IOException(
+          "cannot rename "
+              + from
+              + " to "
+              + to
+              + " (to "
+              + why
+              + "); the file system refused without saying why");
     }
   }
 
@@ -285,8 +317,8 @@ public final class AtomicFiles {
     Objects.requireNonNull(fs, "fs");
     Objects.requireNonNull(target, "target");
     if (target.getParent() == null) {
-      throw new IllegalArgumentException("cannot replace " + target
-          + ": the root has no parent to hold a temporary sibling");
+      throw new IllegalArgumentException(
+          "cannot replace " + target + ": the root has no parent to hold a temporary sibling");
     }
   }
 
@@ -300,8 +332,8 @@ public final class AtomicFiles {
   }
 
   /**
-   * Hands the writer a stream it may close (a wrapper's try-with-resources does) without ending
-   * the write: the caller still has to hsync and close it.
+   * Hands the writer a stream it may close (a wrapper's try-with-resources does) without ending the
+   * write: the caller still has to hsync and close it.
    */
   private static final class Unclosable extends FilterOutputStream {
     Unclosable(OutputStream out) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import java.io.FilterOutputStream;
@@ -11,8 +12,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * SHA-256 digests as lowercase hex, the form {@code sha256sum} prints, so a checksum recorded in
- * a model's metadata can be checked by hand on any machine.
+ * SHA-256 digests as lowercase hex, the form {@code sha256sum} prints, so a checksum recorded in a
+ * model's metadata can be checked by hand on any machine.
  */
 public final class Checksums {
   private static final HexFormat HEX = HexFormat.of();
@@ -47,14 +48,19 @@ public final class Checksums {
     Objects.requireNonNull(expectedHex, "expectedHex");
     String actual = sha256Hex(bytes);
     if (!actual.equals(expectedHex.toLowerCase(Locale.ROOT))) {
-      throw new IOException(source + ": SHA-256 is " + actual + ", expected " + expectedHex
-          + " (the file is corrupt or is not the one recorded)");
+      throw new IOException(
+          source
+              + ": SHA-256 is "
+              + actual
+              + ", expected "
+              + expectedHex
+              + " (the file is corrupt or is not the one recorded)");
     }
   }
 
   /**
-   * Wraps {@code out} so that everything written through it is also hashed: one pass both writes
-   * a file and computes its checksum. Closing the wrapper closes {@code out}.
+   * Wraps {@code out} so that everything written through it is also hashed: one pass both writes a
+   * file and computes its checksum. Closing the wrapper closes {@code out}.
    */
   public static Sha256OutputStream hashing(OutputStream out) {
     return new Sha256OutputStream(Objects.requireNonNull(out, "out"));

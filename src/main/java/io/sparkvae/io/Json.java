@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,9 +13,10 @@ import java.io.IOException;
  * metrics and report file goes through here; nothing is ever Java-serialized to disk.
  */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private Json() {}
 

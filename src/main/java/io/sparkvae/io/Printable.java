@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import java.util.Locale;
@@ -13,9 +14,9 @@ public final class Printable {
   private Printable() {}
 
   /**
-   * {@code name} with control characters, U+FFFD (the decoder's mark for bytes that were not
-   * text) and other non-printable characters written as escapes ({@code \x00}, {@code \uFFFD}),
-   * and cut to {@link #MAX} characters and "…" when longer. Null stays "null".
+   * {@code name} with control characters, U+FFFD (the decoder's mark for bytes that were not text)
+   * and other non-printable characters written as escapes ({@code \x00}, {@code \uFFFD}), and cut
+   * to {@link #MAX} characters and "…" when longer. Null stays "null".
    */
   public static String name(String name) {
     if (name == null) {

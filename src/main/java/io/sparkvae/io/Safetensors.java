@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import java.io.IOException;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a>
- * format, the file format of every weight and optimizer-state file in spark-vae.
+ * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
+ * the file format of every weight and optimizer-state file in spark-vae.
  *
  * <p>A safetensors file is three parts, with nothing executable in it (unlike a pickle or a Java
  * serialized object, loading one cannot run code):
@@ -26,20 +27,20 @@ import java.util.Objects;
  *            [begin, end) counted from the first byte after the header
  * </pre>
  *
- * <p>The tensors must cover the data section exactly: no byte belongs to two tensors and none to
- * no tensor. {@link #read} checks that, and everything else a corrupt or hostile file could get
- * wrong, before it hands out a single number.
+ * <p>The tensors must cover the data section exactly: no byte belongs to two tensors and none to no
+ * tensor. {@link #read} checks that, and everything else a corrupt or hostile file could get wrong,
+ * before it hands out a single number.
  *
  * <p>spark-vae keeps all parameters of a model in one flat {@code float[]}, and a model is a list
  * of named views into it. {@link Tensor#f32(String, float[], int, long...)} makes such a view
  * without copying, and {@link #write} lays the tensors out in the order given, so a model's file
- * holds its flat vector byte for byte as the data section. Python reads it with
- * {@code safetensors.numpy.load_file} (or torch's {@code load_file}) as a dict of arrays.
+ * holds its flat vector byte for byte as the data section. Python reads it with {@code
+ * safetensors.numpy.load_file} (or torch's {@code load_file}) as a dict of arrays.
  *
  * <p>Only F32, F64 and I64 are supported. Writers elsewhere (the Python library, for example) sort
- * tensors by alignment and name, so a file re-saved by them has the same tensors in another
- * order; {@link SafetensorsContents#flatFloats} and {@link SafetensorsContents#floatsInto} look tensors up by name, so
- * such a file still loads correctly.
+ * tensors by alignment and name, so a file re-saved by them has the same tensors in another order;
+ * {@link SafetensorsContents#flatFloats} and {@link SafetensorsContents#floatsInto} look tensors up
+ * by name, so such a file still loads correctly.
  *
  * <p>This class holds the format's vocabulary ({@link Dtype}, {@link Tensor}, {@link TensorInfo})
  * and its entry points; {@code SafetensorsWriter} lays files out, {@code SafetensorsReader}
@@ -88,8 +89,8 @@ public final class Safetensors {
     private final int offset;
     private final int length;
 
-    private Tensor(String name, Dtype dtype, long[] shape, Object array, int arrayLength,
-        int offset) {
+    private Tensor(
+        String name, Dtype dtype, long[] shape, Object array, int arrayLength, int offset) {
       if (name == null || name.isEmpty()) {
         throw new IllegalArgumentException("a tensor needs a non-empty name");
       }
@@ -102,8 +103,12 @@ public final class Safetensors {
       long numel = 1;
       for (long d : shape) {
         if (d < 0) {
-          throw new IllegalArgumentException("tensor '" + name + "': shape "
-              + Arrays.toString(shape) + " has a negative dimension");
+          throw new IllegalArgumentException(
+              "tensor '"
+                  + name
+                  + "': shape "
+                  + Arrays.toString(shape)
+                  + " has a negative dimension");
         }
         if (d == 0) {
           numel = 0; // an empty tensor, however large its other dimensions
@@ -112,15 +117,27 @@ public final class Safetensors {
       for (long d : shape) {
         // Dividing first keeps the product from overflowing.
         if (numel != 0 && d > MAX_ARRAY / numel) {
-          throw new IllegalArgumentException("tensor '" + name + "': shape "
-              + Arrays.toString(shape) + " has more elements than one Java array holds");
+          throw new IllegalArgumentException(
+              "tensor '"
+                  + name
+                  + "': shape "
+                  + Arrays.toString(shape)
+                  + " has more elements than one Java array holds");
         }
         numel *= d;
       }
       if (offset < 0 || offset > arrayLength - numel) {
-        throw new IllegalArgumentException("tensor '" + name + "': shape "
-            + Arrays.toString(shape) + " needs " + numel + " elements from offset " + offset
-            + ", but the array has " + arrayLength);
+        throw new IllegalArgumentException(
+            "tensor '"
+                + name
+                + "': shape "
+                + Arrays.toString(shape)
+                + " needs "
+                + numel
+                + " elements from offset "
+                + offset
+                + ", but the array has "
+                + arrayLength);
       }
       this.name = name;
       this.dtype = dtype;
@@ -236,8 +253,8 @@ public final class Safetensors {
    * their slices concatenated. Streams the data in small chunks: the file may be larger than any
    * Java array. Does not close {@code out}.
    *
-   * @param metadata string metadata for the header's {@code __metadata__} object (insertion
-   *     order is kept); {@code null} or empty writes none
+   * @param metadata string metadata for the header's {@code __metadata__} object (insertion order
+   *     is kept); {@code null} or empty writes none
    * @throws IllegalArgumentException if two tensors share a name or a metadata entry is null
    */
   public static void write(OutputStream out, List<Tensor> tensors, Map<String, String> metadata)
@@ -261,10 +278,10 @@ public final class Safetensors {
    *
    * @param source names the file in error messages (a path, usually)
    * @throws IOException naming the source and the problem: a file shorter than 8 bytes; a header
-   *     length that is absurd or runs past the end; a header that is not UTF-8, not JSON or not
-   *     an object; a tensor entry without dtype, shape or data_offsets, or with an unsupported
-   *     dtype, or whose shape does not match its byte range; offsets outside the data section;
-   *     tensors that overlap or leave a hole; metadata values that are not strings
+   *     length that is absurd or runs past the end; a header that is not UTF-8, not JSON or not an
+   *     object; a tensor entry without dtype, shape or data_offsets, or with an unsupported dtype,
+   *     or whose shape does not match its byte range; offsets outside the data section; tensors
+   *     that overlap or leave a hole; metadata values that are not strings
    */
   public static SafetensorsContents read(byte[] bytes, String source) throws IOException {
     return SafetensorsReader.read(bytes, source);

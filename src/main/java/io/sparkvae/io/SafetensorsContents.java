@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import static io.sparkvae.io.Safetensors.MAX_ARRAY;
@@ -17,8 +18,8 @@ import java.util.Set;
 
 /**
  * A validated safetensors file: its metadata and tensor directory, with the data decoded on
- * request. Lookups of a missing tensor or the wrong dtype throw {@link IOException}, because
- * they mean the file is not the one the caller expected.
+ * request. Lookups of a missing tensor or the wrong dtype throw {@link IOException}, because they
+ * mean the file is not the one the caller expected.
  */
 public final class SafetensorsContents {
   private final String source;
@@ -27,7 +28,11 @@ public final class SafetensorsContents {
   private final Map<String, TensorInfo> byName;
   private final Map<String, String> metadata;
 
-  SafetensorsContents(String source, byte[] bytes, int dataStart, List<TensorInfo> sorted,
+  SafetensorsContents(
+      String source,
+      byte[] bytes,
+      int dataStart,
+      List<TensorInfo> sorted,
       Map<String, String> metadata) {
     this.source = source;
     this.bytes = bytes;
@@ -65,10 +70,12 @@ public final class SafetensorsContents {
     TensorInfo t = byName.get(name);
     if (t == null) {
       List<String> some = new ArrayList<>(byName.keySet());
-      String listed = some.size() <= 10 ? some.toString()
-          : some.subList(0, 10) + " and " + (some.size() - 10) + " more";
-      throw fail(source, "no tensor named '" + name + "'; the file has " + some.size() + ": "
-          + listed);
+      String listed =
+          some.size() <= 10
+              ? some.toString()
+              : some.subList(0, 10) + " and " + (some.size() - 10) + " more";
+      throw fail(
+          source, "no tensor named '" + name + "'; the file has " + some.size() + ": " + listed);
     }
     return t;
   }
@@ -106,26 +113,32 @@ public final class SafetensorsContents {
   }
 
   /**
-   * Decodes an F32 tensor straight into {@code dest[destOffset ..]}: the way to fill one
-   * tensor's view of a flat parameter vector without an intermediate array.
+   * Decodes an F32 tensor straight into {@code dest[destOffset ..]}: the way to fill one tensor's
+   * view of a flat parameter vector without an intermediate array.
    */
   public void floatsInto(String name, float[] dest, int destOffset) throws IOException {
     TensorInfo t = typed(name, Dtype.F32);
     Objects.requireNonNull(dest, "dest");
     if (destOffset < 0 || destOffset > dest.length - t.numel()) {
-      throw new IllegalArgumentException("tensor '" + name + "' has " + t.numel()
-          + " elements; they do not fit in an array of " + dest.length + " at offset "
-          + destOffset);
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' has "
+              + t.numel()
+              + " elements; they do not fit in an array of "
+              + dest.length
+              + " at offset "
+              + destOffset);
     }
     data(t).asFloatBuffer().get(dest, destOffset, (int) t.numel());
   }
 
   /**
-   * The named F32 tensors concatenated, in the order listed, into one flat vector: the way to
-   * load a whole parameter vector whose layout (names in offset order) the caller knows. For a
-   * file {@link Safetensors#write} made from that layout this is exactly its data section; a
-   * file that another writer reordered still loads correctly, because tensors are found by
-   * name. Shapes are not checked here; compare {@link #shape} with the layout for that.
+   * The named F32 tensors concatenated, in the order listed, into one flat vector: the way to load
+   * a whole parameter vector whose layout (names in offset order) the caller knows. For a file
+   * {@link Safetensors#write} made from that layout this is exactly its data section; a file that
+   * another writer reordered still loads correctly, because tensors are found by name. Shapes are
+   * not checked here; compare {@link #shape} with the layout for that.
    */
   public float[] flatFloats(List<String> names) throws IOException {
     Objects.requireNonNull(names, "names");
@@ -134,8 +147,13 @@ public final class SafetensorsContents {
       total += typed(name, Dtype.F32).numel();
     }
     if (total > MAX_ARRAY) {
-      throw fail(source, "the " + names.size() + " tensors hold " + total
-          + " floats, more than one Java array holds");
+      throw fail(
+          source,
+          "the "
+              + names.size()
+              + " tensors hold "
+              + total
+              + " floats, more than one Java array holds");
     }
     float[] flat = new float[(int) total];
     int at = 0;

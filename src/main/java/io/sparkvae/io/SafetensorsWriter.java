@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import static io.sparkvae.io.Safetensors.MAX_ARRAY;
@@ -61,8 +62,10 @@ final class SafetensorsWriter {
       total += t.byteSize();
     }
     if (total > MAX_ARRAY) {
-      throw new IllegalArgumentException("a safetensors file of " + total
-          + " bytes does not fit in one byte array; stream it with Safetensors.write");
+      throw new IllegalArgumentException(
+          "a safetensors file of "
+              + total
+              + " bytes does not fit in one byte array; stream it with Safetensors.write");
     }
     byte[] bytes = new byte[(int) total];
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -82,8 +85,11 @@ final class SafetensorsWriter {
       ObjectNode meta = root.putObject(METADATA_KEY);
       for (Map.Entry<String, String> e : metadata.entrySet()) {
         if (e.getKey() == null || e.getValue() == null) {
-          throw new IllegalArgumentException("safetensors metadata maps strings to strings; got "
-              + e.getKey() + " -> " + e.getValue());
+          throw new IllegalArgumentException(
+              "safetensors metadata maps strings to strings; got "
+                  + e.getKey()
+                  + " -> "
+                  + e.getValue());
         }
         meta.put(e.getKey(), e.getValue());
       }
@@ -93,8 +99,8 @@ final class SafetensorsWriter {
     for (Tensor t : tensors) {
       Objects.requireNonNull(t, "tensors must not contain null");
       if (!seen.add(t.name())) {
-        throw new IllegalArgumentException("two tensors are named '" + t.name()
-            + "'; names must be unique within a file");
+        throw new IllegalArgumentException(
+            "two tensors are named '" + t.name() + "'; names must be unique within a file");
       }
       ObjectNode entry = root.putObject(t.name());
       entry.put("dtype", t.dtype().name());
@@ -111,14 +117,17 @@ final class SafetensorsWriter {
     // view F64 and I64 data in place.
     int padded = (json.length + 7) & ~7;
     if (padded > MAX_HEADER_BYTES) {
-      throw new IllegalArgumentException("the safetensors header would be " + padded
-          + " bytes, more than readers accept (" + MAX_HEADER_BYTES + "); write fewer tensors");
+      throw new IllegalArgumentException(
+          "the safetensors header would be "
+              + padded
+              + " bytes, more than readers accept ("
+              + MAX_HEADER_BYTES
+              + "); write fewer tensors");
     }
     byte[] header = Arrays.copyOf(json, padded);
     Arrays.fill(header, json.length, padded, (byte) ' ');
     return header;
   }
-
 
   /** Puts elements {@code [from, from + n)} of the tensor into {@code dst}, little-endian. */
   private static void encode(Tensor t, int from, int n, ByteBuffer dst) {

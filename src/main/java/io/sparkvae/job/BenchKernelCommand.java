@@ -1,17 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.data.IdxFile;
+import io.sparkvae.diagnostics.BlasInfo;
+import io.sparkvae.diagnostics.ShapeBench;
+import io.sparkvae.io.Json;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Adam;
-import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.kernel.ByteRows;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Rows;
-import io.sparkvae.diagnostics.ShapeBench;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,20 +25,29 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The kernel alone (no Spark) on the reference model, one thread: how close a training step
- * comes to the BLAS's own speed on the same products, and whether late epochs stay as fast as
- * the first (no denormal slow-down).
+ * The kernel alone (no Spark) on the reference model, one thread: how close a training step comes
+ * to the BLAS's own speed on the same products, and whether late epochs stay as fast as the first
+ * (no denormal slow-down).
  */
-@Command(name = "bench-kernel", mixinStandardHelpOptions = true,
-    description = "Benchmark the VAE kernel alone (784-400-20 Bernoulli, batch 128, Adam, one "
-        + "thread) and print one JSON object.")
+@Command(
+    name = "bench-kernel",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark the VAE kernel alone (784-400-20 Bernoulli, batch 128, Adam, one "
+            + "thread) and print one JSON object.")
 public final class BenchKernelCommand implements Callable<Integer> {
 
-  @Option(names = "--data", description = "IDX image file (default: the full Fashion-MNIST "
-      + "training set when installed, else the bundled sample).")
+  @Option(
+      names = "--data",
+      description =
+          "IDX image file (default: the full Fashion-MNIST "
+              + "training set when installed, else the bundled sample).")
   Path data;
 
-  @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "5",
+      description = "Epochs (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--batch-size", defaultValue = "128")
@@ -49,9 +59,12 @@ public final class BenchKernelCommand implements Callable<Integer> {
   @Option(names = "--latent", defaultValue = "20")
   int latent;
 
-  @Option(names = "--min-rows", defaultValue = "60000",
-      description = "Tile smaller data sets up to this many rows so an epoch is long enough to "
-          + "time (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--min-rows",
+      defaultValue = "60000",
+      description =
+          "Tile smaller data sets up to this many rows so an epoch is long enough to "
+              + "time (default: ${DEFAULT-VALUE}).")
   int minRows;
 
   @Option(names = "--sgemm-seconds", defaultValue = "3")
@@ -63,8 +76,8 @@ public final class BenchKernelCommand implements Callable<Integer> {
     ByteRows rows = IdxFile.read(path).asRows();
     int original = rows.rows();
     rows = tile(rows, minRows);
-    VaeArchitecture arch = new VaeArchitecture(rows.width(), hidden, latent, Activation.RELU,
-        Likelihood.BERNOULLI);
+    VaeArchitecture arch =
+        new VaeArchitecture(rows.width(), hidden, latent, Activation.RELU, Likelihood.BERNOULLI);
     VaeObjective objective = new VaeObjective(arch);
     LocalTrainer trainer = new LocalTrainer(objective, new Adam(1e-3), batch, 1, 0);
     Rows all = Rows.of(rows);
@@ -80,15 +93,18 @@ public final class BenchKernelCommand implements Callable<Integer> {
       m.put("samples_per_sec", Math.round(s.samplesPerSecond()));
       m.put("train_neg_elbo", r3(s.meanLosses()[0]));
       perEpoch.add(m);
-      System.err.printf("epoch %d/%d: %.0f samples/s, train -ELBO %.2f%n", e + 1, epochs,
-          s.samplesPerSecond(), s.meanLosses()[0]);
+      System.err.printf(
+          "epoch %d/%d: %.0f samples/s, train -ELBO %.2f%n",
+          e + 1, epochs, s.samplesPerSecond(), s.meanLosses()[0]);
       if (e > 0) { // the first epoch includes JIT warm-up
         totalRows += s.rows();
         totalSeconds += s.seconds();
       }
     }
-    double samplesPerSec = epochs > 1 ? totalRows / totalSeconds
-        : ((Number) perEpoch.get(0).get("samples_per_sec")).doubleValue();
+    double samplesPerSec =
+        epochs > 1
+            ? totalRows / totalSeconds
+            : ((Number) perEpoch.get(0).get("samples_per_sec")).doubleValue();
     double gflops = samplesPerSec * arch.flopsPerSample() / 1e9;
     double sgemm = ShapeBench.sgemmGflops(arch, batch, sgemmSeconds);
 
@@ -101,12 +117,15 @@ public final class BenchKernelCommand implements Callable<Integer> {
     out.put("rows_per_epoch", rows.rows());
     out.put("samples_per_sec", Math.round(samplesPerSec));
     out.put("flops_per_sample", arch.flopsPerSample());
-    out.put("flop_count", "2*in*out per layer for the forward product, the weight gradient and "
-        + "the input gradient (none for the data layer); elementwise work not counted");
+    out.put(
+        "flop_count",
+        "2*in*out per layer for the forward product, the weight gradient and "
+            + "the input gradient (none for the data layer); elementwise work not counted");
     out.put("gflops", r3(gflops));
     out.put("sgemm_gflops", r3(sgemm));
     out.put("ratio", r3(gflops / sgemm));
-    double first = ((Number) perEpoch.get(Math.min(1, epochs - 1)).get("samples_per_sec")).doubleValue();
+    double first =
+        ((Number) perEpoch.get(Math.min(1, epochs - 1)).get("samples_per_sec")).doubleValue();
     double last = ((Number) perEpoch.get(epochs - 1).get("samples_per_sec")).doubleValue();
     out.put("last_vs_second_epoch_speed", r3(last / first));
     out.put("subnormal_params", ShapeBench.countSubnormal(trainer.params()));

@@ -1,13 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.data.IdxFile;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
+import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.TrainingListener;
+import io.sparkvae.io.Json;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Adam;
-import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.kernel.ByteRows;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.LocalTrainer;
@@ -17,7 +19,6 @@ import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
-import io.sparkvae.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,36 +34,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Trains the reference model (784-400-20 Bernoulli, batch 128, Adam 1e-3) on the full
- * Fashion-MNIST through Spark in local[2], and the kernel alone on two threads in the same run,
- * and prints one JSON line per configuration. Lists of partition counts and k values run a grid:
- * that is how the default {@code train.sync-every} was chosen.
+ * Trains the reference model (784-400-20 Bernoulli, batch 128, Adam 1e-3) on the full Fashion-MNIST
+ * through Spark in local[2], and the kernel alone on two threads in the same run, and prints one
+ * JSON line per configuration. Lists of partition counts and k values run a grid: that is how the
+ * default {@code train.sync-every} was chosen.
  */
-@Command(name = "bench-train", mixinStandardHelpOptions = true,
-    description = "Benchmark training through Spark (local[2]) against the kernel alone on two "
-        + "threads, on the full Fashion-MNIST; one JSON line per configuration.")
+@Command(
+    name = "bench-train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark training through Spark (local[2]) against the kernel alone on two "
+            + "threads, on the full Fashion-MNIST; one JSON line per configuration.")
 public final class BenchTrainCommand implements Callable<Integer> {
 
-  @Option(names = "--data-dir", defaultValue = "/usr/share/datasets/fashion-mnist",
-      description = "Directory with the Fashion-MNIST IDX files (apt-get install "
-          + "dataset-fashion-mnist).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "/usr/share/datasets/fashion-mnist",
+      description =
+          "Directory with the Fashion-MNIST IDX files (apt-get install "
+              + "dataset-fashion-mnist).")
   Path dataDir;
 
   @Option(names = "--epochs", defaultValue = "10")
   int epochs;
 
-  @Option(names = "--partitions", defaultValue = "2", split = ",",
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      split = ",",
       description = "Partition counts (a list runs each).")
   int[] partitions;
 
-  @Option(names = "--sync-every", split = ",",
+  @Option(
+      names = "--sync-every",
+      split = ",",
       description = "k values (a list runs each; default: the library default).")
   int[] syncEvery;
 
   @Option(names = "--master", defaultValue = "local[2]")
   String master;
 
-  @Option(names = "--kernel-epochs", defaultValue = "1",
+  @Option(
+      names = "--kernel-epochs",
+      defaultValue = "1",
       description = "Epochs of the kernel-alone baseline on two threads (0 = skip).")
   int kernelEpochs;
 
@@ -74,32 +88,40 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Path train = dataDir.resolve("train-images-idx3-ubyte.gz");
     Path test = dataDir.resolve("t10k-images-idx3-ubyte.gz");
     if (!Files.isReadable(train) || !Files.isReadable(test)) {
-      throw new UserError("bench-train needs the full Fashion-MNIST in " + dataDir
-          + " (Debian/Ubuntu: apt-get install dataset-fashion-mnist), or --data-dir");
+      throw new UserError(
+          "bench-train needs the full Fashion-MNIST in "
+              + dataDir
+              + " (Debian/Ubuntu: apt-get install dataset-fashion-mnist), or --data-dir");
     }
-    int[] ks = syncEvery != null ? syncEvery
-        : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
-    VaeArchitecture arch = new VaeArchitecture(784, new int[] {400}, 20, Activation.RELU,
-        Likelihood.BERNOULLI);
+    int[] ks =
+        syncEvery != null ? syncEvery : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
+    VaeArchitecture arch =
+        new VaeArchitecture(784, new int[] {400}, 20, Activation.RELU, Likelihood.BERNOULLI);
 
     // The ceiling for local[2]: two threads, each taking half of every 128-row global step on
     // its half of the rows, as two Spark tasks do, with nothing in between.
     Double kernel2 = null;
     if (kernelEpochs > 0) {
       kernel2 = kernelAloneTwoThreads(IdxFile.read(train).asRows(), arch, kernelEpochs, 64);
-      System.err.printf("kernel alone, 2 threads, 64 rows per step each: %.0f samples/s%n",
-          kernel2);
+      System.err.printf(
+          "kernel alone, 2 threads, 64 rows per step each: %.0f samples/s%n", kernel2);
     }
-    SparkSession spark = SparkSession.builder().master(master).appName("spark-vae bench-train")
-        .config("spark.ui.enabled", "false")
-        .config("spark.broadcast.compress", "false")
-        .config("spark.task.maxDirectResultSize", "64m")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master(master)
+            .appName("spark-vae bench-train")
+            .config("spark.ui.enabled", "false")
+            .config("spark.broadcast.compress", "false")
+            .config("spark.task.maxDirectResultSize", "64m")
+            .getOrCreate();
     try {
-      ImageData tr = Loaders.load(spark, new Loaders.Spec("train", train.toString(), null,
-          "features", "label", null, 0));
-      ImageData te = Loaders.load(spark, new Loaders.Spec("test", test.toString(), null,
-          "features", "label", null, 0));
+      ImageData tr =
+          Loaders.load(
+              spark,
+              new Loaders.Spec("train", train.toString(), null, "features", "label", null, 0));
+      ImageData te =
+          Loaders.load(
+              spark, new Loaders.Spec("test", test.toString(), null, "features", "label", null, 0));
       Dataset<Row> testFrame = te.frame().cache();
       for (int p : partitions) {
         for (int k : ks) {
@@ -123,26 +145,38 @@ public final class BenchTrainCommand implements Callable<Integer> {
   private Map<String, Object> run(Dataset<Row> train, Dataset<Row> test, int p, int k) {
     List<Double> secs = new ArrayList<>();
     List<Double> elbo = new ArrayList<>();
-    VariationalAutoencoder est = new VariationalAutoencoder().setHiddenLayers(new int[] {400})
-        .setLatentSize(20).setBatchSize(128).setLearningRate(1e-3).setEpochs(epochs)
-        .setSyncEvery(k).setNumPartitions(p).setSeed(seed).setIdCol("id")
-        .setListener(new TrainingListener() {
-          @Override
-          public void onEpoch(EpochReport r, int total) {
-            secs.add(r.seconds());
-            elbo.add(r.train()[0]);
-            System.err.printf("P=%d k=%d epoch %d/%d: %.2f s, %.0f samples/s, train -ELBO %.2f%n",
-                p, k, r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
-          }
-        });
+    VariationalAutoencoder est =
+        new VariationalAutoencoder()
+            .setHiddenLayers(new int[] {400})
+            .setLatentSize(20)
+            .setBatchSize(128)
+            .setLearningRate(1e-3)
+            .setEpochs(epochs)
+            .setSyncEvery(k)
+            .setNumPartitions(p)
+            .setSeed(seed)
+            .setIdCol("id")
+            .setListener(
+                new TrainingListener() {
+                  @Override
+                  public void onEpoch(EpochReport r, int total) {
+                    secs.add(r.seconds());
+                    elbo.add(r.train()[0]);
+                    System.err.printf(
+                        "P=%d k=%d epoch %d/%d: %.2f s, %.0f samples/s, train -ELBO %.2f%n",
+                        p, k, r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
+                  }
+                });
     long t0 = System.nanoTime();
     VariationalAutoencoderModel model = est.fit(train);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Object> t = VaeEvaluator.evaluate(model, test, 0, 0, "id");
     // Steady state: the first epoch includes JIT warm-up and caching.
-    double steady = secs.size() > 1
-        ? secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sum()
-            / (secs.size() - 1) : secs.get(0);
+    double steady =
+        secs.size() > 1
+            ? secs.subList(1, secs.size()).stream().mapToDouble(Double::doubleValue).sum()
+                / (secs.size() - 1)
+            : secs.get(0);
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("master", master);
     r.put("partitions", p);
@@ -162,23 +196,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int half = all.rows() / 2;
     int w = all.width();
     Rows[] parts = {
-        Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), 0, half * w), half, w)),
-        Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), half * w, 2 * half * w), half, w))};
+      Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), 0, half * w), half, w)),
+      Rows.of(new ByteRows(Arrays.copyOfRange(all.data(), half * w, 2 * half * w), half, w))
+    };
     LocalTrainer[] trainers = new LocalTrainer[2];
     for (int i = 0; i < 2; i++) {
       trainers[i] = new LocalTrainer(new VaeObjective(arch), new Adam(1e-3), batch, i, 0);
-      trainers[i].trainEpoch(Rows.of(new ByteRows(Arrays.copyOf(all.data(), 2000 * w), 2000, w)),
+      trainers[i].trainEpoch(
+          Rows.of(new ByteRows(Arrays.copyOf(all.data(), 2000 * w), 2000, w)),
           0); // warm up the JIT on both trainers before timing
     }
     Thread[] threads = new Thread[2];
     long t0 = System.nanoTime();
     for (int i = 0; i < 2; i++) {
       final int id = i;
-      threads[i] = new Thread(() -> {
-        for (int e = 0; e < epochs; e++) {
-          trainers[id].trainEpoch(parts[id], e + 1);
-        }
-      });
+      threads[i] =
+          new Thread(
+              () -> {
+                for (int e = 0; e < epochs; e++) {
+                  trainers[id].trainEpoch(parts[id], e + 1);
+                }
+              });
       threads[i].start();
     }
     for (Thread t : threads) {

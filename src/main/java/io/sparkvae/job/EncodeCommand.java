@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.ml.VariationalAutoencoderModel;
@@ -15,14 +16,16 @@ import picocli.CommandLine.Mixin;
  * notebook equivalent is {@code model.transform(df)} with the reconstruction and score columns
  * turned off.
  */
-@Command(name = "encode", mixinStandardHelpOptions = true,
-    description = "Write each row's latent mean and log-variance to DIR/latent.parquet "
-        + "(with the id or path column and the label carried through).")
+@Command(
+    name = "encode",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write each row's latent mean and log-variance to DIR/latent.parquet "
+            + "(with the id or path column and the label carried through).")
 public final class EncodeCommand extends InferenceCommand {
   static final String OUTPUT = "latent.parquet";
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
   @Override
   DataOptions dataOptions() {
@@ -31,19 +34,25 @@ public final class EncodeCommand extends InferenceCommand {
 
   @Override
   int run(Context c) throws IOException {
-    VariationalAutoencoderModel m = c.quietModel().setLatentMeanCol("latent_mean")
-        .setLatentLogVarCol("latent_log_var");
+    VariationalAutoencoderModel m =
+        c.quietModel().setLatentMeanCol("latent_mean").setLatentLogVarCol("latent_log_var");
     Dataset<Row> encoded = m.transform(c.data.frame());
     List<Column> cols = c.keyColumns();
     cols.add(asFloats("latent_mean"));
     cols.add(asFloats("latent_log_var"));
     c.out.writeParquet(OUTPUT, select(encoded, cols));
     long rows = c.spark.read().parquet(c.out.resolve(OUTPUT)).count();
-    System.out.printf(Locale.ROOT, "encoded %,d rows into %d latent dimensions: %s%n", rows,
-        c.model.architecture().latent(), c.out.resolve(OUTPUT));
-    System.out.println("columns: " + String.join(", ", c.keyColumnNames())
-        + (c.keyColumnNames().isEmpty() ? "" : ", ")
-        + "latent_mean, latent_log_var (array<float>)");
+    System.out.printf(
+        Locale.ROOT,
+        "encoded %,d rows into %d latent dimensions: %s%n",
+        rows,
+        c.model.architecture().latent(),
+        c.out.resolve(OUTPUT));
+    System.out.println(
+        "columns: "
+            + String.join(", ", c.keyColumnNames())
+            + (c.keyColumnNames().isEmpty() ? "" : ", ")
+            + "latent_mean, latent_log_var (array<float>)");
     return Main.EXIT_OK;
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static io.sparkvae.job.BenchScaleCommand.r3;
@@ -9,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.RDDInfo;
 
@@ -69,8 +69,9 @@ final class EpochMeter implements TrainingListener {
       windowSeconds += (System.nanoTime() - windowStart[e]) / 1e9;
     }
     reports.add(r);
-    System.err.printf("%d rows, epoch %d/%d: %.1f s, %.0f rows/s, train -ELBO %.2f%n", n,
-        r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
+    System.err.printf(
+        "%d rows, epoch %d/%d: %.1f s, %.0f rows/s, train -ELBO %.2f%n",
+        n, r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
     if (r.epoch() == total) {
       // After the timed epoch, with the cache still held: storage status and the live set.
       storage = spark.sparkContext().getRDDStorageInfo(); // driver-side bookkeeping
@@ -85,38 +86,42 @@ final class EpochMeter implements TrainingListener {
 
   /** Puts rows per second (wall and CPU), interference and the final loss into {@code m}. */
   void putThroughput(Map<String, Object> m, int epochs, double fitSeconds) {
-      List<Double> perEpoch = new ArrayList<>();
-      double counted = 0;
-      long countedRows = 0;
-      double cpuSeconds = 0;
-      double cpuRows = 0;
-      for (EpochReport r : reports) {
-        perEpoch.add((double) Math.round(r.samplesPerSecond()));
-        if (r.epoch() > skip) {
-          counted += r.seconds();
-          countedRows += r.rows();
-          if (r.rounds() > 1) {
-            cpuSeconds += cpuPerEpoch[r.epoch() - 1] / 1e9;
-            cpuRows += (double) r.rows() * (r.rounds() - 1) / r.rounds();
-          }
+    List<Double> perEpoch = new ArrayList<>();
+    double counted = 0;
+    long countedRows = 0;
+    double cpuSeconds = 0;
+    double cpuRows = 0;
+    for (EpochReport r : reports) {
+      perEpoch.add((double) Math.round(r.samplesPerSecond()));
+      if (r.epoch() > skip) {
+        counted += r.seconds();
+        countedRows += r.rows();
+        if (r.rounds() > 1) {
+          cpuSeconds += cpuPerEpoch[r.epoch() - 1] / 1e9;
+          cpuRows += (double) r.rows() * (r.rounds() - 1) / r.rounds();
         }
       }
-      double epochSeconds = reports.stream().mapToDouble(EpochReport::seconds).sum();
-      m.put("rows_per_sec", (double) Math.round(countedRows / counted));
-      m.put("rows_per_sec_by_epoch", perEpoch);
-      m.put("rows_per_cpu_sec", cpuSeconds > 0 ? (double) Math.round(cpuRows / cpuSeconds) : null);
-      if (windowSeconds > 0) {
-        // Machine busy seconds (from /proc/stat, 100 ticks a second) minus ours, over the CPUs.
-        double capacity = windowSeconds * Runtime.getRuntime().availableProcessors();
-        m.put("other_programs_cpu_share", r3(Math.max(0,
-            (machinePerEpoch[0] / 100.0 - cpuSeconds)) / capacity));
-        m.put("steal_share", r3(machinePerEpoch[1] / 100.0 / capacity));
-      }
-      m.put("counted", skip == 0 ? "every epoch" : "epochs " + (skip + 1) + ".." + epochs
-          + " (the first " + skip + " warm up the JIT)");
-      m.put("epoch_seconds", r3(counted / (epochs - skip)));
-      m.put("load_and_cache_seconds", r3(fitSeconds - epochSeconds));
-      m.put("final_train_neg_elbo", r3(reports.get(reports.size() - 1).train()[0]));
+    }
+    double epochSeconds = reports.stream().mapToDouble(EpochReport::seconds).sum();
+    m.put("rows_per_sec", (double) Math.round(countedRows / counted));
+    m.put("rows_per_sec_by_epoch", perEpoch);
+    m.put("rows_per_cpu_sec", cpuSeconds > 0 ? (double) Math.round(cpuRows / cpuSeconds) : null);
+    if (windowSeconds > 0) {
+      // Machine busy seconds (from /proc/stat, 100 ticks a second) minus ours, over the CPUs.
+      double capacity = windowSeconds * Runtime.getRuntime().availableProcessors();
+      m.put(
+          "other_programs_cpu_share",
+          r3(Math.max(0, (machinePerEpoch[0] / 100.0 - cpuSeconds)) / capacity));
+      m.put("steal_share", r3(machinePerEpoch[1] / 100.0 / capacity));
+    }
+    m.put(
+        "counted",
+        skip == 0
+            ? "every epoch"
+            : "epochs " + (skip + 1) + ".." + epochs + " (the first " + skip + " warm up the JIT)");
+    m.put("epoch_seconds", r3(counted / (epochs - skip)));
+    m.put("load_and_cache_seconds", r3(fitSeconds - epochSeconds));
+    m.put("final_train_neg_elbo", r3(reports.get(reports.size() - 1).train()[0]));
   }
 
   /**
@@ -140,6 +145,7 @@ final class EpochMeter implements TrainingListener {
   static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
     return os instanceof com.sun.management.OperatingSystemMXBean
-        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+        : 0;
   }
 }

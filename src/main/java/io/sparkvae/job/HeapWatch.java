@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static io.sparkvae.job.BenchScaleCommand.r3;
@@ -20,11 +21,11 @@ import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 /**
- * Heap figures of one phase from the JVM's GC notifications, split at the end of the first
- * round (before: reading, shuffling and caching the data; after: training). The heap in use
- * when a GC starts is the high-water mark between collections; right after a young GC it is
- * the live data plus old-generation garbage not yet collected. The live set itself is measured
- * once, by a full GC after the timed epoch while the cache is still held.
+ * Heap figures of one phase from the JVM's GC notifications, split at the end of the first round
+ * (before: reading, shuffling and caching the data; after: training). The heap in use when a GC
+ * starts is the high-water mark between collections; right after a young GC it is the live data
+ * plus old-generation garbage not yet collected. The live set itself is measured once, by a full GC
+ * after the timed epoch while the cache is still held.
  */
 final class HeapWatch implements NotificationListener, AutoCloseable {
   private final Set<String> heapPools = new HashSet<>();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.typesafe.config.ConfigRenderOptions;
@@ -22,38 +23,47 @@ import picocli.CommandLine.Option;
 
 /**
  * What the commands that run a saved model share: {@code --model} (a model directory, a train
- * output directory, a versioned base or its {@code latest} pointer; see {@link ModelRef}),
- * {@code --config}/{@code --set}/{@code --out}/{@code --overwrite}, and for those that read data,
- * {@code --data}/{@code --format}.
+ * output directory, a versioned base or its {@code latest} pointer; see {@link ModelRef}), {@code
+ * --config}/{@code --set}/{@code --out}/{@code --overwrite}, and for those that read data, {@code
+ * --data}/{@code --format}.
  *
  * <p>The input is described by the same {@code data.*} keys as training; {@code --data PATH} is
- * short for {@code --set data.test=PATH} and {@code --format F} for {@code --set data.format=F},
- * so {@code evaluate --config conf/x.conf --model M} runs on that configuration's test set.
- * Every computation on rows is a {@link VariationalAutoencoderModel#transform}, so a notebook user
- * gets the same numbers from plain Spark ML calls.
+ * short for {@code --set data.test=PATH} and {@code --format F} for {@code --set data.format=F}, so
+ * {@code evaluate --config conf/x.conf --model M} runs on that configuration's test set. Every
+ * computation on rows is a {@link VariationalAutoencoderModel#transform}, so a notebook user gets
+ * the same numbers from plain Spark ML calls.
  */
 abstract class InferenceCommand implements Callable<Integer> {
 
   /** {@code --data} and {@code --format}, for the commands that read rows. */
   static final class DataOptions {
-    @Option(names = "--data", paramLabel = "PATH",
-        description = "The input rows, any Hadoop path (default: data.test of --config). "
-            + "Same as --set data.test=PATH; the other data.* keys apply as in train.")
+    @Option(
+        names = "--data",
+        paramLabel = "PATH",
+        description =
+            "The input rows, any Hadoop path (default: data.test of --config). "
+                + "Same as --set data.test=PATH; the other data.* keys apply as in train.")
     String data;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-        description = "The input's format, as data.format: idx, parquet, csv, libsvm, … "
-            + "(default: from the path). Same as --set data.format=FORMAT.")
+    @Option(
+        names = "--format",
+        paramLabel = "FORMAT",
+        description =
+            "The input's format, as data.format: idx, parquet, csv, libsvm, … "
+                + "(default: from the path). Same as --set data.format=FORMAT.")
     String format;
   }
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "The model: a model directory, a train --out directory, a versioned base "
-          + "(its latest run) or a latest pointer file.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "PATH",
+      description =
+          "The model: a model directory, a train --out directory, a versioned base "
+              + "(its latest run) or a latest pointer file.")
   String model;
 
-  @Mixin
-  JobOptions options;
+  @Mixin JobOptions options;
 
   /** The data options, or null for a command that reads no rows. */
   abstract DataOptions dataOptions();
@@ -66,15 +76,24 @@ abstract class InferenceCommand implements Callable<Integer> {
     final SparkSession spark;
     final JobConfig cfg;
     final VariationalAutoencoderModel model;
+
     /** The input rows (null for commands without --data); its features column set on model. */
     final ImageData data;
+
     /** Image height, width, channels, or null when rows are not images. */
     final int[] shape;
+
     final OutputDir out;
     final String modelPath;
 
-    Context(SparkSession spark, JobConfig cfg, VariationalAutoencoderModel model, ImageData data,
-        int[] shape, OutputDir out, String modelPath) {
+    Context(
+        SparkSession spark,
+        JobConfig cfg,
+        VariationalAutoencoderModel model,
+        ImageData data,
+        int[] shape,
+        OutputDir out,
+        String modelPath) {
       this.spark = spark;
       this.cfg = cfg;
       this.model = model;
@@ -86,8 +105,13 @@ abstract class InferenceCommand implements Callable<Integer> {
 
     /** A copy of the model with every output column off; callers turn on what they need. */
     VariationalAutoencoderModel quietModel() {
-      return model.copy(new org.apache.spark.ml.param.ParamMap()).setLatentMeanCol("")
-          .setLatentLogVarCol("").setReconstructionCol("").setNegElboCol("").setIwaeCol("")
+      return model
+          .copy(new org.apache.spark.ml.param.ParamMap())
+          .setLatentMeanCol("")
+          .setLatentLogVarCol("")
+          .setReconstructionCol("")
+          .setNegElboCol("")
+          .setIwaeCol("")
           .setIwaeSamples(0);
     }
 
@@ -134,13 +158,16 @@ abstract class InferenceCommand implements Callable<Integer> {
         checkFirstRow(m, data);
       }
       int[] shape = imageShape(m, data);
-      OutputDir out = OutputDir.prepareFresh(spark.sparkContext().hadoopConfiguration(),
-          options.out(), options.overwrite);
+      OutputDir out =
+          OutputDir.prepareFresh(
+              spark.sparkContext().hadoopConfiguration(), options.out(), options.overwrite);
       try {
         return run(new Context(spark, cfg, m, data, shape, out, model));
       } catch (IOException e) {
-        throw new UserError("could not write outputs to " + out.path() + ": " + e.getMessage(),
-            Main.EXIT_FAILURE, e);
+        throw new UserError(
+            "could not write outputs to " + out.path() + ": " + e.getMessage(),
+            Main.EXIT_FAILURE,
+            e);
       } catch (Exception e) {
         // Spark's Scala code throws the checked SparkException without declaring it.
         throw asUserError(e, data == null ? "--model " + model : data.source());
@@ -169,8 +196,8 @@ abstract class InferenceCommand implements Callable<Integer> {
 
   /**
    * Rows with neither an id nor a path column get {@code row_id}: the position of the row in its
-   * input (partition number in the upper bits), stable for the same input files, so that
-   * outputs can be joined back.
+   * input (partition number in the upper bits), stable for the same input files, so that outputs
+   * can be joined back.
    */
   static ImageData withRowId(ImageData d) {
     if (d.idColumn() != null) {
@@ -178,16 +205,21 @@ abstract class InferenceCommand implements Callable<Integer> {
     }
     List<String> names = Arrays.asList(d.frame().columns());
     if (names.contains("row_id")) {
-      return new ImageData(d.frame(), d.featuresColumn(), d.labelColumn(), "row_id", d.shape(),
-          d.source());
+      return new ImageData(
+          d.frame(), d.featuresColumn(), d.labelColumn(), "row_id", d.shape(), d.source());
     }
-    return new ImageData(d.frame().withColumn("row_id", functions.monotonically_increasing_id()),
-        d.featuresColumn(), d.labelColumn(), "row_id", d.shape(), d.source());
+    return new ImageData(
+        d.frame().withColumn("row_id", functions.monotonically_increasing_id()),
+        d.featuresColumn(),
+        d.labelColumn(),
+        "row_id",
+        d.shape(),
+        d.source());
   }
 
   /**
-   * Fails fast, on the driver, when the data's rows do not have the model's input dimension:
-   * reads the first row only. Rows further on are checked as they are scored.
+   * Fails fast, on the driver, when the data's rows do not have the model's input dimension: reads
+   * the first row only. Rows further on are checked as they are scored.
    */
   static void checkFirstRow(VariationalAutoencoderModel m, ImageData data) {
     FeatureReader reader;
@@ -214,14 +246,24 @@ abstract class InferenceCommand implements Callable<Integer> {
     int dim = reader.read(row, new float[d], 0, d, new FeatureReader.FloatBuffer());
     if (dim != d) {
       int[] s = m.imageShape();
-      String what = s == null ? "" : String.format(Locale.ROOT, " (%dx%dx%d images)", s[0], s[1],
-          s[2]);
+      String what =
+          s == null ? "" : String.format(Locale.ROOT, " (%dx%dx%d images)", s[0], s[1], s[2]);
       Object id = data.idColumn() == null ? null : row.get(row.fieldIndex(data.idColumn()));
-      throw new UserError(data.source() + ": column '" + data.featuresColumn() + "' holds "
-          + (dim < 0 ? "a null" : dim + " values") + " in the first row read"
-          + (id == null ? "" : " (" + data.idColumn() + " " + id + ")") + ", but the model "
-          + "was trained on " + d + " values per row" + what + "; score data of the same "
-          + "shape as the training data (data.features names the column)");
+      throw new UserError(
+          data.source()
+              + ": column '"
+              + data.featuresColumn()
+              + "' holds "
+              + (dim < 0 ? "a null" : dim + " values")
+              + " in the first row read"
+              + (id == null ? "" : " (" + data.idColumn() + " " + id + ")")
+              + ", but the model "
+              + "was trained on "
+              + d
+              + " values per row"
+              + what
+              + "; score data of the same "
+              + "shape as the training data (data.features names the column)");
     }
   }
 
@@ -239,8 +281,8 @@ abstract class InferenceCommand implements Callable<Integer> {
   }
 
   /**
-   * A failure inside a Spark job whose cause is bad input (a row of the wrong dimension, a null,
-   * a NaN) becomes a clear UserError naming the data; anything else is left as it is.
+   * A failure inside a Spark job whose cause is bad input (a row of the wrong dimension, a null, a
+   * NaN) becomes a clear UserError naming the data; anything else is left as it is.
    */
   static Exception asUserError(Exception e, String source) {
     if (e instanceof UserError) {
@@ -250,7 +292,8 @@ abstract class InferenceCommand implements Callable<Integer> {
       if (t instanceof DataValidationException) {
         return new UserError(source + ": " + t.getMessage(), e);
       }
-      if (t instanceof IllegalArgumentException && t.getMessage() != null
+      if (t instanceof IllegalArgumentException
+          && t.getMessage() != null
           && t.getMessage().startsWith("column '")) {
         return new UserError(source + ": " + t.getMessage(), e);
       }
@@ -277,7 +320,11 @@ abstract class InferenceCommand implements Callable<Integer> {
 
   /** Drops the hidden Spark ML vector type from outputs: float arrays are read by any tool. */
   static Column asFloats(String column) {
-    return org.apache.spark.ml.functions.vector_to_array(functions.col(column), "float32")
+    return org.apache
+        .spark
+        .ml
+        .functions
+        .vector_to_array(functions.col(column), "float32")
         .as(column);
   }
 

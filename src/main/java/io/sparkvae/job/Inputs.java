@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
+import io.sparkvae.io.Printable;
 import io.sparkvae.ml.params.DataSettings;
 import io.sparkvae.ml.params.Settings;
-import io.sparkvae.io.Printable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,8 +67,16 @@ final class Inputs {
     String path = c.requiredString(key);
     List<String> features = c.strings("data.features");
     String col = features.size() == 1 ? features.get(0) : "features";
-    Loaders.Spec spec = new Loaders.Spec(key, path, format(c), col, c.string("data.label"),
-        shape(c), c.nonNegative("data.num-features"), imageOptions(c, key));
+    Loaders.Spec spec =
+        new Loaders.Spec(
+            key,
+            path,
+            format(c),
+            col,
+            c.string("data.label"),
+            shape(c),
+            c.nonNegative("data.num-features"),
+            imageOptions(c, key));
     ImageData d;
     try {
       d = Loaders.load(spark, spec);
@@ -79,23 +88,36 @@ final class Inputs {
     String id = c.string("data.id");
     List<String> names = Arrays.asList(d.frame().columns());
     if (id != null && !id.isEmpty() && names.contains(id)) {
-      d = new ImageData(d.frame(), d.featuresColumn(), d.labelColumn(), id, d.shape(), d.source(),
-          d.labelNames());
+      d =
+          new ImageData(
+              d.frame(),
+              d.featuresColumn(),
+              d.labelColumn(),
+              id,
+              d.shape(),
+              d.source(),
+              d.labelNames());
     }
     if (features.size() > 1) {
       // Several numeric columns: assemble them, in the order given, into one features array.
       List<Column> cols = new ArrayList<>();
       for (String f : features) {
         if (!names.contains(f)) {
-          throw new UserError("data.features: no column '" + Printable.name(f) + "' in " + path
-              + "; it has " + String.join(", ", names.stream().map(Printable::name).toList()));
+          throw new UserError(
+              "data.features: no column '"
+                  + Printable.name(f)
+                  + "' in "
+                  + path
+                  + "; it has "
+                  + String.join(", ", names.stream().map(Printable::name).toList()));
         }
         cols.add(functions.col("`" + f + "`").cast(DataTypes.FloatType));
       }
-      Dataset<Row> df = d.frame().withColumn("features",
-          functions.array(cols.toArray(new Column[0])));
-      d = new ImageData(df, "features", d.labelColumn(), d.idColumn(), d.shape(), d.source(),
-          d.labelNames());
+      Dataset<Row> df =
+          d.frame().withColumn("features", functions.array(cols.toArray(new Column[0])));
+      d =
+          new ImageData(
+              df, "features", d.labelColumn(), d.idColumn(), d.shape(), d.source(), d.labelNames());
     }
     return d;
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.typesafe.config.Config;
@@ -38,8 +39,8 @@ public final class JobConfig {
 
   /** Every key with its default, from {@link Settings#referenceHocon()}. */
   public static Config reference() {
-    return ConfigFactory.parseString(Settings.referenceHocon(),
-        ConfigParseOptions.defaults().setOriginDescription("defaults"));
+    return ConfigFactory.parseString(
+        Settings.referenceHocon(), ConfigParseOptions.defaults().setOriginDescription("defaults"));
   }
 
   /** Loads {@code file} (may be null) with {@code overrides} ("key=value" strings). */
@@ -52,8 +53,10 @@ public final class JobConfig {
         throw new UserError("--config " + file + ": no such file");
       }
       try {
-        user = ConfigFactory.parseFile(f, ConfigParseOptions.defaults()
-            .setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        user =
+            ConfigFactory.parseFile(
+                f,
+                ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
       } catch (ConfigException e) {
         throw new UserError("--config " + file + ": " + e.getMessage(), e);
       }
@@ -105,8 +108,8 @@ public final class JobConfig {
   /** Tiny helper: HOCON quoting of an arbitrary string value. */
   private static final class ConfigValueQuote {
     static String quote(String s) {
-      return com.typesafe.config.ConfigValueFactory.fromAnyRef(s).render(
-          ConfigRenderOptions.concise());
+      return com.typesafe.config.ConfigValueFactory.fromAnyRef(s)
+          .render(ConfigRenderOptions.concise());
     }
   }
 
@@ -137,15 +140,20 @@ public final class JobConfig {
       return;
     }
     String nearest = nearest(key, known);
-    throw new UserError("unknown config key '" + key + "' " + where
-        + (nearest != null ? "; did you mean '" + nearest + "'?" : "")
-        + " (every key is listed in src/site/markdown/configuration.md)");
+    throw new UserError(
+        "unknown config key '"
+            + key
+            + "' "
+            + where
+            + (nearest != null ? "; did you mean '" + nearest + "'?" : "")
+            + " (every key is listed in src/site/markdown/configuration.md)");
   }
 
-  private static void collectNullKeys(com.typesafe.config.ConfigObject obj, String prefix,
-      Set<String> out) {
+  private static void collectNullKeys(
+      com.typesafe.config.ConfigObject obj, String prefix, Set<String> out) {
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
-      String k = prefix.isEmpty() ? quoteSegment(e.getKey()) : prefix + "." + quoteSegment(e.getKey());
+      String k =
+          prefix.isEmpty() ? quoteSegment(e.getKey()) : prefix + "." + quoteSegment(e.getKey());
       ConfigValue v = e.getValue();
       if (v.valueType() == ConfigValueType.NULL) {
         out.add(k);
@@ -160,9 +168,9 @@ public final class JobConfig {
   }
 
   /**
-   * The known key most like {@code key}: a small edit distance over the whole key (a typo), or
-   * the same leaf name in another section ({@code train.latent} for {@code model.latent}).
-   * Null when nothing is close enough to be a helpful guess.
+   * The known key most like {@code key}: a small edit distance over the whole key (a typo), or the
+   * same leaf name in another section ({@code train.latent} for {@code model.latent}). Null when
+   * nothing is close enough to be a helpful guess.
    */
   static String nearest(String key, Set<String> known) {
     String k0 = key.toLowerCase(Locale.ROOT);
@@ -235,8 +243,8 @@ public final class JobConfig {
   public String requiredString(String key) {
     String s = string(key);
     if (s == null || s.isBlank()) {
-      throw new UserError(key + " is required (set it in the config file or with --set "
-          + key + "=...)");
+      throw new UserError(
+          key + " is required (set it in the config file or with --set " + key + "=...)");
     }
     return s;
   }
@@ -301,8 +309,8 @@ public final class JobConfig {
     try {
       return config.getStringList(key);
     } catch (ConfigException e) {
-      throw new UserError(key + " must be a list of strings, e.g. [\"x1\", \"x2\"]: "
-          + e.getMessage(), e);
+      throw new UserError(
+          key + " must be a list of strings, e.g. [\"x1\", \"x2\"]: " + e.getMessage(), e);
     }
   }
 
@@ -311,8 +319,8 @@ public final class JobConfig {
     try {
       l = config.getIntList(key);
     } catch (ConfigException e) {
-      throw new UserError(key + " must be a list of integers, e.g. [400] or [512, 256]: "
-          + e.getMessage(), e);
+      throw new UserError(
+          key + " must be a list of integers, e.g. [400] or [512, 256]: " + e.getMessage(), e);
     }
     return checked(key, l.stream().mapToInt(Integer::intValue).toArray(), Rule.POSITIVE);
   }
@@ -329,8 +337,8 @@ public final class JobConfig {
   }
 
   /**
-   * The value of {@code s} as its Spark ML param holds it (Integer, Long, Double, Boolean,
-   * String, int[] or a list of strings), checked by its rule; null when the key is null.
+   * The value of {@code s} as its Spark ML param holds it (Integer, Long, Double, Boolean, String,
+   * int[] or a list of strings), checked by its rule; null when the key is null.
    */
   public Object value(Setting s) {
     String key = s.key();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,11 +28,12 @@ import java.util.Map;
 final class LinregReport {
   private LinregReport() {}
 
-  static void printComparison(LinregCommand.FitInputs in, LinregCommand.Fits fits, Map<String, Scored> scored) {
+  static void printComparison(
+      LinregCommand.FitInputs in, LinregCommand.Fits fits, Map<String, Scored> scored) {
     PrintStream console = in.console();
     console.println();
-    console.print(table(in.table().features(), scored, fits.iterations(), fits.seconds(),
-        fits.tolerances()));
+    console.print(
+        table(in.table().features(), scored, fits.iterations(), fits.seconds(), fits.tolerances()));
     console.println("engine tolerance: " + fits.engine().tolerance().basis() + ".");
     console.println();
     console.print(fits.exact().fit().toSummaryString());
@@ -39,7 +41,8 @@ final class LinregReport {
   }
 
   /** linreg.json: the data, one object per fit, the run's time, config and provenance. */
-  static ObjectNode json(LinregCommand.FitInputs in, LinregCommand.Fits fits, Map<String, Scored> scored) {
+  static ObjectNode json(
+      LinregCommand.FitInputs in, LinregCommand.Fits fits, Map<String, Scored> scored) {
     ObjectNode root = Json.object();
     dataJson(root.putObject("data"), in, fits.exact().stats().count());
     double[] seconds = fits.seconds();
@@ -61,8 +64,14 @@ final class LinregReport {
     exactJson((ObjectNode) root.get(LinearRegressionFits.EXACT), fits.exact().fit());
     engineJson((ObjectNode) root.get(LinearRegressionFits.ENGINE), fits.engine(), in.settings());
     for (Mllib ml : List.of(fits.normal(), fits.lbfgs())) {
-      mllibJson((ObjectNode) root.get(ml.solver().equals("normal")
-          ? LinearRegressionFits.MLLIB_NORMAL : LinearRegressionFits.MLLIB_LBFGS), ml, in);
+      mllibJson(
+          (ObjectNode)
+              root.get(
+                  ml.solver().equals("normal")
+                      ? LinearRegressionFits.MLLIB_NORMAL
+                      : LinearRegressionFits.MLLIB_LBFGS),
+          ml,
+          in);
     }
     root.put("seconds", (System.nanoTime() - in.start()) / 1e9);
     try {
@@ -95,8 +104,8 @@ final class LinregReport {
     ex.put("summary_text", fit.toSummaryString());
   }
 
-  private static void engineJson(ObjectNode en, Engine engine,
-      LinearRegressionFits.EngineSettings settings) {
+  private static void engineJson(
+      ObjectNode en, Engine engine, LinearRegressionFits.EngineSettings settings) {
     GradientFitTolerance.Result tol = engine.tolerance();
     en.put("iterations", engine.updates());
     en.put("optimizer", engine.optimizer());
@@ -181,8 +190,12 @@ final class LinregReport {
   }
 
   /** The side-by-side table. */
-  static String table(List<String> features, Map<String, Scored> scored, String[] iterations,
-      double[] seconds, double[] tolerances) {
+  static String table(
+      List<String> features,
+      Map<String, Scored> scored,
+      String[] iterations,
+      double[] seconds,
+      double[] tolerances) {
     List<String[]> rows = new ArrayList<>();
     List<Scored> s = new ArrayList<>(scored.values());
     String[] head = new String[s.size() + 1];
@@ -217,8 +230,10 @@ final class LinregReport {
     ok[0] = "within tolerance";
     for (int i = 0; i < s.size(); i++) {
       tol[i + 1] = i == 0 ? "-" : Double.isNaN(tolerances[i]) ? "not derived" : e(tolerances[i]);
-      ok[i + 1] = i == 0 || Double.isNaN(tolerances[i]) ? "-"
-          : s.get(i).maxRelDiff() <= tolerances[i] ? "yes" : "NO";
+      ok[i + 1] =
+          i == 0 || Double.isNaN(tolerances[i])
+              ? "-"
+              : s.get(i).maxRelDiff() <= tolerances[i] ? "yes" : "NO";
     }
     rows.add(tol);
     rows.add(ok);
@@ -239,8 +254,8 @@ final class LinregReport {
     return sb.toString();
   }
 
-  private static String[] row(String name, List<Scored> s,
-      java.util.function.Function<Scored, String> f) {
+  private static String[] row(
+      String name, List<Scored> s, java.util.function.Function<Scored, String> f) {
     String[] r = new String[s.size() + 1];
     r[0] = name;
     for (int i = 0; i < s.size(); i++) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.io.FileSystems;
@@ -10,8 +11,8 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Finds a saved model from what a user is likely to point at, so that {@code --model} and
- * {@code train.init-model} accept all of these:
+ * Finds a saved model from what a user is likely to point at, so that {@code --model} and {@code
+ * train.init-model} accept all of these:
  *
  * <ol>
  *   <li>a model directory (it holds {@code metadata.json});
@@ -20,8 +21,8 @@ import org.apache.spark.sql.SparkSession;
  *   <li>the output directory of a plain {@code train} (it holds {@code model/}).
  * </ol>
  *
- * Anything else is a {@link UserError} (exit code 2) that names the option and says what was
- * found instead.
+ * Anything else is a {@link UserError} (exit code 2) that names the option and says what was found
+ * instead.
  */
 final class ModelRef {
   private ModelRef() {}
@@ -49,13 +50,23 @@ final class ModelRef {
         return model;
       }
       if (fs.exists(new Path(p, VersionedOutput.RUNS))) {
-        throw new UserError(what + " " + given + ": a versioned base with no promoted run yet "
-            + "(no " + VersionedOutput.LATEST + " file); point at a run's model/ under "
-            + new Path(p, VersionedOutput.RUNS));
+        throw new UserError(
+            what
+                + " "
+                + given
+                + ": a versioned base with no promoted run yet "
+                + "(no "
+                + VersionedOutput.LATEST
+                + " file); point at a run's model/ under "
+                + new Path(p, VersionedOutput.RUNS));
       }
-      throw new UserError(what + " " + given + ": not a spark-vae model: expected a model "
-          + "directory (with metadata.json), a train output directory (with model/), or a "
-          + "versioned base (with latest)");
+      throw new UserError(
+          what
+              + " "
+              + given
+              + ": not a spark-vae model: expected a model "
+              + "directory (with metadata.json), a train output directory (with model/), or a "
+              + "versioned base (with latest)");
     } catch (IOException e) {
       throw new UserError(what + " " + given + ": " + e.getMessage(), e);
     }
@@ -67,8 +78,17 @@ final class ModelRef {
     Path run = VersionedOutput.resolvePointer(pointer.getParent(), target);
     Path model = new Path(run, "model");
     if (!fs.exists(new Path(model, "metadata.json"))) {
-      throw new UserError(what + " " + given + ": " + pointer + " points at " + target
-          + ", but " + model + " holds no model (was the run deleted?)");
+      throw new UserError(
+          what
+              + " "
+              + given
+              + ": "
+              + pointer
+              + " points at "
+              + target
+              + ", but "
+              + model
+              + " holds no model (was the run deleted?)");
     }
     return model;
   }
@@ -81,8 +101,8 @@ final class ModelRef {
     } catch (UncheckedIOException e) {
       throw new UserError(what + " " + given + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new UserError(what + " " + given + ": cannot load the model in " + dir + ": "
-          + e.getMessage(), e);
+      throw new UserError(
+          what + " " + given + ": cannot load the model in " + dir + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.io.AtomicFiles;
@@ -14,8 +15,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A run's output directory, on any Hadoop file system. Checked before any work starts: it must be
- * writable, and a directory that already holds a run is only replaced with --overwrite. Every
- * file is written atomically.
+ * writable, and a directory that already holds a run is only replaced with --overwrite. Every file
+ * is written atomically.
  */
 final class OutputDir {
   private final FileSystem fs;
@@ -27,8 +28,8 @@ final class OutputDir {
   }
 
   /** Names that mark a directory as holding a run. */
-  static final List<String> RUN_MARKERS = List.of("model", "metrics.json", "linreg.json",
-      "checkpoint", "runs", "latest");
+  static final List<String> RUN_MARKERS =
+      List.of("model", "metrics.json", "linreg.json", "checkpoint", "runs", "latest");
 
   static OutputDir prepare(Configuration conf, String out, boolean overwrite, boolean resume) {
     Path p = new Path(out);
@@ -36,9 +37,13 @@ final class OutputDir {
       FileSystem fs = FileSystems.of(p, conf);
       List<String> found = entries(fs, p, out, RUN_MARKERS::contains);
       if (!found.isEmpty() && !overwrite && !resume) {
-        throw new UserError("--out " + out + " already holds a run (" + String.join(", ", found)
-            + "); pass --overwrite to replace it, train.resume=true to continue it, or choose "
-            + "another directory");
+        throw new UserError(
+            "--out "
+                + out
+                + " already holds a run ("
+                + String.join(", ", found)
+                + "); pass --overwrite to replace it, train.resume=true to continue it, or choose "
+                + "another directory");
       }
       return createWritable(fs, p);
     } catch (IOException e) {
@@ -46,7 +51,9 @@ final class OutputDir {
     }
   }
 
-  /** The names in an existing output directory that {@code select} keeps; none when it is absent. */
+  /**
+   * The names in an existing output directory that {@code select} keeps; none when it is absent.
+   */
   private static List<String> entries(FileSystem fs, Path p, String out, Predicate<String> select)
       throws IOException {
     List<String> found = new ArrayList<>();
@@ -75,9 +82,9 @@ final class OutputDir {
   }
 
   /**
-   * The output directory of an inference command (encode, score, …): it must not exist or be
-   * empty, unless {@code overwrite}, in which case the command's outputs replace files of the
-   * same names and anything else in it is left alone.
+   * The output directory of an inference command (encode, score, …): it must not exist or be empty,
+   * unless {@code overwrite}, in which case the command's outputs replace files of the same names
+   * and anything else in it is left alone.
    */
   static OutputDir prepareFresh(Configuration conf, String out, boolean overwrite) {
     Path p = new Path(out);
@@ -86,10 +93,14 @@ final class OutputDir {
       List<String> found = entries(fs, p, out, name -> !name.startsWith("."));
       if (!found.isEmpty() && !overwrite) {
         found.sort(null);
-        throw new UserError("--out " + out + " already exists and is not empty ("
-            + String.join(", ", found.subList(0, Math.min(5, found.size())))
-            + (found.size() > 5 ? ", …" : "") + "); pass --overwrite to replace the outputs, "
-            + "or choose another directory");
+        throw new UserError(
+            "--out "
+                + out
+                + " already exists and is not empty ("
+                + String.join(", ", found.subList(0, Math.min(5, found.size())))
+                + (found.size() > 5 ? ", …" : "")
+                + "); pass --overwrite to replace the outputs, "
+                + "or choose another directory");
       }
       return createWritable(fs, p);
     } catch (IOException e) {
@@ -104,7 +115,9 @@ final class OutputDir {
   void writeParquet(String name, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df)
       throws IOException {
     Path target = new Path(dir, name);
-    io.sparkvae.io.AtomicFiles.replaceDirectoryAtomically(fs, target,
+    io.sparkvae.io.AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        target,
         tmp -> df.write().mode(org.apache.spark.sql.SaveMode.Overwrite).parquet(tmp.toString()));
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,20 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How far a run is. On the console: one line per epoch (losses, validation, speed and time
- * left), and within an epoch a line with the round, rows, speed and time left at most every
- * {@link #CONSOLE_EVERY_NANOS}. In the output directory, when there is one: {@value #FILE}, kept
- * current (after a round at most every {@link #FILE_EVERY_NANOS}, at each epoch end, and at the
- * end with the state {@code done} or {@code failed}) and always replaced whole; its fields are
- * documented in src/site/markdown/outputs.md.
+ * How far a run is. On the console: one line per epoch (losses, validation, speed and time left),
+ * and within an epoch a line with the round, rows, speed and time left at most every {@link
+ * #CONSOLE_EVERY_NANOS}. In the output directory, when there is one: {@value #FILE}, kept current
+ * (after a round at most every {@link #FILE_EVERY_NANOS}, at each epoch end, and at the end with
+ * the state {@code done} or {@code failed}) and always replaced whole; its fields are documented in
+ * src/site/markdown/outputs.md.
  */
 final class Progress implements TrainingListener {
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
 
   /** At most one progress line within an epoch this often (30 s). */
   static final long CONSOLE_EVERY_NANOS = 30_000_000_000L;
+
   /** At most one rewrite of {@value #FILE} between epoch ends this often (5 s). */
   static final long FILE_EVERY_NANOS = 5_000_000_000L;
+
   static final String FILE = "progress.json";
 
   private final PrintStream out;
@@ -73,7 +76,11 @@ final class Progress implements TrainingListener {
    * @param wallClock the clock of the {@code updated} field
    * @param consoleEveryNanos at most one line within an epoch this often
    */
-  Progress(PrintStream out, OutputDir dir, LongSupplier nanoTime, Clock wallClock,
+  Progress(
+      PrintStream out,
+      OutputDir dir,
+      LongSupplier nanoTime,
+      Clock wallClock,
       long consoleEveryNanos) {
     this.out = out;
     this.dir = dir;
@@ -117,10 +124,20 @@ final class Progress implements TrainingListener {
     lastRoundAt = now;
     if (round < roundsPerEpoch && now - lastConsole >= consoleEveryNanos) {
       lastConsole = now;
-      out.println(String.format(Locale.ROOT, "  epoch %d/%d  round %d/%d  rows %,d/%,d  "
-          + "%,.0f samples/s  ETA epoch %s, run %s", epoch, totalEpochs, round, roundsPerEpoch,
-          rowsDone, rowsPerEpoch, samplesPerSecond(), duration(etaEpoch()),
-          duration(etaRun())));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "  epoch %d/%d  round %d/%d  rows %,d/%,d  "
+                  + "%,.0f samples/s  ETA epoch %s, run %s",
+              epoch,
+              totalEpochs,
+              round,
+              roundsPerEpoch,
+              rowsDone,
+              rowsPerEpoch,
+              samplesPerSecond(),
+              duration(etaEpoch()),
+              duration(etaRun())));
       out.flush();
     }
     if (dir != null && now - lastFile >= FILE_EVERY_NANOS) {
@@ -148,18 +165,36 @@ final class Progress implements TrainingListener {
     epochsSeen++;
     double eta = seconds / epochsSeen * (total - r.epoch());
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "epoch %3d/%d  train %s %.2f", r.epoch(), total,
-        label(r.lossNames().get(0)), r.train()[0]));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "epoch %3d/%d  train %s %.2f",
+            r.epoch(),
+            total,
+            label(r.lossNames().get(0)),
+            r.train()[0]));
     if (r.lossNames().size() >= 3) {
-      sb.append(String.format(Locale.ROOT, " (%s %.2f, %s %.2f)", r.lossNames().get(1),
-          r.train()[1], r.lossNames().get(2).toUpperCase(Locale.ROOT), r.train()[2]));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " (%s %.2f, %s %.2f)",
+              r.lossNames().get(1),
+              r.train()[1],
+              r.lossNames().get(2).toUpperCase(Locale.ROOT),
+              r.train()[2]));
     }
     if (r.validation() != null) {
-      sb.append(String.format(Locale.ROOT, "  val %s %.2f", label(r.lossNames().get(0)),
-          r.validation()[0]));
+      sb.append(
+          String.format(
+              Locale.ROOT, "  val %s %.2f", label(r.lossNames().get(0)), r.validation()[0]));
     }
-    sb.append(String.format(Locale.ROOT, "  %.1f s  %,.0f samples/s  ETA %s", r.seconds(),
-        r.samplesPerSecond(), duration(eta)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %.1f s  %,.0f samples/s  ETA %s",
+            r.seconds(),
+            r.samplesPerSecond(),
+            duration(eta)));
     out.println(sb);
     out.flush();
     if (dir != null) {
@@ -201,8 +236,8 @@ final class Progress implements TrainingListener {
     j.put("rows_done", rowsDone);
     j.put("rows_per_epoch", rowsPerEpoch);
     putNumber(j, "samples_per_second", samplesPerSecond());
-    boolean finished = state.equals("done") || (epoch == totalEpochs && round == roundsPerEpoch
-        && epoch > 0);
+    boolean finished =
+        state.equals("done") || (epoch == totalEpochs && round == roundsPerEpoch && epoch > 0);
     putNumber(j, "eta_epoch_seconds", finished ? 0 : etaEpoch());
     putNumber(j, "eta_run_seconds", finished ? 0 : etaRun());
     j.put("train_" + lossName, lastTrain);

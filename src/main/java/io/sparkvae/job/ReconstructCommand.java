@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.engine.FeatureReader;
@@ -15,21 +16,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code reconstruct}: the first rows beside what the model makes of them (the decoder mean at
- * z = μ), the quickest look at what a model keeps and what it blurs. The notebook equivalent is
- * the {@code reconstruction} column of {@code model.transform(df)}.
+ * {@code reconstruct}: the first rows beside what the model makes of them (the decoder mean at z =
+ * μ), the quickest look at what a model keeps and what it blurs. The notebook equivalent is the
+ * {@code reconstruction} column of {@code model.transform(df)}.
  */
-@Command(name = "reconstruct", mixinStandardHelpOptions = true,
-    description = "Draw the first N rows beside their reconstructions in "
-        + "DIR/reconstructions.png (captions: id and -ELBO).")
+@Command(
+    name = "reconstruct",
+    mixinStandardHelpOptions = true,
+    description =
+        "Draw the first N rows beside their reconstructions in "
+            + "DIR/reconstructions.png (captions: id and -ELBO).")
 public final class ReconstructCommand extends InferenceCommand {
   static final String PICTURE = "reconstructions.png";
   static final int MAX_N = 1024;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--n", paramLabel = "N", defaultValue = "32",
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      defaultValue = "32",
       description = "Rows to draw (1 to " + MAX_N + "). Default: ${DEFAULT-VALUE}.")
   int n;
 
@@ -44,16 +50,21 @@ public final class ReconstructCommand extends InferenceCommand {
       throw new UserError("--n must lie in 1.." + MAX_N + ", got " + n);
     }
     if (c.shape == null) {
-      throw new UserError("the model's rows are not images (" + c.model.architecture().inputDim()
-          + " values, no shape recorded): set data.height and data.width (and data.channels) "
-          + "to draw them");
+      throw new UserError(
+          "the model's rows are not images ("
+              + c.model.architecture().inputDim()
+              + " values, no shape recorded): set data.height and data.width (and data.channels) "
+              + "to draw them");
     }
-    VariationalAutoencoderModel m = c.quietModel().setReconstructionCol("reconstruction")
-        .setNegElboCol("neg_elbo");
+    VariationalAutoencoderModel m =
+        c.quietModel().setReconstructionCol("reconstruction").setNegElboCol("neg_elbo");
     List<Column> cols = c.keyColumns();
     cols.add(functions.col("`" + c.data.featuresColumn() + "`"));
-    List<Row> rows = select(m.transform(c.data.frame().limit(n)), addAll(cols,
-        functions.col("reconstruction"), functions.col("neg_elbo"))).collectAsList();
+    List<Row> rows =
+        select(
+                m.transform(c.data.frame().limit(n)),
+                addAll(cols, functions.col("reconstruction"), functions.col("neg_elbo")))
+            .collectAsList();
     int d = c.model.architecture().inputDim();
     float[][] orig = pixels(rows, c.data.featuresColumn(), d);
     float[][] rec = new float[rows.size()][d];
@@ -65,12 +76,28 @@ public final class ReconstructCommand extends InferenceCommand {
       }
       captions[i] = ScoreCommand.caption(rows.get(i), c.data.idColumn(), "neg_elbo");
     }
-    c.out.write(PICTURE, ImageGrid.toPngBytes(ImageGrid.pairs(orig, rec, c.shape[0], c.shape[1],
-        c.shape[2], 4, ImageGrid.defaultScale(c.shape[0], c.shape[1]), captions,
-        "The first " + rows.size() + " rows (left) and their reconstructions (right), decoded "
-            + "at z = mu; captions: " + (c.data.idColumn() == null ? "" : c.data.idColumn()
-            + " · ") + "-ELBO")));
-    System.out.printf(Locale.ROOT, "drew %d rows and their reconstructions: %s%n", rows.size(),
+    c.out.write(
+        PICTURE,
+        ImageGrid.toPngBytes(
+            ImageGrid.pairs(
+                orig,
+                rec,
+                c.shape[0],
+                c.shape[1],
+                c.shape[2],
+                4,
+                ImageGrid.defaultScale(c.shape[0], c.shape[1]),
+                captions,
+                "The first "
+                    + rows.size()
+                    + " rows (left) and their reconstructions (right), decoded "
+                    + "at z = mu; captions: "
+                    + (c.data.idColumn() == null ? "" : c.data.idColumn() + " · ")
+                    + "-ELBO")));
+    System.out.printf(
+        Locale.ROOT,
+        "drew %d rows and their reconstructions: %s%n",
+        rows.size(),
         c.out.resolve(PICTURE));
     return Main.EXIT_OK;
   }
@@ -91,8 +118,14 @@ public final class ReconstructCommand extends InferenceCommand {
     for (int i = 0; i < rows.size(); i++) {
       int dim = reader.read(rows.get(i), out[i], 0, d, buf);
       if (dim != d) {
-        throw new UserError("column '" + column + "' holds " + dim + " values in a row; the "
-            + "model expects " + d);
+        throw new UserError(
+            "column '"
+                + column
+                + "' holds "
+                + dim
+                + " values in a row; the "
+                + "model expects "
+                + d);
       }
     }
     return out;

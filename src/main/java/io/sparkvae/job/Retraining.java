@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.data.ImageData;
+import io.sparkvae.io.Json;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoderModel;
-import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,17 +20,18 @@ import org.apache.spark.sql.SparkSession;
  * to a new directory {@code BASE/runs/<UTC time>/}, and {@code BASE/latest} moves to it only when
  * the new model passes the gate (see {@link VersionedOutput} for the layout).
  *
- * <p>The gate: the new model's test −ELBO may exceed the latest model's by at most
- * {@code gate.tolerance} nats. Both models are evaluated here, on the same test rows, with the
- * same noise seed ({@code train.seed}) and the same number of z draws, so the comparison is
- * between the models and nothing else. A first run has nothing to beat and is promoted. A run
- * that fails the gate stays under {@code runs/} for inspection and the command exits with
- * {@link Main#EXIT_NOT_PROMOTED}. The decision and both figures are written to the run's
- * {@code gate.json} before {@code latest} moves.
+ * <p>The gate: the new model's test −ELBO may exceed the latest model's by at most {@code
+ * gate.tolerance} nats. Both models are evaluated here, on the same test rows, with the same noise
+ * seed ({@code train.seed}) and the same number of z draws, so the comparison is between the models
+ * and nothing else. A first run has nothing to beat and is promoted. A run that fails the gate
+ * stays under {@code runs/} for inspection and the command exits with {@link
+ * Main#EXIT_NOT_PROMOTED}. The decision and both figures are written to the run's {@code gate.json}
+ * before {@code latest} moves.
  */
 final class Retraining {
   /** {@code train.init-model = latest}: warm-start from the latest run under --out, if any. */
   static final String LATEST_WORD = "latest";
+
   static final String GATE_FILE = "gate.json";
 
   private Retraining() {}
@@ -37,13 +39,15 @@ final class Retraining {
   /** Configuration checks that need no Spark, so a bad setting fails at once. */
   static void checkConfig(JobConfig cfg) {
     if (cfg.string("data.test") == null) {
-      throw new UserError("output.versioned = true needs data.test: the gate compares the new "
-          + "model's test -ELBO with the latest model's");
+      throw new UserError(
+          "output.versioned = true needs data.test: the gate compares the new "
+              + "model's test -ELBO with the latest model's");
     }
     if (cfg.bool("train.resume") && cfg.string("train.checkpoint-dir") == null) {
-      throw new UserError("train.resume = true with output.versioned = true needs "
-          + "train.checkpoint-dir: each versioned run writes a new directory, so the default "
-          + "checkpoint place (inside the run) is always empty");
+      throw new UserError(
+          "train.resume = true with output.versioned = true needs "
+              + "train.checkpoint-dir: each versioned run writes a new directory, so the default "
+              + "checkpoint place (inside the run) is always empty");
     }
     cfg.number("gate.tolerance");
   }
@@ -56,9 +60,17 @@ final class Retraining {
       String current = v.latest();
       VariationalAutoencoderModel previous = null;
       if (current != null) {
-        previous = ModelRef.load(spark, v.resolve(current).toString(),
-            "the latest run of --out " + base + " (" + VersionedOutput.LATEST + " -> " + current
-                + "):");
+        previous =
+            ModelRef.load(
+                spark,
+                v.resolve(current).toString(),
+                "the latest run of --out "
+                    + base
+                    + " ("
+                    + VersionedOutput.LATEST
+                    + " -> "
+                    + current
+                    + "):");
       }
       VariationalAutoencoderModel init;
       String initKey = cfg.string("train.init-model");
@@ -67,20 +79,25 @@ final class Retraining {
         if (previous != null) {
           TrainCommand.checkArchitecture(cfg, previous, "latest (" + current + ")");
         }
-        System.out.println(previous == null
-            ? "no latest run under " + base + " yet: starting from random weights"
-            : "warm start from the latest run, " + current);
+        System.out.println(
+            previous == null
+                ? "no latest run under " + base + " yet: starting from random weights"
+                : "warm start from the latest run, " + current);
       } else {
         init = TrainCommand.initialModel(spark, cfg);
       }
 
       String run = v.newRun(Instant.now());
       Path runDir = v.resolve(run);
-      System.out.println("versioned run: " + runDir + (current == null
-          ? " (the first under this base)" : " (latest is " + current + ")"));
+      System.out.println(
+          "versioned run: "
+              + runDir
+              + (current == null
+                  ? " (the first under this base)"
+                  : " (latest is " + current + ")"));
       OutputDir out = OutputDir.prepare(conf, runDir.toString(), false, false);
-      VariationalAutoencoderModel model = TrainCommand.train(spark, cfg, out, trainPath,
-          cfg.bool("train.resume"), init);
+      VariationalAutoencoderModel model =
+          TrainCommand.train(spark, cfg, out, trainPath, cfg.bool("train.resume"), init);
 
       Decision d = gate(spark, cfg, model, previous, current);
       ObjectNode g = Json.object();
@@ -103,18 +120,32 @@ final class Retraining {
       out.writeText(GATE_FILE, Json.write(g));
       RunReports.writeVersioned(out, v, run);
       if (!d.promote) {
-        System.out.println("gate: " + d.reason + "; NOT promoted: " + base + "/"
-            + VersionedOutput.LATEST + " still points at " + current + " (this run is kept in "
-            + runDir + ")");
+        System.out.println(
+            "gate: "
+                + d.reason
+                + "; NOT promoted: "
+                + base
+                + "/"
+                + VersionedOutput.LATEST
+                + " still points at "
+                + current
+                + " (this run is kept in "
+                + runDir
+                + ")");
         return Main.EXIT_NOT_PROMOTED;
       }
       v.promote(run);
-      System.out.println("gate: " + d.reason + "; promoted: " + new Path(v.base(),
-          VersionedOutput.LATEST) + " -> " + run);
+      System.out.println(
+          "gate: "
+              + d.reason
+              + "; promoted: "
+              + new Path(v.base(), VersionedOutput.LATEST)
+              + " -> "
+              + run);
       return Main.EXIT_OK;
     } catch (IOException e) {
-      throw new UserError("versioned output under " + base + ": " + e.getMessage(),
-          Main.EXIT_FAILURE, e);
+      throw new UserError(
+          "versioned output under " + base + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
     }
   }
 
@@ -129,8 +160,13 @@ final class Retraining {
     for (FileStatus s : v.fs().listStatus(v.base())) {
       String n = s.getPath().getName();
       if (n.equals("model") || n.equals("metrics.json")) {
-        throw new UserError("--out " + base + " holds a plain train run (" + n + "); versioned "
-            + "runs (output.versioned = true) need a base directory of their own");
+        throw new UserError(
+            "--out "
+                + base
+                + " holds a plain train run ("
+                + n
+                + "); versioned "
+                + "runs (output.versioned = true) need a base directory of their own");
       }
     }
   }
@@ -143,8 +179,7 @@ final class Retraining {
     final double oldScore;
     final double tolerance;
 
-    Decision(boolean promote, String reason, double newScore, double oldScore,
-        double tolerance) {
+    Decision(boolean promote, String reason, double newScore, double oldScore, double tolerance) {
       this.promote = promote;
       this.reason = reason;
       this.newScore = newScore;
@@ -153,29 +188,51 @@ final class Retraining {
     }
   }
 
-  static Decision gate(SparkSession spark, JobConfig cfg, VariationalAutoencoderModel model,
-      VariationalAutoencoderModel previous, String current) {
+  static Decision gate(
+      SparkSession spark,
+      JobConfig cfg,
+      VariationalAutoencoderModel model,
+      VariationalAutoencoderModel previous,
+      String current) {
     double tol = cfg.number("gate.tolerance");
     ImageData test = Inputs.images(spark, cfg, "data.test");
     long seed = cfg.longValue("train.seed");
     int draws = (Integer) model.getOrDefault(model.scoreSamples());
     double fresh = testNegElbo(model, test, seed, draws);
     if (previous == null) {
-      return new Decision(true, String.format(Locale.ROOT, "first run (test -ELBO %.2f)",
-          fresh), fresh, Double.NaN, tol);
+      return new Decision(
+          true,
+          String.format(Locale.ROOT, "first run (test -ELBO %.2f)", fresh),
+          fresh,
+          Double.NaN,
+          tol);
     }
     double old;
     try {
       old = testNegElbo(previous, test, seed, draws);
     } catch (IllegalArgumentException e) {
-      return new Decision(false, "the latest model (" + current + ") cannot be evaluated on "
-          + "this test set, so the runs cannot be compared: " + e.getMessage(), fresh,
-          Double.NaN, tol);
+      return new Decision(
+          false,
+          "the latest model ("
+              + current
+              + ") cannot be evaluated on "
+              + "this test set, so the runs cannot be compared: "
+              + e.getMessage(),
+          fresh,
+          Double.NaN,
+          tol);
     }
     boolean pass = fresh <= old + tol;
-    String reason = String.format(Locale.ROOT, "test -ELBO %.2f (new) vs %.2f (latest, %s): "
-        + "%s by %.2f nats, tolerance %.2f", fresh, old, current,
-        fresh <= old ? "better" : "worse", Math.abs(fresh - old), tol);
+    String reason =
+        String.format(
+            Locale.ROOT,
+            "test -ELBO %.2f (new) vs %.2f (latest, %s): " + "%s by %.2f nats, tolerance %.2f",
+            fresh,
+            old,
+            current,
+            fresh <= old ? "better" : "worse",
+            Math.abs(fresh - old),
+            tol);
     if (Double.isNaN(fresh)) {
       reason = "the new model's test -ELBO is NaN";
     }
@@ -183,11 +240,12 @@ final class Retraining {
   }
 
   /** Mean test −ELBO with a given noise seed and number of z draws, the same for both models. */
-  static double testNegElbo(VariationalAutoencoderModel m, ImageData test, long seed,
-      int draws) {
-    VariationalAutoencoderModel e = m.copy(new ParamMap()).setSeed(seed).setScoreSamples(draws)
-        .setFeaturesCol(test.featuresColumn());
-    return (Double) VaeEvaluator.evaluate(e, test.frame(), 0, 0, test.idColumn())
-        .get("neg_elbo");
+  static double testNegElbo(VariationalAutoencoderModel m, ImageData test, long seed, int draws) {
+    VariationalAutoencoderModel e =
+        m.copy(new ParamMap())
+            .setSeed(seed)
+            .setScoreSamples(draws)
+            .setFeaturesCol(test.featuresColumn());
+    return (Double) VaeEvaluator.evaluate(e, test.frame(), 0, 0, test.idColumn()).get("neg_elbo");
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,10 +18,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Writes {@code report.html}, the one page a person opens, from the files a command has already
- * written (never from the figures in memory), so the page cannot disagree with them: for
- * {@code train}, {@code metrics.json} and {@code images/*.png}, plus {@code gate.json} and the
- * other runs' for a versioned run; for {@code score}, {@code score_summary.json} and
- * {@code top_anomalies.png}. The page is written atomically, like every output.
+ * written (never from the figures in memory), so the page cannot disagree with them: for {@code
+ * train}, {@code metrics.json} and {@code images/*.png}, plus {@code gate.json} and the other runs'
+ * for a versioned run; for {@code score}, {@code score_summary.json} and {@code top_anomalies.png}.
+ * The page is written atomically, like every output.
  */
 final class RunReports {
   static final String FILE = "report.html";
@@ -90,8 +91,8 @@ final class RunReports {
   }
 
   private static JsonNode readJson(FileSystem fs, Path p) throws IOException {
-    return Json.read(new String(AtomicFiles.readAll(fs, p, MAX_JSON), StandardCharsets.UTF_8),
-        p.toString());
+    return Json.read(
+        new String(AtomicFiles.readAll(fs, p, MAX_JSON), StandardCharsets.UTF_8), p.toString());
   }
 
   /** Run names in start order: 20261124T083012Z before 20261124T083012Z-2 before …-10. */
@@ -102,7 +103,7 @@ final class RunReports {
     if (c != 0) {
       return c;
     }
-    return Integer.compare(x.length > 1 ? Integer.parseInt(x[1]) : 1,
-        y.length > 1 ? Integer.parseInt(y[1]) : 1);
+    return Integer.compare(
+        x.length > 1 ? Integer.parseInt(x[1]) : 1, y.length > 1 ? Integer.parseInt(y[1]) : 1);
   }
 }

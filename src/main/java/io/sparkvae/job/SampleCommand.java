@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.report.ImageGrid;
@@ -12,29 +13,38 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code sample}: new images from the model, decoded from z ~ N(0, I). Computed on the
- * executors ({@link io.sparkvae.ml.VariationalAutoencoderModel#sample}), so {@code --parquet}
- * can hold millions; the picture shows the first {@value #MAX_DRAWN} at most.
+ * {@code sample}: new images from the model, decoded from z ~ N(0, I). Computed on the executors
+ * ({@link io.sparkvae.ml.VariationalAutoencoderModel#sample}), so {@code --parquet} can hold
+ * millions; the picture shows the first {@value #MAX_DRAWN} at most.
  */
-@Command(name = "sample", mixinStandardHelpOptions = true,
-    description = "Decode N draws of z ~ N(0, I) into DIR/samples.png and, with --parquet, "
-        + "DIR/samples.parquet (id, z, sample as array<float>).")
+@Command(
+    name = "sample",
+    mixinStandardHelpOptions = true,
+    description =
+        "Decode N draws of z ~ N(0, I) into DIR/samples.png and, with --parquet, "
+            + "DIR/samples.parquet (id, z, sample as array<float>).")
 public final class SampleCommand extends InferenceCommand {
   static final String PICTURE = "samples.png";
   static final String OUTPUT = "samples.parquet";
   static final int MAX_DRAWN = 256;
 
-  @Option(names = "--n", paramLabel = "N", defaultValue = "64",
+  @Option(
+      names = "--n",
+      paramLabel = "N",
+      defaultValue = "64",
       description = "Samples to draw. Default: ${DEFAULT-VALUE}.")
   long n;
 
-  @Option(names = "--seed", paramLabel = "SEED", defaultValue = "0",
-      description = "Seed of the z draws; the same seed gives the same samples. "
-          + "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      defaultValue = "0",
+      description =
+          "Seed of the z draws; the same seed gives the same samples. "
+              + "Default: ${DEFAULT-VALUE}.")
   long seed;
 
-  @Option(names = "--parquet",
-      description = "Also write every sample to DIR/samples.parquet.")
+  @Option(names = "--parquet", description = "Also write every sample to DIR/samples.parquet.")
   boolean parquet;
 
   @Override
@@ -48,13 +58,15 @@ public final class SampleCommand extends InferenceCommand {
       throw new UserError("--n must be >= 1, got " + n);
     }
     if (c.shape == null && !parquet) {
-      throw new UserError("the model's rows are not images (" + c.model.architecture().inputDim()
-          + " values, no shape recorded), so there is no picture to draw: pass --parquet");
+      throw new UserError(
+          "the model's rows are not images ("
+              + c.model.architecture().inputDim()
+              + " values, no shape recorded), so there is no picture to draw: pass --parquet");
     }
     if (parquet) {
       Dataset<Row> samples = c.model.sample(c.spark, n, seed);
-      c.out.writeParquet(OUTPUT, samples.select(functions.col("id"), asFloats("z"),
-          asFloats("sample")));
+      c.out.writeParquet(
+          OUTPUT, samples.select(functions.col("id"), asFloats("z"), asFloats("sample")));
       System.out.printf(Locale.ROOT, "wrote %,d samples: %s%n", n, c.out.resolve(OUTPUT));
     }
     if (c.shape != null) {
@@ -71,11 +83,24 @@ public final class SampleCommand extends InferenceCommand {
         images[(int) r.getLong(0)] = f;
       }
       int columns = shown <= 64 ? 8 : 16;
-      c.out.write(PICTURE, ImageGrid.toPngBytes(ImageGrid.grid(images, c.shape[0], c.shape[1],
-          c.shape[2], columns, ImageGrid.defaultScale(c.shape[0], c.shape[1]), null,
-          String.format(Locale.ROOT, "%s: decoder means for z ~ N(0, I), seed %d",
-              shown < n ? "The first " + shown + " of " + n + " samples" : shown + " samples",
-              seed))));
+      c.out.write(
+          PICTURE,
+          ImageGrid.toPngBytes(
+              ImageGrid.grid(
+                  images,
+                  c.shape[0],
+                  c.shape[1],
+                  c.shape[2],
+                  columns,
+                  ImageGrid.defaultScale(c.shape[0], c.shape[1]),
+                  null,
+                  String.format(
+                      Locale.ROOT,
+                      "%s: decoder means for z ~ N(0, I), seed %d",
+                      shown < n
+                          ? "The first " + shown + " of " + n + " samples"
+                          : shown + " samples",
+                      seed))));
       System.out.printf(Locale.ROOT, "drew %d samples: %s%n", shown, c.out.resolve(PICTURE));
     }
     return Main.EXIT_OK;

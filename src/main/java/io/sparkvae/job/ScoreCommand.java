@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sparkvae.io.Json;
 import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.report.ImageGrid;
-import io.sparkvae.io.Json;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -18,14 +19,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code score}: an anomaly score per row. −ELBO always (one z draw per row), and with
- * {@code --k K} the importance-weighted estimate of −log p(x), which is tighter and ranks rows
- * more reliably. Rows are ranked by the best score computed: the most anomalous are printed and
- * drawn. The notebook equivalent is {@code model.setIwaeSamples(K).transform(df)}.
+ * {@code score}: an anomaly score per row. −ELBO always (one z draw per row), and with {@code --k
+ * K} the importance-weighted estimate of −log p(x), which is tighter and ranks rows more reliably.
+ * Rows are ranked by the best score computed: the most anomalous are printed and drawn. The
+ * notebook equivalent is {@code model.setIwaeSamples(K).transform(df)}.
  */
-@Command(name = "score", mixinStandardHelpOptions = true,
-    description = "Write each row's -ELBO (and, with --k, IWAE -log p(x)) to DIR/scores.parquet; "
-        + "print the most anomalous rows and draw the top 32 in DIR/top_anomalies.png.")
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description =
+        "Write each row's -ELBO (and, with --k, IWAE -log p(x)) to DIR/scores.parquet; "
+            + "print the most anomalous rows and draw the top 32 in DIR/top_anomalies.png.")
 public final class ScoreCommand extends InferenceCommand {
   static final String OUTPUT = "scores.parquet";
   static final String PICTURE = "top_anomalies.png";
@@ -33,18 +37,24 @@ public final class ScoreCommand extends InferenceCommand {
   static final int PRINTED = 10;
   static final int DRAWN = 32;
 
-  @Mixin
-  DataOptions data;
+  @Mixin DataOptions data;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "0",
-      description = "Importance samples for -log p(x) (0 = -ELBO only; 100 is a good choice, "
-          + "at about K times the cost). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--k",
+      paramLabel = "K",
+      defaultValue = "0",
+      description =
+          "Importance samples for -log p(x) (0 = -ELBO only; 100 is a good choice, "
+              + "at about K times the cost). Default: ${DEFAULT-VALUE}.")
   int k;
 
-  @Option(names = "--threshold", paramLabel = "T",
-      description = "Flag rows whose -ELBO is above T: a calibrated quantile of the training "
-          + "data (q0.95, q0.99, q0.999, from the model's thresholds.json) or a number of nats. "
-          + "Adds a boolean 'flagged' column.")
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description =
+          "Flag rows whose -ELBO is above T: a calibrated quantile of the training "
+              + "data (q0.95, q0.99, q0.999, from the model's thresholds.json) or a number of nats. "
+              + "Adds a boolean 'flagged' column.")
   String threshold;
 
   @Override
@@ -62,8 +72,8 @@ public final class ScoreCommand extends InferenceCommand {
       m.setIwaeSamples(k).setIwaeCol("iwae_nll");
     }
     String rank = k > 0 ? "iwae_nll" : "neg_elbo";
-    io.sparkvae.ml.AnomalyThresholds stored = ScoreThresholds.stored(
-        c.spark.sparkContext().hadoopConfiguration(), c.modelPath);
+    io.sparkvae.ml.AnomalyThresholds stored =
+        ScoreThresholds.stored(c.spark.sparkContext().hadoopConfiguration(), c.modelPath);
     Double limit = threshold == null ? null : ScoreThresholds.resolve(threshold, stored);
     List<String> keys = c.keyColumnNames();
     List<Column> kept = c.keyColumns();
@@ -76,8 +86,8 @@ public final class ScoreCommand extends InferenceCommand {
       kept.add(ScoreThresholds.flagged(limit));
     }
     // Scored once: the Parquet, the statistics and the top rows all read this cache.
-    Dataset<Row> scored = select(m.transform(c.data.frame()), kept)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> scored =
+        select(m.transform(c.data.frame()), kept).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<Column> outCols = c.keyColumns();
       outCols.add(functions.col("neg_elbo"));
@@ -88,25 +98,45 @@ public final class ScoreCommand extends InferenceCommand {
         outCols.add(functions.col(ScoreThresholds.FLAGGED));
       }
       c.out.writeParquet(OUTPUT, select(scored, outCols));
-      Row stats = scored.agg(functions.count("*"), functions.avg(rank),
-          functions.max(rank), limit == null ? functions.lit(0L)
-              : functions.count(functions.when(functions.col(ScoreThresholds.FLAGGED),
-                  functions.lit(1)))).first();
+      Row stats =
+          scored
+              .agg(
+                  functions.count("*"),
+                  functions.avg(rank),
+                  functions.max(rank),
+                  limit == null
+                      ? functions.lit(0L)
+                      : functions.count(
+                          functions.when(functions.col(ScoreThresholds.FLAGGED), functions.lit(1))))
+              .first();
       long n = stats.getLong(0);
       double[] q = scored.stat().approxQuantile(rank, new double[] {0.5, 0.99}, 0.001);
       List<Row> top = scored.orderBy(functions.desc(rank)).limit(DRAWN).collectAsList();
 
       String what = k > 0 ? "-log p(x) (IWAE, K=" + k + ")" : "-ELBO";
-      System.out.printf(Locale.ROOT, "scored %,d rows: %s mean %.2f, median %.2f, 99th "
-          + "percentile %.2f, max %.2f nats%n", n, what, stats.getDouble(1), q[0], q[1],
+      System.out.printf(
+          Locale.ROOT,
+          "scored %,d rows: %s mean %.2f, median %.2f, 99th " + "percentile %.2f, max %.2f nats%n",
+          n,
+          what,
+          stats.getDouble(1),
+          q[0],
+          q[1],
           stats.getDouble(2));
       System.out.println(ScoreThresholds.report(stored, threshold, limit));
       if (limit != null) {
-        System.out.printf(Locale.ROOT, "flagged %,d of %,d rows (%.2f%%)%n", stats.getLong(3), n,
+        System.out.printf(
+            Locale.ROOT,
+            "flagged %,d of %,d rows (%.2f%%)%n",
+            stats.getLong(3),
+            n,
             n == 0 ? 0.0 : 100.0 * stats.getLong(3) / n);
       }
-      System.out.printf(Locale.ROOT, "the %d most anomalous rows (highest %s first):%n",
-          Math.min(PRINTED, top.size()), what);
+      System.out.printf(
+          Locale.ROOT,
+          "the %d most anomalous rows (highest %s first):%n",
+          Math.min(PRINTED, top.size()),
+          what);
       StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%4s", "rank"));
       for (String key : keys) {
         header.append(String.format(Locale.ROOT, "  %-12s", key));
@@ -165,11 +195,21 @@ public final class ScoreCommand extends InferenceCommand {
       System.out.println("scores: " + c.out.resolve(OUTPUT));
       System.out.println("summary: " + c.out.resolve(SUMMARY));
       if (c.shape != null && !top.isEmpty()) {
-        float[][] images = ReconstructCommand.pixels(top, c.data.featuresColumn(),
-            c.model.architecture().inputDim());
-        c.out.write(PICTURE, ImageGrid.toPngBytes(ImageGrid.grid(images, c.shape[0], c.shape[1],
-            c.shape[2], 8, ImageGrid.defaultScale(c.shape[0], c.shape[1]), captions,
-            "The " + top.size() + " most anomalous rows, highest " + what + " first")));
+        float[][] images =
+            ReconstructCommand.pixels(
+                top, c.data.featuresColumn(), c.model.architecture().inputDim());
+        c.out.write(
+            PICTURE,
+            ImageGrid.toPngBytes(
+                ImageGrid.grid(
+                    images,
+                    c.shape[0],
+                    c.shape[1],
+                    c.shape[2],
+                    8,
+                    ImageGrid.defaultScale(c.shape[0], c.shape[1]),
+                    captions,
+                    "The " + top.size() + " most anomalous rows, highest " + what + " first")));
         System.out.println("picture: " + c.out.resolve(PICTURE));
       }
       RunReports.writeScore(c.out);

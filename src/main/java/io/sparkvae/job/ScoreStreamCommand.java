@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.data.ImageDecoder;
@@ -45,56 +46,85 @@ import picocli.CommandLine.Option;
  * <p>{@code --once} scores what is there and stops (Trigger.AvailableNow: for tests and batch
  * schedulers); otherwise the query polls every {@code --trigger} until the process is stopped.
  */
-@Command(name = "score-stream", mixinStandardHelpOptions = true,
-    description = "Score new files as they land in --watch DIR (Parquet, or images with "
-        + "--format images): append each row's -ELBO (and IWAE with --k) to OUT/scores.parquet, "
-        + "with a checkpoint in OUT/checkpoint so that a restart scores only new files.")
+@Command(
+    name = "score-stream",
+    mixinStandardHelpOptions = true,
+    description =
+        "Score new files as they land in --watch DIR (Parquet, or images with "
+            + "--format images): append each row's -ELBO (and IWAE with --k) to OUT/scores.parquet, "
+            + "with a checkpoint in OUT/checkpoint so that a restart scores only new files.")
 public final class ScoreStreamCommand implements Callable<Integer> {
   static final String OUTPUT = "scores.parquet";
   static final String CHECKPOINT = "checkpoint";
+
   /** The names of the streaming query's observed metrics. */
   static final String SCORED = "scored";
+
   static final String DECODED = "decoded";
   static final String IMAGE_GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG]}";
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "The model: a model directory, a train --out directory, a versioned base "
-          + "(its latest run) or a latest pointer file.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "PATH",
+      description =
+          "The model: a model directory, a train --out directory, a versioned base "
+              + "(its latest run) or a latest pointer file.")
   String model;
 
-  @Option(names = "--watch", required = true, paramLabel = "DIR",
-      description = "The folder to watch (any Hadoop path). Files must appear whole: write "
-          + "them elsewhere (or under a name starting with . or _) and rename them in.")
+  @Option(
+      names = "--watch",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "The folder to watch (any Hadoop path). Files must appear whole: write "
+              + "them elsewhere (or under a name starting with . or _) and rename them in.")
   String watch;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "parquet",
-      description = "parquet (rows with data.features, as for score) or images (PNG/JPEG files, "
-          + "resampled to the model's image size). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "parquet",
+      description =
+          "parquet (rows with data.features, as for score) or images (PNG/JPEG files, "
+              + "resampled to the model's image size). Default: ${DEFAULT-VALUE}.")
   String format;
 
-  @Option(names = "--k", paramLabel = "K", defaultValue = "0",
+  @Option(
+      names = "--k",
+      paramLabel = "K",
+      defaultValue = "0",
       description = "Importance samples for -log p(x) (0 = -ELBO only). Default: ${DEFAULT-VALUE}.")
   int k;
 
-  @Option(names = "--threshold", paramLabel = "T",
-      description = "Flag rows whose -ELBO is above T: q0.95, q0.99, q0.999 (the model's "
-          + "calibrated thresholds) or a number of nats. Adds a boolean 'flagged' column.")
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description =
+          "Flag rows whose -ELBO is above T: q0.95, q0.99, q0.999 (the model's "
+              + "calibrated thresholds) or a number of nats. Adds a boolean 'flagged' column.")
   String threshold;
 
-  @Option(names = "--once",
+  @Option(
+      names = "--once",
       description = "Score the files present now, then stop (Trigger.AvailableNow).")
   boolean once;
 
-  @Option(names = "--trigger", paramLabel = "INTERVAL", defaultValue = "10 seconds",
+  @Option(
+      names = "--trigger",
+      paramLabel = "INTERVAL",
+      defaultValue = "10 seconds",
       description = "Without --once: how often to look for new files. Default: ${DEFAULT-VALUE}.")
   String trigger;
 
-  @Option(names = "--max-files-per-trigger", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--max-files-per-trigger",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "At most N new files per micro-batch (0 = all). Default: ${DEFAULT-VALUE}.")
   int maxFiles;
 
-  @Mixin
-  JobOptions options;
+  @Mixin JobOptions options;
 
   @Override
   public Integer call() throws Exception {
@@ -133,9 +163,15 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     boolean resumed = fs.exists(checkpoint);
 
     Input in = format.equals("images") ? images(spark, m) : parquet(spark, cfg, fs);
-    m = m.copy(new org.apache.spark.ml.param.ParamMap()).setFeaturesCol(in.features)
-        .setLatentMeanCol("").setLatentLogVarCol("").setReconstructionCol("")
-        .setNegElboCol("neg_elbo").setIwaeCol("").setIwaeSamples(0);
+    m =
+        m.copy(new org.apache.spark.ml.param.ParamMap())
+            .setFeaturesCol(in.features)
+            .setLatentMeanCol("")
+            .setLatentLogVarCol("")
+            .setReconstructionCol("")
+            .setNegElboCol("neg_elbo")
+            .setIwaeCol("")
+            .setIwaeSamples(0);
     if (k > 0) {
       m.setIwaeSamples(k).setIwaeCol("iwae_nll");
     }
@@ -156,25 +192,42 @@ public final class ScoreStreamCommand implements Callable<Integer> {
       cols.add(ScoreThresholds.flagged(limit));
     }
     cols.add(functions.current_timestamp().as("scored_at"));
-    Dataset<Row> scored = m.transform(in.frame).select(cols.toArray(new Column[0]))
-        .observe(SCORED, functions.count(functions.lit(1)).as("rows"),
-            limit == null ? functions.lit(0L).as("flagged") : functions.count(
-                functions.when(functions.col(ScoreThresholds.FLAGGED), functions.lit(1)))
-                .as("flagged"));
+    Dataset<Row> scored =
+        m.transform(in.frame)
+            .select(cols.toArray(new Column[0]))
+            .observe(
+                SCORED,
+                functions.count(functions.lit(1)).as("rows"),
+                limit == null
+                    ? functions.lit(0L).as("flagged")
+                    : functions
+                        .count(
+                            functions.when(
+                                functions.col(ScoreThresholds.FLAGGED), functions.lit(1)))
+                        .as("flagged"));
 
     System.out.println(ScoreThresholds.report(stored, threshold, limit));
-    System.out.printf(Locale.ROOT, "%s %s files in %s%s; scores to %s, checkpoint %s%n",
-        once ? "scoring the" : "watching for", format, watch, resumed
-            ? " (resuming: files scored before are skipped)" : "", sink, checkpoint);
+    System.out.printf(
+        Locale.ROOT,
+        "%s %s files in %s%s; scores to %s, checkpoint %s%n",
+        once ? "scoring the" : "watching for",
+        format,
+        watch,
+        resumed ? " (resuming: files scored before are skipped)" : "",
+        sink,
+        checkpoint);
     StreamingQueryListener printer = once ? null : new Printer();
     if (printer != null) {
       spark.streams().addListener(printer);
     }
-    StreamingQuery q = scored.writeStream().format("parquet")
-        .option("checkpointLocation", checkpoint.toString())
-        .trigger(once ? Trigger.AvailableNow() : Trigger.ProcessingTime(trigger))
-        .queryName("spark-vae-score-stream")
-        .start(sink.toString());
+    StreamingQuery q =
+        scored
+            .writeStream()
+            .format("parquet")
+            .option("checkpointLocation", checkpoint.toString())
+            .trigger(once ? Trigger.AvailableNow() : Trigger.ProcessingTime(trigger))
+            .queryName("spark-vae-score-stream")
+            .start(sink.toString());
     try {
       q.awaitTermination();
     } catch (Exception e) {
@@ -196,9 +249,14 @@ public final class ScoreStreamCommand implements Callable<Integer> {
       flagged += metric(p, SCORED, "flagged");
       unreadable += metric(p, DECODED, "unreadable");
     }
-    System.out.printf(Locale.ROOT, "scored %,d new rows%s%s%n", rows, limit == null ? ""
-        : String.format(Locale.ROOT, ", %,d flagged", flagged), unreadable == 0 ? ""
-        : String.format(Locale.ROOT, "; skipped %,d unreadable image files", unreadable));
+    System.out.printf(
+        Locale.ROOT,
+        "scored %,d new rows%s%s%n",
+        rows,
+        limit == null ? "" : String.format(Locale.ROOT, ", %,d flagged", flagged),
+        unreadable == 0
+            ? ""
+            : String.format(Locale.ROOT, "; skipped %,d unreadable image files", unreadable));
     System.out.println("scores: " + sink);
     return Main.EXIT_OK;
   }
@@ -207,9 +265,9 @@ public final class ScoreStreamCommand implements Callable<Integer> {
   private record Input(Dataset<Row> frame, String features, List<String> keys) {}
 
   /**
-   * Parquet files: the schema is taken from the files present when the stream starts (a
-   * streaming source needs one up front). Rows without an {@code id} or {@code path} column are
-   * identified by their file and position in it ({@code source_file}, {@code row_index}).
+   * Parquet files: the schema is taken from the files present when the stream starts (a streaming
+   * source needs one up front). Rows without an {@code id} or {@code path} column are identified by
+   * their file and position in it ({@code source_file}, {@code row_index}).
    */
   private Input parquet(SparkSession spark, JobConfig cfg, FileSystem fs) throws IOException {
     StructType schema;
@@ -217,10 +275,18 @@ public final class ScoreStreamCommand implements Callable<Integer> {
       schema = spark.read().parquet(watch).schema();
     } catch (RuntimeException e) {
       Path w = new Path(watch);
-      throw new UserError("--watch " + watch + ": " + (fs.exists(w) ? "no Parquet files to "
-          + "take the schema from yet (" + Inputs.rootMessage(e) + "); the stream takes its "
-          + "schema from the files present when it starts: add one file, then start it"
-          : "no such directory"), e);
+      throw new UserError(
+          "--watch "
+              + watch
+              + ": "
+              + (fs.exists(w)
+                  ? "no Parquet files to "
+                      + "take the schema from yet ("
+                      + Inputs.rootMessage(e)
+                      + "); the stream takes its "
+                      + "schema from the files present when it starts: add one file, then start it"
+                  : "no such directory"),
+          e);
     }
     List<String> features = cfg.strings("data.features");
     String col = features.size() == 1 ? features.get(0) : "features";
@@ -239,8 +305,9 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     } else if (names.contains("path")) {
       keys.add("path");
     } else {
-      df = df.withColumn("source_file", functions.col("_metadata.file_path"))
-          .withColumn("row_index", functions.col("_metadata.row_index"));
+      df =
+          df.withColumn("source_file", functions.col("_metadata.file_path"))
+              .withColumn("row_index", functions.col("_metadata.row_index"));
       keys.add("source_file");
       keys.add("row_index");
     }
@@ -249,8 +316,14 @@ public final class ScoreStreamCommand implements Callable<Integer> {
       keys.add(label);
     }
     if (!names.contains(col)) {
-      throw new UserError("--watch " + watch + ": no column '" + col + "' (data.features); "
-          + "the files have " + String.join(", ", names));
+      throw new UserError(
+          "--watch "
+              + watch
+              + ": no column '"
+              + col
+              + "' (data.features); "
+              + "the files have "
+              + String.join(", ", names));
     }
     return new Input(df, col, keys);
   }
@@ -259,51 +332,70 @@ public final class ScoreStreamCommand implements Callable<Integer> {
   private Input images(SparkSession spark, VariationalAutoencoderModel m) {
     int[] shape = InferenceCommand.imageShape(m, null);
     if (shape == null) {
-      throw new UserError("--format images: the model " + model + " has no image shape (its "
-          + "input is " + m.architecture().inputDim() + " values per row), so images cannot be "
-          + "resampled to it");
+      throw new UserError(
+          "--format images: the model "
+              + model
+              + " has no image shape (its "
+              + "input is "
+              + m.architecture().inputDim()
+              + " values per row), so images cannot be "
+              + "resampled to it");
     }
     // A streaming source needs its schema up front: binaryFile's fixed one.
-    StructType binary = new StructType(new StructField[] {
-        DataTypes.createStructField("path", DataTypes.StringType, false),
-        DataTypes.createStructField("modificationTime", DataTypes.TimestampType, false),
-        DataTypes.createStructField("length", DataTypes.LongType, false),
-        DataTypes.createStructField("content", DataTypes.BinaryType, true)});
-    DataStreamReader r = spark.readStream().format("binaryFile").schema(binary)
-        .option("pathGlobFilter", IMAGE_GLOB).option("recursiveFileLookup", "true");
+    StructType binary =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("path", DataTypes.StringType, false),
+              DataTypes.createStructField("modificationTime", DataTypes.TimestampType, false),
+              DataTypes.createStructField("length", DataTypes.LongType, false),
+              DataTypes.createStructField("content", DataTypes.BinaryType, true)
+            });
+    DataStreamReader r =
+        spark
+            .readStream()
+            .format("binaryFile")
+            .schema(binary)
+            .option("pathGlobFilter", IMAGE_GLOB)
+            .option("recursiveFileLookup", "true");
     if (maxFiles > 0) {
       r = r.option("maxFilesPerTrigger", maxFiles);
     }
     Dataset<Row> files = r.load(watch).select("path", "content");
-    StructType decodedSchema = new StructType(new StructField[] {
-        DataTypes.createStructField("path", DataTypes.StringType, false),
-        DataTypes.createStructField("features", DataTypes.BinaryType, true),
-        DataTypes.createStructField("error", DataTypes.StringType, true)});
+    StructType decodedSchema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("path", DataTypes.StringType, false),
+              DataTypes.createStructField("features", DataTypes.BinaryType, true),
+              DataTypes.createStructField("error", DataTypes.StringType, true)
+            });
     ImageDecoder decoder = new ImageDecoder(shape[0], shape[1], shape[2]);
-    Dataset<Row> decoded = files.mapPartitions(decode(decoder), Encoders.row(decodedSchema))
-        .observe(DECODED, functions.count(functions.col("error")).as("unreadable"));
+    Dataset<Row> decoded =
+        files
+            .mapPartitions(decode(decoder), Encoders.row(decodedSchema))
+            .observe(DECODED, functions.count(functions.col("error")).as("unreadable"));
     Dataset<Row> good = decoded.where(functions.col("error").isNull()).drop("error");
     return new Input(good, "features", List.of("path"));
   }
 
   private static MapPartitionsFunction<Row, Row> decode(ImageDecoder decoder) {
-    return it -> new Iterator<Row>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
+    return it ->
+        new Iterator<Row>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
 
-      @Override
-      public Row next() {
-        Row in = it.next();
-        try {
-          return RowFactory.create(in.getString(0), decoder.decode((byte[]) in.get(1)).pixels,
-              null);
-        } catch (ImageDecoder.BadImageException e) {
-          return RowFactory.create(in.getString(0), null, e.getMessage());
-        }
-      }
-    };
+          @Override
+          public Row next() {
+            Row in = it.next();
+            try {
+              return RowFactory.create(
+                  in.getString(0), decoder.decode((byte[]) in.get(1)).pixels, null);
+            } catch (ImageDecoder.BadImageException e) {
+              return RowFactory.create(in.getString(0), null, e.getMessage());
+            }
+          }
+        };
   }
 
   private static long metric(StreamingQueryProgress p, String name, String field) {
@@ -324,9 +416,13 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     }
     long flagged = metric(p, SCORED, "flagged");
     long bad = metric(p, DECODED, "unreadable");
-    return String.format(Locale.ROOT, "batch %d: %,d rows scored, %,d flagged%s", p.batchId(),
-        rows, flagged, bad == 0 ? "" : String.format(Locale.ROOT, ", %,d unreadable files "
-            + "skipped", bad));
+    return String.format(
+        Locale.ROOT,
+        "batch %d: %,d rows scored, %,d flagged%s",
+        p.batchId(),
+        rows,
+        flagged,
+        bad == 0 ? "" : String.format(Locale.ROOT, ", %,d unreadable files " + "skipped", bad));
   }
 
   /** Prints a line per micro-batch that scored something (continuous mode). */

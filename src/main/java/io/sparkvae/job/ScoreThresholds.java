@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.data.ImageData;
@@ -11,8 +12,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * The job side of {@link AnomalyThresholds}: calibrating them at the end of {@code train},
- * reading them for {@code score} and {@code score-stream}, and {@code --threshold}.
+ * The job side of {@link AnomalyThresholds}: calibrating them at the end of {@code train}, reading
+ * them for {@code score} and {@code score-stream}, and {@code --threshold}.
  */
 final class ScoreThresholds {
   /** The boolean column of rows above the threshold. */
@@ -24,12 +25,16 @@ final class ScoreThresholds {
    * Computes the training data's −ELBO quantiles under {@code model} and writes them beside the
    * saved model in {@code modelDir}; prints them. One more pass over the training rows.
    */
-  static AnomalyThresholds calibrate(SparkSession spark, VariationalAutoencoderModel model,
-      ImageData train, String modelDir) throws IOException {
+  static AnomalyThresholds calibrate(
+      SparkSession spark, VariationalAutoencoderModel model, ImageData train, String modelDir)
+      throws IOException {
     AnomalyThresholds t = AnomalyThresholds.compute(model, train.frame(), train.source());
     t.write(spark.sparkContext().hadoopConfiguration(), modelDir);
-    System.out.printf(Locale.ROOT, "anomaly thresholds (training -ELBO quantiles, %,d rows): "
-        + "%s%n", t.rows(), t.describe());
+    System.out.printf(
+        Locale.ROOT,
+        "anomaly thresholds (training -ELBO quantiles, %,d rows): " + "%s%n",
+        t.rows(),
+        t.describe());
     return t;
   }
 
@@ -39,8 +44,9 @@ final class ScoreThresholds {
     try {
       return AnomalyThresholds.read(conf, dir).orElse(null);
     } catch (IOException e) {
-      throw new UserError("--model " + given + ": cannot read " + AnomalyThresholds.FILE + ": "
-          + e.getMessage(), e);
+      throw new UserError(
+          "--model " + given + ": cannot read " + AnomalyThresholds.FILE + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -62,14 +68,16 @@ final class ScoreThresholds {
   static String report(AnomalyThresholds stored, String spec, Double threshold) {
     StringBuilder sb = new StringBuilder();
     if (stored == null) {
-      sb.append("calibrated thresholds: none (the model has no ").append(AnomalyThresholds.FILE)
+      sb.append("calibrated thresholds: none (the model has no ")
+          .append(AnomalyThresholds.FILE)
           .append(")");
     } else {
       sb.append("calibrated thresholds (training -ELBO): ").append(stored.describe());
     }
     if (threshold != null) {
-      sb.append(String.format(Locale.ROOT, "; flagging rows with -ELBO above %.2f (%s)",
-          threshold, spec));
+      sb.append(
+          String.format(
+              Locale.ROOT, "; flagging rows with -ELBO above %.2f (%s)", threshold, spec));
     }
     return sb.toString();
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import java.util.Map;
@@ -14,10 +15,11 @@ final class SparkSessions {
    * parameters costs more time than it saves, and results of a few MB per task are faster sent
    * directly than through the block manager.
    */
-  static final Map<String, String> RECOMMENDED = Map.of(
-      "spark.broadcast.compress", "false",
-      "spark.task.maxDirectResultSize", "64m",
-      "spark.ui.showConsoleProgress", "false");
+  static final Map<String, String> RECOMMENDED =
+      Map.of(
+          "spark.broadcast.compress", "false",
+          "spark.task.maxDirectResultSize", "64m",
+          "spark.ui.showConsoleProgress", "false");
 
   /** Sessions this class started (and so {@link #stop} stops), by identity. */
   private static final java.util.Set<SparkSession> STARTED =
@@ -26,8 +28,8 @@ final class SparkSessions {
   static SparkSession create(JobConfig cfg) {
     // A session already running in this JVM (a notebook, a test suite calling Main.run) is reused
     // and left running: stopping it would pull the SparkContext from under its owner.
-    boolean running = SparkSession.getActiveSession().isDefined()
-        || SparkSession.getDefaultSession().isDefined();
+    boolean running =
+        SparkSession.getActiveSession().isDefined() || SparkSession.getDefaultSession().isDefined();
     SparkConf existing = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(cfg.requiredString("spark.app-name"));
     String master = cfg.string("spark.master");

@@ -1,18 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.data.ImageData;
+import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.DivergenceException;
-import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.FeatureReader;
-import io.sparkvae.diagnostics.BlasInfo;
+import io.sparkvae.io.Json;
 import io.sparkvae.ml.ModelMetadata;
 import io.sparkvae.ml.VaeEvaluator;
+import io.sparkvae.ml.VaePictures;
 import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
-import io.sparkvae.io.Json;
-import io.sparkvae.ml.VaePictures;
 import io.sparkvae.ml.params.ModelSettings;
 import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.Settings;
@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -37,17 +36,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code train}: fits a VAE on the configured data with the synchronous Spark loop, then writes
- * the model, {@code metrics.json} and pictures into the output directory.
+ * {@code train}: fits a VAE on the configured data with the synchronous Spark loop, then writes the
+ * model, {@code metrics.json} and pictures into the output directory.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = "Train a variational autoencoder on Spark and write the model, metrics.json "
-        + "and images/ into --out.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train a variational autoencoder on Spark and write the model, metrics.json "
+            + "and images/ into --out.")
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainCommand.class);
 
-  @Mixin
-  JobOptions options;
+  @Mixin JobOptions options;
 
   @Override
   public Integer call() {
@@ -66,8 +67,9 @@ public final class TrainCommand implements Callable<Integer> {
         return Retraining.run(spark, cfg, options.out(), trainPath);
       }
       VariationalAutoencoderModel init = initialModel(spark, cfg);
-      OutputDir out = OutputDir.prepare(spark.sparkContext().hadoopConfiguration(),
-          options.out(), options.overwrite, resume);
+      OutputDir out =
+          OutputDir.prepare(
+              spark.sparkContext().hadoopConfiguration(), options.out(), options.overwrite, resume);
       train(spark, cfg, out, trainPath, resume, init);
       return Main.EXIT_OK;
     } finally {
@@ -77,9 +79,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The warm-start model of {@code train.init-model} (a model directory, a train output
-   * directory, a versioned base or a latest pointer: see {@link ModelRef}), checked against the
-   * configured architecture before any data is read; null when the key is not set.
+   * The warm-start model of {@code train.init-model} (a model directory, a train output directory,
+   * a versioned base or a latest pointer: see {@link ModelRef}), checked against the configured
+   * architecture before any data is read; null when the key is not set.
    */
   static VariationalAutoencoderModel initialModel(SparkSession spark, JobConfig cfg) {
     String init = cfg.string("train.init-model");
@@ -87,9 +89,10 @@ public final class TrainCommand implements Callable<Integer> {
       return null;
     }
     if (init.trim().equals(Retraining.LATEST_WORD)) {
-      throw new UserError("train.init-model = latest names the latest run under --out, which "
-          + "only versioned runs have: set output.versioned = true (conf/retrain.conf), or give "
-          + "a model path");
+      throw new UserError(
+          "train.init-model = latest names the latest run under --out, which "
+              + "only versioned runs have: set output.versioned = true (conf/retrain.conf), or give "
+              + "a model path");
     }
     VariationalAutoencoderModel m = ModelRef.load(spark, init, "train.init-model");
     checkArchitecture(cfg, m, init);
@@ -105,8 +108,11 @@ public final class TrainCommand implements Callable<Integer> {
     String lik = cfg.oneOf(ModelSettings.MODEL_LIKELIHOOD);
     List<String> diffs = new ArrayList<>();
     if (!java.util.Arrays.equals(hidden, a.hidden())) {
-      diffs.add("model.hidden = " + java.util.Arrays.toString(hidden) + " vs "
-          + java.util.Arrays.toString(a.hidden()));
+      diffs.add(
+          "model.hidden = "
+              + java.util.Arrays.toString(hidden)
+              + " vs "
+              + java.util.Arrays.toString(a.hidden()));
     }
     if (latent != a.latent()) {
       diffs.add("model.latent = " + latent + " vs " + a.latent());
@@ -118,27 +124,38 @@ public final class TrainCommand implements Callable<Integer> {
       diffs.add("model.likelihood = " + lik + " vs " + a.likelihood().configName());
     }
     if (!diffs.isEmpty()) {
-      throw new UserError("train.init-model " + where + " is a " + a.describe() + " VAE, which "
-          + "the configuration does not match (" + String.join("; ", diffs) + ", configured vs "
-          + "saved): set model.* as the saved model has them, or drop train.init-model to "
-          + "start from random weights");
+      throw new UserError(
+          "train.init-model "
+              + where
+              + " is a "
+              + a.describe()
+              + " VAE, which "
+              + "the configuration does not match ("
+              + String.join("; ", diffs)
+              + ", configured vs "
+              + "saved): set model.* as the saved model has them, or drop train.init-model to "
+              + "start from random weights");
     }
   }
 
   /** Trains with the warm start of {@code train.init-model}, if any. */
-  static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
-      String trainPath, boolean resume) {
+  static VariationalAutoencoderModel train(
+      SparkSession spark, JobConfig cfg, OutputDir out, String trainPath, boolean resume) {
     return train(spark, cfg, out, trainPath, resume, initialModel(spark, cfg));
   }
 
   /** Trains, warm-starting from {@code init} when it is not null. */
-  static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg, OutputDir out,
-      String trainPath, boolean resume, VariationalAutoencoderModel init) {
+  static VariationalAutoencoderModel train(
+      SparkSession spark,
+      JobConfig cfg,
+      OutputDir out,
+      String trainPath,
+      boolean resume,
+      VariationalAutoencoderModel init) {
     Progress progress = new Progress(System.out, out);
     progress.started(cfg.positive("train.epochs"));
     try {
-      VariationalAutoencoderModel model = train(spark, cfg, out, trainPath, resume, init,
-          progress);
+      VariationalAutoencoderModel model = train(spark, cfg, out, trainPath, resume, init, progress);
       progress.done();
       return model;
     } catch (RuntimeException | Error e) {
@@ -151,11 +168,11 @@ public final class TrainCommand implements Callable<Integer> {
   private record RunData(ImageData train, ImageData test, int partitions) {
     static RunData load(SparkSession spark, JobConfig cfg) {
       ImageData train = Inputs.images(spark, cfg, "data.train");
-      ImageData test = cfg.string("data.test") == null ? null : Inputs.images(spark, cfg,
-          "data.test");
+      ImageData test =
+          cfg.string("data.test") == null ? null : Inputs.images(spark, cfg, "data.test");
       int partitions = cfg.nonNegative("train.partitions");
-      return new RunData(train, test,
-          partitions == 0 ? spark.sparkContext().defaultParallelism() : partitions);
+      return new RunData(
+          train, test, partitions == 0 ? spark.sparkContext().defaultParallelism() : partitions);
     }
 
     /** Pictures come from the test set when there is one. */
@@ -167,19 +184,25 @@ public final class TrainCommand implements Callable<Integer> {
   /** The test-set figures and the baselines beside them; empty without a test set. */
   private record TestFigures(Map<String, Object> test, Map<String, Object> baselines) {}
 
-  private static VariationalAutoencoderModel train(SparkSession spark, JobConfig cfg,
-      OutputDir out, String trainPath, boolean resume, VariationalAutoencoderModel init,
+  private static VariationalAutoencoderModel train(
+      SparkSession spark,
+      JobConfig cfg,
+      OutputDir out,
+      String trainPath,
+      boolean resume,
+      VariationalAutoencoderModel init,
       Progress progress) {
     long start = System.nanoTime();
     RunData data = RunData.load(spark, cfg);
     VariationalAutoencoder est = configure(cfg, out, data, resume, init, progress);
     printStart(cfg, trainPath, data, init);
-    VariationalAutoencoderModel model = withGuessedShape(fit(est, data.train()),
-        data.train().shape());
+    VariationalAutoencoderModel model =
+        withGuessedShape(fit(est, data.train()), data.train().shape());
     TestFigures figures = testFigures(cfg, model, data);
     if (figures.test() != null) {
-      model = model.withMetrics(
-          new ModelMetadata.Metrics(ModelMetadata.TestMetrics.of(figures.test())));
+      model =
+          model.withMetrics(
+              new ModelMetadata.Metrics(ModelMetadata.TestMetrics.of(figures.test())));
     }
     try {
       model.write().overwrite().save(out.resolve("model"));
@@ -190,15 +213,20 @@ public final class TrainCommand implements Callable<Integer> {
       summary(out, figures.test(), figures.baselines(), pictures, seconds);
       RunReports.writeTrain(out);
     } catch (IOException e) {
-      throw new UserError("could not write outputs to " + out.path() + ": " + e.getMessage(),
-          Main.EXIT_FAILURE, e);
+      throw new UserError(
+          "could not write outputs to " + out.path() + ": " + e.getMessage(), Main.EXIT_FAILURE, e);
     }
     return model;
   }
 
   /** The estimator of the configuration, wired to this run's checkpoints, progress and data. */
-  private static VariationalAutoencoder configure(JobConfig cfg, OutputDir out, RunData data,
-      boolean resume, VariationalAutoencoderModel init, Progress progress) {
+  private static VariationalAutoencoder configure(
+      JobConfig cfg,
+      OutputDir out,
+      RunData data,
+      boolean resume,
+      VariationalAutoencoderModel init,
+      Progress progress) {
     VariationalAutoencoder est = estimator(cfg, data.train(), data.partitions());
     String checkpointDir = cfg.string("train.checkpoint-dir");
     est.setCheckpointDir(checkpointDir == null ? out.resolve("checkpoint") : checkpointDir)
@@ -218,12 +246,17 @@ public final class TrainCommand implements Callable<Integer> {
     return est;
   }
 
-  private static void printStart(JobConfig cfg, String trainPath, RunData data,
-      VariationalAutoencoderModel init) {
+  private static void printStart(
+      JobConfig cfg, String trainPath, RunData data, VariationalAutoencoderModel init) {
     int k = cfg.nonNegative("train.sync-every");
-    System.out.printf(Locale.ROOT, "training %s on %s (%d partitions), %d epochs, batch %d, "
-        + "k=%s%n", describeModel(cfg, inputSize(data.train(), init)), trainPath,
-        data.partitions(), cfg.positive("train.epochs"), cfg.positive("train.batch-size"),
+    System.out.printf(
+        Locale.ROOT,
+        "training %s on %s (%d partitions), %d epochs, batch %d, " + "k=%s%n",
+        describeModel(cfg, inputSize(data.train(), init)),
+        trainPath,
+        data.partitions(),
+        cfg.positive("train.epochs"),
+        cfg.positive("train.batch-size"),
         k == 0 ? "auto" : Integer.toString(k));
   }
 
@@ -241,55 +274,74 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** Without a shape from the data, a square grayscale guess lets the pictures be drawn. */
-  private static VariationalAutoencoderModel withGuessedShape(VariationalAutoencoderModel model,
-      ImageData.Shape known) {
+  private static VariationalAutoencoderModel withGuessedShape(
+      VariationalAutoencoderModel model, ImageData.Shape known) {
     if (known != null) {
       return model;
     }
     ImageData.Shape shape = ImageData.Shape.guess(model.architecture().inputDim());
-    return shape == null ? model : model.withInput(
-        model.metadata().input().withShape(shape.height(), shape.width(), shape.channels()));
+    return shape == null
+        ? model
+        : model.withInput(
+            model.metadata().input().withShape(shape.height(), shape.width(), shape.channels()));
   }
 
-  private static TestFigures testFigures(JobConfig cfg, VariationalAutoencoderModel model,
-      RunData data) {
+  private static TestFigures testFigures(
+      JobConfig cfg, VariationalAutoencoderModel model, RunData data) {
     Map<String, Object> baselines = new LinkedHashMap<>();
     if (data.test() == null) {
       return new TestFigures(null, baselines);
     }
-    Map<String, Object> test = VaeEvaluator.evaluate(model, data.test().frame(),
-        cfg.nonNegative("eval.iwae-k"), cfg.nonNegative("eval.iwae-rows"),
-        data.test().idColumn());
+    Map<String, Object> test =
+        VaeEvaluator.evaluate(
+            model,
+            data.test().frame(),
+            cfg.nonNegative("eval.iwae-k"),
+            cfg.nonNegative("eval.iwae-rows"),
+            data.test().idColumn());
     if (cfg.bool("eval.pca-baseline")) {
-      baselines.put("pca", io.sparkvae.ml.PcaBaseline.compare(model, data.train().frame(),
-          data.test().frame()));
+      baselines.put(
+          "pca",
+          io.sparkvae.ml.PcaBaseline.compare(model, data.train().frame(), data.test().frame()));
     }
     return new TestFigures(test, baselines);
   }
 
   /** Draws the pictures from a bounded sample of rows on the driver; returns their names. */
-  private static Set<String> writePictures(JobConfig cfg, OutputDir out,
-      VariationalAutoencoderModel model, ImageData shown) throws IOException {
+  private static Set<String> writePictures(
+      JobConfig cfg, OutputDir out, VariationalAutoencoderModel model, ImageData shown)
+      throws IOException {
     int images = cfg.nonNegative("eval.images");
     List<String> cols = new ArrayList<>(List.of(model.getFeaturesCol()));
     String labelCol = shown.labelColumn();
     if (labelCol != null) {
       cols.add(labelCol);
     }
-    List<Row> rows = shown.frame().select(cols.stream()
-        .map(c -> org.apache.spark.sql.functions.col("`" + c + "`"))
-        .toArray(org.apache.spark.sql.Column[]::new))
-        .limit(Math.max(images, 2000)).collectAsList();
+    List<Row> rows =
+        shown
+            .frame()
+            .select(
+                cols.stream()
+                    .map(c -> org.apache.spark.sql.functions.col("`" + c + "`"))
+                    .toArray(org.apache.spark.sql.Column[]::new))
+            .limit(Math.max(images, 2000))
+            .collectAsList();
     String[] names = cfg.strings("data.label-names").toArray(new String[0]);
     if (names.length == 0 && shown.labelNames() != null) {
       names = shown.labelNames().toArray(new String[0]); // class folders name the classes
     }
     List<Integer> shape = model.metadata().input().shape();
-    Map<String, byte[]> pics = VaePictures.render(model, rows, labelCol,
-        names.length == 0 ? null : names,
-        shape == null ? null : shape.stream().mapToInt(Integer::intValue).toArray(),
-        model.metadata().training().history(), images, cfg.nonNegative("eval.samples"),
-        cfg.longValue("train.seed"));
+    Map<String, byte[]> pics =
+        VaePictures.render(
+            model,
+            rows,
+            labelCol,
+            names.length == 0 ? null : names,
+            shape == null ? null : shape.stream().mapToInt(Integer::intValue).toArray(),
+            model.metadata().training().history(),
+            images,
+            cfg.nonNegative("eval.samples"),
+            cfg.longValue("train.seed"));
     for (Map.Entry<String, byte[]> e : pics.entrySet()) {
       out.write("images/" + e.getKey(), e.getValue());
     }
@@ -297,8 +349,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /** metrics.json: the model, per-epoch and test figures, BLAS, config and provenance. */
-  private static ObjectNode metricsJson(JobConfig cfg, VariationalAutoencoderModel model,
-      TestFigures figures, double seconds) throws IOException {
+  private static ObjectNode metricsJson(
+      JobConfig cfg, VariationalAutoencoderModel model, TestFigures figures, double seconds)
+      throws IOException {
     ObjectNode metrics = Json.object();
     metrics.put("model", model.architecture().describe());
     metrics.put("parameters", model.architecture().numParams());
@@ -325,14 +378,17 @@ public final class TrainCommand implements Callable<Integer> {
     for (int h : cfg.positiveInts("model.hidden")) {
       sb.append('-').append(h);
     }
-    return sb.append('-').append(cfg.positive("model.latent")).append(' ')
-        .append(cfg.string("model.likelihood")).toString();
+    return sb.append('-')
+        .append(cfg.positive("model.latent"))
+        .append(' ')
+        .append(cfg.string("model.likelihood"))
+        .toString();
   }
 
   /**
-   * The model's input size, for the first line: the images' size, else the warm-start model's,
-   * else the length of the first row's features (one small job); "?" when that cannot be read
-   * (training then says why).
+   * The model's input size, for the first line: the images' size, else the warm-start model's, else
+   * the length of the first row's features (one small job); "?" when that cannot be read (training
+   * then says why).
    */
   static String inputSize(ImageData train, VariationalAutoencoderModel init) {
     if (train.shape() != null) {
@@ -342,14 +398,20 @@ public final class TrainCommand implements Callable<Integer> {
       return Integer.toString(init.architecture().inputDim());
     }
     try {
-      FeatureReader reader = FeatureReader.forColumn(train.frame().schema(),
-          train.featuresColumn());
-      List<Row> first = train.frame().where(functions.col("`" + train.featuresColumn() + "`")
-          .isNotNull()).limit(1).collectAsList();
+      FeatureReader reader =
+          FeatureReader.forColumn(train.frame().schema(), train.featuresColumn());
+      List<Row> first =
+          train
+              .frame()
+              .where(functions.col("`" + train.featuresColumn() + "`").isNotNull())
+              .limit(1)
+              .collectAsList();
       if (!first.isEmpty()) {
         Row r = first.get(0);
-        return Integer.toString(reader.bytes() ? reader.readBytes(r).length
-            : reader.readFloats(r, new FeatureReader.FloatBuffer()));
+        return Integer.toString(
+            reader.bytes()
+                ? reader.readBytes(r).length
+                : reader.readFloats(r, new FeatureReader.FloatBuffer()));
       }
     } catch (RuntimeException e) {
       // The same problem stops training, with its own message.
@@ -359,21 +421,24 @@ public final class TrainCommand implements Callable<Integer> {
 
   /**
    * The estimator the configuration describes: every setting with both a config key and a param
-   * name ({@link Settings}) is copied, so a new model or training setting needs no code here.
-   * The data decide the columns; {@code partitions} is train.partitions with 0 resolved.
+   * name ({@link Settings}) is copied, so a new model or training setting needs no code here. The
+   * data decide the columns; {@code partitions} is train.partitions with 0 resolved.
    */
   static VariationalAutoencoder estimator(JobConfig cfg, ImageData train, int partitions) {
     VariationalAutoencoder est = new VariationalAutoencoder();
     ParamMap values = new ParamMap();
     for (Setting s : Settings.all()) {
       // train.init-model is resolved by ModelRef (pointers, `latest`): see initialModel.
-      if (s.key() != null && s.paramName() != null && !cfg.isNull(s.key())
+      if (s.key() != null
+          && s.paramName() != null
+          && !cfg.isNull(s.key())
           && s != TrainSettings.TRAIN_INIT_MODEL) {
         values.put(est.getParam(s.paramName()), cfg.value(s));
       }
     }
     try {
-      return est.copy(values).setFeaturesCol(train.featuresColumn())
+      return est.copy(values)
+          .setFeaturesCol(train.featuresColumn())
           .setIdCol(train.idColumn() == null ? "" : train.idColumn())
           .setNumPartitions(partitions);
     } catch (IllegalArgumentException e) {
@@ -381,33 +446,50 @@ public final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private static void summary(OutputDir out, Map<String, Object> test,
-      Map<String, Object> baselines, java.util.Set<String> pictures, double seconds) {
+  private static void summary(
+      OutputDir out,
+      Map<String, Object> test,
+      Map<String, Object> baselines,
+      java.util.Set<String> pictures,
+      double seconds) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "done in %.1f s", seconds));
     if (test != null) {
-      sb.append(String.format(Locale.ROOT, ": test -ELBO %.2f nats (recon %.2f, KL %.2f) on %d "
-          + "rows", (Double) test.get("neg_elbo"), (Double) test.get("recon"),
-          (Double) test.get("kl"), (Long) test.get("n")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              ": test -ELBO %.2f nats (recon %.2f, KL %.2f) on %d " + "rows",
+              (Double) test.get("neg_elbo"),
+              (Double) test.get("recon"),
+              (Double) test.get("kl"),
+              (Long) test.get("n")));
       if (test.containsKey("iwae_nll")) {
-        sb.append(String.format(Locale.ROOT, "; IWAE (K=%d) -log p(x) %.2f on %d rows",
-            (Integer) test.get("iwae_k"), (Double) test.get("iwae_nll"),
-            (Long) test.get("iwae_rows")));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "; IWAE (K=%d) -log p(x) %.2f on %d rows",
+                (Integer) test.get("iwae_k"),
+                (Double) test.get("iwae_nll"),
+                (Long) test.get("iwae_rows")));
       }
     }
     System.out.println(sb);
     if (baselines.containsKey("pca")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> p = (Map<String, Object>) baselines.get("pca");
-      System.out.printf(Locale.ROOT, "reconstruction MSE on the test set: VAE %.5f, PCA with %d "
-          + "components %.5f%n", (Double) p.get("vae_mse"), (Integer) p.get("components"),
+      System.out.printf(
+          Locale.ROOT,
+          "reconstruction MSE on the test set: VAE %.5f, PCA with %d " + "components %.5f%n",
+          (Double) p.get("vae_mse"),
+          (Integer) p.get("components"),
           (Double) p.get("pca_mse"));
     }
     System.out.println("outputs in " + out.path() + ":");
     System.out.println("  model/         the trained model (weights.safetensors + metadata.json)");
     System.out.println("  metrics.json   per-epoch and test figures, config and provenance");
     System.out.println("  images/        " + String.join(", ", pictures));
-    System.out.println("  checkpoint/    the last training checkpoint (train.resume=true continues)");
+    System.out.println(
+        "  checkpoint/    the last training checkpoint (train.resume=true continues)");
     System.out.println("  progress.json  how far the run got (state, epoch, round, ETA)");
   }
 }

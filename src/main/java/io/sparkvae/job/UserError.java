@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 /**
@@ -26,9 +27,9 @@ public class UserError extends RuntimeException {
   }
 
   /**
-   * The user error behind {@code t}: {@code t} itself, or a cause that is a UserError or a
-   * {@link io.sparkvae.data.BadDataException} (bad input found inside a Spark task, which reaches
-   * the driver wrapped in Spark's own exceptions). Null when the failure is not the user's.
+   * The user error behind {@code t}: {@code t} itself, or a cause that is a UserError or a {@link
+   * io.sparkvae.data.BadDataException} (bad input found inside a Spark task, which reaches the
+   * driver wrapped in Spark's own exceptions). Null when the failure is not the user's.
    */
   public static UserError among(Throwable t) {
     for (int depth = 0; t != null && depth < 32; depth++, t = t.getCause()) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import io.sparkvae.io.AtomicFiles;
@@ -25,20 +26,23 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *   BASE/latest                     a one-line text file: runs/20261124T083012Z
  * </pre>
  *
- * {@code latest} is a plain file rather than a symbolic link because HDFS and object stores have
- * no links; it is replaced with {@link AtomicFiles#writeAtomically}, so a reader sees the old
- * pointer or the new one, never a torn line. It holds the run's path relative to BASE, so a BASE
- * copied elsewhere (HDFS to a laptop) still resolves. A consumer reads it with
- * {@code hdfs dfs -cat BASE/latest}, or passes {@code --model BASE} to the inference commands.
+ * {@code latest} is a plain file rather than a symbolic link because HDFS and object stores have no
+ * links; it is replaced with {@link AtomicFiles#writeAtomically}, so a reader sees the old pointer
+ * or the new one, never a torn line. It holds the run's path relative to BASE, so a BASE copied
+ * elsewhere (HDFS to a laptop) still resolves. A consumer reads it with {@code hdfs dfs -cat
+ * BASE/latest}, or passes {@code --model BASE} to the inference commands.
  */
 final class VersionedOutput {
   static final String RUNS = "runs";
   static final String LATEST = "latest";
+
   /** Created in each new run directory on file systems where mkdirs cannot claim a name. */
   static final String CLAIM = ".spark-vae-run";
+
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern RUN_NAME = Pattern.compile("\\d{8}T\\d{6}Z(-\\d+)?");
+
   /** A pointer is one short line; anything bigger is not ours. */
   private static final long MAX_POINTER_BYTES = 4096;
 
@@ -78,9 +82,9 @@ final class VersionedOutput {
 
   /**
    * Creates and claims a new run directory named after {@code start}; a name already taken (two
-   * runs started in the same second) gets a suffix -2, -3, …. Claiming is atomic on the local
-   * file system (createDirectory fails when the directory exists) and on HDFS (creating the
-   * claim file without overwrite fails at the NameNode when another run created it first).
+   * runs started in the same second) gets a suffix -2, -3, …. Claiming is atomic on the local file
+   * system (createDirectory fails when the directory exists) and on HDFS (creating the claim file
+   * without overwrite fails at the NameNode when another run created it first).
    *
    * @return the run's path relative to the base, e.g. runs/20261124T083012Z
    */
@@ -129,8 +133,8 @@ final class VersionedOutput {
 
   /** Points {@code latest} at {@code run} (relative to the base), atomically. */
   void promote(String run) throws IOException {
-    AtomicFiles.writeAtomically(fs, new Path(base, LATEST),
-        (run + "\n").getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.writeAtomically(
+        fs, new Path(base, LATEST), (run + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   Path resolve(String run) {
@@ -145,14 +149,16 @@ final class VersionedOutput {
     } catch (FileNotFoundException e) {
       throw e;
     } catch (IOException e) {
-      throw new IOException(pointer + " is not a spark-vae 'latest' pointer: " + e.getMessage(),
-          e);
+      throw new IOException(pointer + " is not a spark-vae 'latest' pointer: " + e.getMessage(), e);
     }
     String text = new String(bytes, StandardCharsets.UTF_8).strip();
     if (text.isEmpty() || text.contains("\n")) {
-      throw new IOException(pointer + " is not a spark-vae 'latest' pointer (expected one line "
-          + "such as runs/20261124T083012Z, found " + (text.isEmpty() ? "nothing" : "several lines")
-          + ")");
+      throw new IOException(
+          pointer
+              + " is not a spark-vae 'latest' pointer (expected one line "
+              + "such as runs/20261124T083012Z, found "
+              + (text.isEmpty() ? "nothing" : "several lines")
+              + ")");
     }
     return text;
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.Locale;
@@ -60,10 +61,10 @@ public enum Activation {
   }
 
   /**
-   * Turns the gradient with respect to the output, {@code g}, into the gradient with respect to
-   * the pre-activation: {@code out[i] = g[i] · f'(a[i])} where {@code a} is the output;
-   * {@code out} may be {@code a} itself. Results below {@link Kernel#FLUSH} are stored as zero so
-   * that no denormal float reaches the next matrix product.
+   * Turns the gradient with respect to the output, {@code g}, into the gradient with respect to the
+   * pre-activation: {@code out[i] = g[i] · f'(a[i])} where {@code a} is the output; {@code out} may
+   * be {@code a} itself. Results below {@link Kernel#FLUSH} are stored as zero so that no denormal
+   * float reaches the next matrix product.
    */
   void backward(float[] a, float[] g, float[] out, int n) {
     switch (this) {

@@ -1,12 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /**
- * Adam (Kingma and Ba, 2015) with bias correction, in the form PyTorch uses:
- * {@code θ ← θ − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)}.
+ * Adam (Kingma and Ba, 2015) with bias correction, in the form PyTorch uses: {@code θ ← θ − (lr /
+ * (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)}.
  *
- * <p>State layout: {@code [m (n floats) | v (n floats)]}. Moments smaller than
- * {@link Kernel#FLUSH} are stored as zero: a weight whose gradient stays zero (a dead unit, an
- * always-black pixel) would otherwise decay its moments geometrically into denormal floats.
+ * <p>State layout: {@code [m (n floats) | v (n floats)]}. Moments smaller than {@link Kernel#FLUSH}
+ * are stored as zero: a weight whose gradient stays zero (a dead unit, an always-black pixel) would
+ * otherwise decay its moments geometrically into denormal floats.
  */
 public final class Adam implements Optimizer {
   private static final long serialVersionUID = 1L;
@@ -20,8 +21,8 @@ public final class Adam implements Optimizer {
       throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);
     }
     if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException("Adam betas must lie in [0, 1), got " + beta1 + ", "
-          + beta2);
+      throw new IllegalArgumentException(
+          "Adam betas must lie in [0, 1), got " + beta1 + ", " + beta2);
     }
     if (!(eps > 0)) {
       throw new IllegalArgumentException("Adam epsilon must be > 0, got " + eps);
@@ -45,16 +46,30 @@ public final class Adam implements Optimizer {
   public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
     int n = params.length;
     if (grad.length != n || state.length != 2 * n) {
-      throw new IllegalArgumentException("Adam: " + n + " params, " + grad.length
-          + " gradient floats, " + state.length + " state floats (expected 2 × params)");
+      throw new IllegalArgumentException(
+          "Adam: "
+              + n
+              + " params, "
+              + grad.length
+              + " gradient floats, "
+              + state.length
+              + " state floats (expected 2 × params)");
     }
     if (t < 1) {
       throw new IllegalArgumentException("Adam step count is 1-based, got " + t);
     }
     double bc1 = 1.0 - Math.pow(beta1, t);
     double bc2 = 1.0 - Math.pow(beta2, t);
-    Elementwise.INSTANCE.adam(params, grad, gradScale, state, beta1, beta2, (float) (lr / bc1),
-        (float) (1.0 / Math.sqrt(bc2)), eps);
+    Elementwise.INSTANCE.adam(
+        params,
+        grad,
+        gradScale,
+        state,
+        beta1,
+        beta2,
+        (float) (lr / bc1),
+        (float) (1.0 / Math.sqrt(bc2)),
+        eps);
   }
 
   @Override

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /** Rows of 8-bit pixels (0..255), read as floats in [0, 1]: exactly {@code v / 255f}. */

@@ -1,20 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /**
- * The few elementwise loops that cost as much as the matrix products: the Bernoulli likelihood
- * (an exp and a log per pixel) and the Adam update (a sqrt and a division per parameter).
+ * The few elementwise loops that cost as much as the matrix products: the Bernoulli likelihood (an
+ * exp and a log per pixel) and the Adam update (a sqrt and a division per parameter).
  *
- * <p>Two implementations: {@code VectorElementwise} on the JDK's Vector API (SIMD; 15× faster
- * than scalar {@link Math#exp} on the likelihood loop, measured), and a scalar fallback for JVMs
- * started without {@code --add-modules=jdk.incubator.vector}. Spark's own launcher adds that flag
- * to every driver and executor, and so do our scripts.
+ * <p>Two implementations: {@code VectorElementwise} on the JDK's Vector API (SIMD; 15× faster than
+ * scalar {@link Math#exp} on the likelihood loop, measured), and a scalar fallback for JVMs started
+ * without {@code --add-modules=jdk.incubator.vector}. Spark's own launcher adds that flag to every
+ * driver and executor, and so do our scripts.
  *
  * <p>Reproducibility: exp and log are computed here from IEEE add, multiply, divide and fused
  * multiply-add only ({@link #expNonPositive}, {@link #log1pUnit}), never with the Vector API's
- * EXP/LOG, whose results differ between the interpreted and the JIT-compiled code (so a cold and
- * a warm JVM would train different models). Both paths run the same operations per element, so
- * gradients and parameters are bit-identical whichever path runs; only the per-row loss sums,
- * which are reported and never fed back, are added in a different (fixed) order.
+ * EXP/LOG, whose results differ between the interpreted and the JIT-compiled code (so a cold and a
+ * warm JVM would train different models). Both paths run the same operations per element, so
+ * gradients and parameters are bit-identical whichever path runs; only the per-row loss sums, which
+ * are reported and never fed back, are added in a different (fixed) order.
  */
 abstract class Elementwise {
   static final Elementwise INSTANCE = pick();
@@ -23,8 +24,10 @@ abstract class Elementwise {
     if (!Boolean.getBoolean("sparkvae.scalar")
         && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       try {
-        return (Elementwise) Class.forName("io.sparkvae.kernel.VectorElementwise")
-            .getDeclaredConstructor().newInstance();
+        return (Elementwise)
+            Class.forName("io.sparkvae.kernel.VectorElementwise")
+                .getDeclaredConstructor()
+                .newInstance();
       } catch (ReflectiveOperationException | LinkageError e) {
         // fall through to the scalar path
       }
@@ -36,19 +39,27 @@ abstract class Elementwise {
   abstract String name();
 
   /**
-   * One row of the Bernoulli likelihood from logits {@code out[ob..ob+dim)} and targets
-   * {@code x[xb..xb+dim)}: returns Σ softplus(l) − x·l; when {@code withGrad}, overwrites the
-   * logits with {@code (sigmoid(l) − x) · scale}, flushed to zero below {@link Kernel#FLUSH}.
+   * One row of the Bernoulli likelihood from logits {@code out[ob..ob+dim)} and targets {@code
+   * x[xb..xb+dim)}: returns Σ softplus(l) − x·l; when {@code withGrad}, overwrites the logits with
+   * {@code (sigmoid(l) − x) · scale}, flushed to zero below {@link Kernel#FLUSH}.
    */
-  abstract double bernoulliRow(float[] out, int ob, float[] x, int xb, int dim, boolean withGrad,
-      float scale);
+  abstract double bernoulliRow(
+      float[] out, int ob, float[] x, int xb, int dim, boolean withGrad, float scale);
 
   /**
    * Adam over all n parameters for the gradient {@code grad · gradScale}, with moments m =
    * state[0..n), v = state[n..2n) flushed below {@link Kernel#FLUSH}.
    */
-  abstract void adam(float[] params, float[] grad, float gradScale, float[] state, float b1,
-      float b2, float stepSize, float invSqrtBc2, float eps);
+  abstract void adam(
+      float[] params,
+      float[] grad,
+      float gradScale,
+      float[] state,
+      float b1,
+      float b2,
+      float stepSize,
+      float invSqrtBc2,
+      float eps);
 
   /** Σ a[i]², accumulated in a fixed order for this implementation. */
   abstract double sumOfSquares(float[] a);
@@ -56,14 +67,19 @@ abstract class Elementwise {
   static final float LOG2E = 1.44269504f;
   static final float LN2_HI = 0.693145752f;
   static final float LN2_LO = 1.42860677e-6f;
+
   /** 1.5·2²³: adding it rounds a float of magnitude below 2²² to an integer. */
   static final float ROUND = 12582912f;
+
   static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+
   /** exp(r) on [−ln2/2, ln2/2]: Taylor coefficients 1/k! for k = 7..0 (error < 6e-9). */
   static final float[] EXP_C = {1f / 5040, 1f / 720, 1f / 120, 1f / 24, 1f / 6, 0.5f, 1f, 1f};
+
   /** 2·atanh(s) = 2s·Σ s^(2k)/(2k+1): coefficients 1/17 .. 1/3, then 1 (s ≤ 1/3: error < 3e-9). */
-  static final float[] LOG_C = {1f / 17, 1f / 15, 1f / 13, 1f / 11, 1f / 9, 1f / 7, 1f / 5,
-      1f / 3, 1f};
+  static final float[] LOG_C = {
+    1f / 17, 1f / 15, 1f / 13, 1f / 11, 1f / 9, 1f / 7, 1f / 5, 1f / 3, 1f
+  };
 
   /**
    * e^x for x ≤ 0 (0 below −87, where the result would be subnormal): x = n·ln2 + r, e^x = 2^n ·

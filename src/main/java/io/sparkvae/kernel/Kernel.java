@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import dev.ludovic.netlib.blas.BLAS;
@@ -35,20 +36,23 @@ public final class Kernel {
   }
 
   /**
-   * {@code Y[n×out] = X[n×in] · Wᵀ} where W is row-major {@code out × in} (PyTorch's
-   * {@code nn.Linear} layout) at {@code w[wOff..]}.
+   * {@code Y[n×out] = X[n×in] · Wᵀ} where W is row-major {@code out × in} (PyTorch's {@code
+   * nn.Linear} layout) at {@code w[wOff..]}.
    */
-  public static void linearForward(float[] x, int n, int in, float[] w, int wOff, int out, float[] y) {
+  public static void linearForward(
+      float[] x, int n, int in, float[] w, int wOff, int out, float[] y) {
     BLAS_INSTANCE.sgemm("T", "N", out, n, in, 1f, w, wOff, in, x, 0, in, 0f, y, 0, out);
   }
 
   /** {@code dW[out×in] += dYᵀ · X}. */
-  public static void linearWeightGrad(float[] x, int n, int in, float[] dy, int out, float[] g, int wOff) {
+  public static void linearWeightGrad(
+      float[] x, int n, int in, float[] dy, int out, float[] g, int wOff) {
     BLAS_INSTANCE.sgemm("N", "T", in, out, n, 1f, x, 0, in, dy, 0, out, 1f, g, wOff, in);
   }
 
   /** {@code dX[n×in] = dY[n×out] · W}. */
-  public static void linearInputGrad(float[] dy, int n, int out, float[] w, int wOff, int in, float[] dx) {
+  public static void linearInputGrad(
+      float[] dy, int n, int out, float[] w, int wOff, int in, float[] dx) {
     BLAS_INSTANCE.sgemm("N", "N", in, n, out, 1f, w, wOff, in, dy, 0, out, 0f, dx, 0, in);
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.Locale;
@@ -15,6 +16,7 @@ public enum Likelihood {
   GAUSSIAN_LEARNED_VARIANCE("gaussian-learned-variance");
 
   static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
   /**
    * Floor of a pixel's learned log-variance (σ ≥ 0.01). Pixels that are always 0 (image borders)
    * would otherwise drive their variance to zero and the likelihood to infinity.
@@ -38,8 +40,10 @@ public enum Likelihood {
         return l;
       }
     }
-    throw new IllegalArgumentException("unknown likelihood '" + name
-        + "'; expected one of bernoulli, gaussian, gaussian-learned-variance");
+    throw new IllegalArgumentException(
+        "unknown likelihood '"
+            + name
+            + "'; expected one of bernoulli, gaussian, gaussian-learned-variance");
   }
 
   /** True when inputs must lie in [0, 1]. */
@@ -50,7 +54,8 @@ public enum Likelihood {
   /** The decoder mean x̂ for a raw output value (what a generated image shows). */
   public float mean(float raw) {
     if (this == BERNOULLI) {
-      return (float) (raw >= 0 ? 1.0 / (1.0 + Math.exp(-raw)) : Math.exp(raw) / (1.0 + Math.exp(raw)));
+      return (float)
+          (raw >= 0 ? 1.0 / (1.0 + Math.exp(-raw)) : Math.exp(raw) / (1.0 + Math.exp(raw)));
     }
     return raw;
   }

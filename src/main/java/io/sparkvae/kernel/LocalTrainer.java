@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.Arrays;
@@ -20,8 +21,8 @@ public final class LocalTrainer {
   private final Objective.Evaluator evaluator;
   private long updates;
 
-  public LocalTrainer(Objective objective, Optimizer optimizer, int batchSize, long seed,
-      double clipNorm) {
+  public LocalTrainer(
+      Objective objective, Optimizer optimizer, int batchSize, long seed, double clipNorm) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
@@ -60,8 +61,8 @@ public final class LocalTrainer {
   /** One pass over {@code data} in the order and slices the engine uses for partition 0. */
   public EpochStats trainEpoch(Rows data, int epoch) {
     if (data.width() != objective.rowWidth()) {
-      throw new IllegalArgumentException("rows have width " + data.width() + ", objective expects "
-          + objective.rowWidth());
+      throw new IllegalArgumentException(
+          "rows have width " + data.width() + ", objective expects " + objective.rowWidth());
     }
     long start = System.nanoTime();
     int n = data.rows();

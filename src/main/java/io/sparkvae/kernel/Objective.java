@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.io.Serializable;
@@ -51,7 +52,8 @@ public interface Objective extends Serializable {
      * {@code n × rowWidth()}) into {@code grad}, and each loss part summed over the rows into
      * {@code lossSums}. Allocates nothing.
      */
-    void accumulate(float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums);
+    void accumulate(
+        float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums);
 
     /**
      * Adds each loss part summed over the rows into {@code lossSums}, without a gradient (for

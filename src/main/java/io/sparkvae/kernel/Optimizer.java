@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.io.Serializable;
@@ -12,16 +13,18 @@ public interface Optimizer extends Serializable {
   int stateSize(int numParams);
 
   /**
-   * Applies update number {@code t} (1-based) for the gradient {@code grad · gradScale} (the
-   * engine passes a summed gradient and 1/rows, clipping folded in: one pass over memory).
-   * Updates {@code params} and {@code state} in place; allocates nothing.
+   * Applies update number {@code t} (1-based) for the gradient {@code grad · gradScale} (the engine
+   * passes a summed gradient and 1/rows, clipping folded in: one pass over memory). Updates {@code
+   * params} and {@code state} in place; allocates nothing.
    */
   void update(float[] params, float[] grad, float gradScale, float[] state, long t);
 
   /** For example {@code adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-08)}. */
   String describe();
 
-  /** The update rules by their config spelling ({@code train.optimizer}, {@code linreg.optimizer}). */
+  /**
+   * The update rules by their config spelling ({@code train.optimizer}, {@code linreg.optimizer}).
+   */
   enum Kind {
     ADAM("adam"),
     SGD("sgd");

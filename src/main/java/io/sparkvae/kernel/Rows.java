@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.List;
@@ -16,13 +17,14 @@ public final class Rows {
     long total = 0;
     for (int i = 0; i < blocks.length; i++) {
       if (blocks[i].width() != width) {
-        throw new IllegalArgumentException("block " + i + " has rows of width " + blocks[i].width()
-            + ", expected " + width);
+        throw new IllegalArgumentException(
+            "block " + i + " has rows of width " + blocks[i].width() + ", expected " + width);
       }
       starts[i] = (int) total;
       total += blocks[i].rows();
       if (total > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException("more than 2^31 rows in one partition; use more partitions");
+        throw new IllegalArgumentException(
+            "more than 2^31 rows in one partition; use more partitions");
       }
     }
     starts[blocks.length] = (int) total;

@@ -1,8 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /**
- * Plain loops: the fallback when the Vector API is not available, and the reference for
- * {@link VectorElementwise}, which performs exactly the same float operations per element.
+ * Plain loops: the fallback when the Vector API is not available, and the reference for {@link
+ * VectorElementwise}, which performs exactly the same float operations per element.
  */
 final class ScalarElementwise extends Elementwise {
 
@@ -12,14 +13,14 @@ final class ScalarElementwise extends Elementwise {
   }
 
   @Override
-  double bernoulliRow(float[] out, int ob, float[] x, int xb, int dim, boolean withGrad,
-      float scale) {
+  double bernoulliRow(
+      float[] out, int ob, float[] x, int xb, int dim, boolean withGrad, float scale) {
     return bernoulli(out, ob, x, xb, 0, dim, withGrad, scale);
   }
 
   /** Elements [from, to) of a row; also the vector path's tail, so both run the same operations. */
-  static double bernoulli(float[] out, int ob, float[] x, int xb, int from, int to,
-      boolean withGrad, float scale) {
+  static double bernoulli(
+      float[] out, int ob, float[] x, int xb, int from, int to, boolean withGrad, float scale) {
     double nll = 0;
     for (int j = from; j < to; j++) {
       float y = out[ob + j];
@@ -37,14 +38,31 @@ final class ScalarElementwise extends Elementwise {
   }
 
   @Override
-  void adam(float[] params, float[] grad, float gradScale, float[] state, float b1, float b2,
-      float stepSize, float invSqrtBc2, float eps) {
+  void adam(
+      float[] params,
+      float[] grad,
+      float gradScale,
+      float[] state,
+      float b1,
+      float b2,
+      float stepSize,
+      float invSqrtBc2,
+      float eps) {
     adam(params, grad, gradScale, state, 0, b1, b2, stepSize, invSqrtBc2, eps);
   }
 
   /** Parameters [from, n); also the vector path's tail. */
-  static void adam(float[] params, float[] grad, float gradScale, float[] state, int from,
-      float b1, float b2, float stepSize, float invSqrtBc2, float eps) {
+  static void adam(
+      float[] params,
+      float[] grad,
+      float gradScale,
+      float[] state,
+      int from,
+      float b1,
+      float b2,
+      float stepSize,
+      float invSqrtBc2,
+      float eps) {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;

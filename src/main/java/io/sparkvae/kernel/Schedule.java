@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /**
@@ -5,11 +6,11 @@ package io.sparkvae.kernel;
  * this, which is what makes "one partition, k = 1" equal to plain minibatch training.
  *
  * <p>B is the global minibatch: the rows of one synchronous step summed over all partitions, as in
- * "minibatch Adam on the union of the partitions' minibatches". An epoch has S = ⌈N / B⌉ steps
- * for N rows in all, whatever the partition count, so the optimizer takes the same number of
- * steps per epoch on one machine or many. Partition p splits its own shuffled rows into S nearly
- * equal consecutive slices (about B·nₚ/N rows each), so every partition finishes the epoch at the
- * same step, uneven partitions included; a partition with fewer than S rows has empty steps.
+ * "minibatch Adam on the union of the partitions' minibatches". An epoch has S = ⌈N / B⌉ steps for
+ * N rows in all, whatever the partition count, so the optimizer takes the same number of steps per
+ * epoch on one machine or many. Partition p splits its own shuffled rows into S nearly equal
+ * consecutive slices (about B·nₚ/N rows each), so every partition finishes the epoch at the same
+ * step, uneven partitions included; a partition with fewer than S rows has empty steps.
  */
 public final class Schedule {
   /** Random stream purpose for the per-epoch row order. */

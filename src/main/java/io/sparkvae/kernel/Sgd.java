@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /** Plain stochastic gradient descent, {@code θ ← θ − lr · g}; it has no state. */
@@ -20,8 +21,8 @@ public final class Sgd implements Optimizer {
   @Override
   public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
     if (grad.length != params.length) {
-      throw new IllegalArgumentException("SGD: " + params.length + " params but "
-          + grad.length + " gradient floats");
+      throw new IllegalArgumentException(
+          "SGD: " + params.length + " params but " + grad.length + " gradient floats");
     }
     float s = lr * gradScale;
     for (int i = 0; i < params.length; i++) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.io.Serializable;
@@ -9,9 +10,9 @@ import java.util.List;
 /**
  * The shape of a VAE and the layout of its single flat parameter vector.
  *
- * <p>Encoder: D → hidden[0] → … → hidden[k-1] → 2H, whose first H outputs are μ and last H are
- * log σ². Decoder: H → hidden[k-1] → … → hidden[0] → D (the mirror image). Every layer's weight is
- * a row-major {@code out × in} block immediately followed by its bias, in that order, so the flat
+ * <p>Encoder: D → hidden[0] → … → hidden[k-1] → 2H, whose first H outputs are μ and last H are log
+ * σ². Decoder: H → hidden[k-1] → … → hidden[0] → D (the mirror image). Every layer's weight is a
+ * row-major {@code out × in} block immediately followed by its bias, in that order, so the flat
  * vector is exactly the concatenation of the tensors listed by {@link #tensors()}; a Gaussian
  * decoder with learned variance appends one log-variance per pixel.
  *
@@ -20,7 +21,9 @@ import java.util.List;
 public final class VaeArchitecture implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** A named slice of the flat vector: {@code shape} in row-major order starting at {@code offset}. */
+  /**
+   * A named slice of the flat vector: {@code shape} in row-major order starting at {@code offset}.
+   */
   public record Tensor(String name, int offset, int[] shape) implements Serializable {
     public int size() {
       int s = 1;
@@ -46,8 +49,8 @@ public final class VaeArchitecture implements Serializable {
   private final int numParams;
   private final List<Tensor> tensors;
 
-  public VaeArchitecture(int inputDim, int[] hidden, int latent, Activation activation,
-      Likelihood likelihood) {
+  public VaeArchitecture(
+      int inputDim, int[] hidden, int latent, Activation activation, Likelihood likelihood) {
     if (inputDim <= 0) {
       throw new IllegalArgumentException("input dimension must be positive, got " + inputDim);
     }
@@ -101,8 +104,8 @@ public final class VaeArchitecture implements Serializable {
       logVarianceOffset = -1;
     }
     if (offset > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("model has " + offset
-          + " parameters; one flat float array holds at most 2^31 - 17");
+      throw new IllegalArgumentException(
+          "model has " + offset + " parameters; one flat float array holds at most 2^31 - 17");
     }
     numParams = (int) offset;
     tensors = Collections.unmodifiableList(ts);
@@ -187,8 +190,13 @@ public final class VaeArchitecture implements Serializable {
     for (int h : hidden) {
       sb.append('-').append(h);
     }
-    return sb.append('-').append(latent).append(' ').append(activation.configName()).append(' ')
-        .append(likelihood.configName()).toString();
+    return sb.append('-')
+        .append(latent)
+        .append(' ')
+        .append(activation.configName())
+        .append(' ')
+        .append(likelihood.configName())
+        .toString();
   }
 
   @Override
@@ -197,8 +205,11 @@ public final class VaeArchitecture implements Serializable {
       return false;
     }
     VaeArchitecture a = (VaeArchitecture) o;
-    return inputDim == a.inputDim && latent == a.latent && Arrays.equals(hidden, a.hidden)
-        && activation == a.activation && likelihood == a.likelihood;
+    return inputDim == a.inputDim
+        && latent == a.latent
+        && Arrays.equals(hidden, a.hidden)
+        && activation == a.activation
+        && likelihood == a.likelihood;
   }
 
   @Override

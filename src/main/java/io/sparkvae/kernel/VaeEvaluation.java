@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 /**
- * What a trained VAE is evaluated and used with, on top of {@link VaePasses}: per-row −ELBO
- * parts, the importance-weighted bound on log p(x), encoding to the latent posterior, and
- * decoding to pixel means. None of these touch a gradient.
+ * What a trained VAE is evaluated and used with, on top of {@link VaePasses}: per-row −ELBO parts,
+ * the importance-weighted bound on log p(x), encoding to the latent posterior, and decoding to
+ * pixel means. None of these touch a gradient.
  */
 abstract class VaeEvaluation extends VaePasses {
   VaeEvaluation(VaeArchitecture arch, int samples, int maxRows, int maxSamplesPerRow) {
@@ -11,11 +12,11 @@ abstract class VaeEvaluation extends VaePasses {
   }
 
   /**
-   * Per-row −ELBO parts without gradient: {@code recon[r]} (averaged over L draws) and
-   * {@code kl[r]}, with noise from {@code rng}.
+   * Per-row −ELBO parts without gradient: {@code recon[r]} (averaged over L draws) and {@code
+   * kl[r]}, with noise from {@code rng}.
    */
-  public void rowLosses(float[] params, float[] rows, int n, Rng noise, double[] recon,
-      double[] kl) {
+  public void rowLosses(
+      float[] params, float[] rows, int n, Rng noise, double[] recon, double[] kl) {
     checkParams(params);
     checkRows(n, samples);
     encode(params, rows, n);
@@ -34,11 +35,12 @@ abstract class VaeEvaluation extends VaePasses {
   }
 
   /**
-   * The importance-weighted estimate of log p(x) with K draws per row (src/site/markdown/training.md, "The models" §2):
-   * log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), by log-sum-exp, written into {@code out[r]}.
+   * The importance-weighted estimate of log p(x) with K draws per row
+   * (src/site/markdown/training.md, "The models" §2): log (1/K) Σ_k p(x|z_k) p(z_k) / q(z_k|x), by
+   * log-sum-exp, written into {@code out[r]}.
    */
-  public void importanceWeighted(float[] params, float[] rows, int n, int k, Rng noise,
-      double[] out) {
+  public void importanceWeighted(
+      float[] params, float[] rows, int n, int k, Rng noise, double[] out) {
     checkParams(params);
     if (k < 1) {
       throw new IllegalArgumentException("IWAE needs K >= 1 samples, got " + k);
@@ -99,8 +101,8 @@ abstract class VaeEvaluation extends VaePasses {
   public void decodeMean(float[] params, float[] latents, int n, float[] out) {
     checkParams(params);
     if (n > maxDecoderRows) {
-      throw new IllegalArgumentException("block of " + n + " rows exceeds the workspace's "
-          + maxDecoderRows);
+      throw new IllegalArgumentException(
+          "block of " + n + " rows exceeds the workspace's " + maxDecoderRows);
     }
     float[] raw = decode(params, latents, n);
     int len = n * arch.inputDim();

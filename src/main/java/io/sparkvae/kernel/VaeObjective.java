@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.List;
 
 /**
- * The negative ELBO of a variational autoencoder as an {@link Objective} (src/site/markdown/training.md, "The models" §2).
+ * The negative ELBO of a variational autoencoder as an {@link Objective}
+ * (src/site/markdown/training.md, "The models" §2).
  *
  * <p>For a minibatch X (B rows of D pixels) one call runs, as batched matrix products:
  *
@@ -20,15 +22,16 @@ import java.util.List;
  * Noise is keyed by the {@link Objective.Step}, so a minibatch's result depends on nothing but its
  * rows, its step and the parameters.
  *
- * <p>The arithmetic lives in {@link VaePasses} (forward and backward passes) and
- * {@link VaeEvaluation} (the evaluation and IWAE paths); weights are drawn by
- * {@code VaeInitializer}. This class holds the settings and hands out {@link Workspace}s.
+ * <p>The arithmetic lives in {@link VaePasses} (forward and backward passes) and {@link
+ * VaeEvaluation} (the evaluation and IWAE paths); weights are drawn by {@code VaeInitializer}. This
+ * class holds the settings and hands out {@link Workspace}s.
  */
 public final class VaeObjective implements Objective {
   private static final long serialVersionUID = 1L;
 
   /** Purposes that key independent random streams. */
   public static final long STREAM_INIT = 0x1;
+
   public static final long STREAM_NOISE = 0x2;
   public static final long STREAM_EVAL = 0x3;
 
@@ -63,8 +66,8 @@ public final class VaeObjective implements Objective {
           return i;
         }
       }
-      throw new IllegalArgumentException("unknown initialization '" + name
-          + "'; expected one of uniform, he, xavier");
+      throw new IllegalArgumentException(
+          "unknown initialization '" + name + "'; expected one of uniform, he, xavier");
     }
   }
 
@@ -86,8 +89,8 @@ public final class VaeObjective implements Objective {
   /**
    * @param init how {@link #initialize} draws the weights
    */
-  public VaeObjective(VaeArchitecture arch, double beta, double warmupEpochs, int samples,
-      Init init) {
+  public VaeObjective(
+      VaeArchitecture arch, double beta, double warmupEpochs, int samples, Init init) {
     if (arch == null) {
       throw new IllegalArgumentException("architecture must be given");
     }
@@ -136,8 +139,11 @@ public final class VaeObjective implements Objective {
       return false;
     }
     VaeObjective v = (VaeObjective) o;
-    return arch.equals(v.arch) && beta == v.beta && warmupEpochs == v.warmupEpochs
-        && samples == v.samples && init == v.init;
+    return arch.equals(v.arch)
+        && beta == v.beta
+        && warmupEpochs == v.warmupEpochs
+        && samples == v.samples
+        && init == v.init;
   }
 
   @Override
@@ -147,8 +153,17 @@ public final class VaeObjective implements Objective {
 
   @Override
   public String toString() {
-    return "VaeObjective(" + arch.describe() + ", beta=" + beta + ", warmup=" + warmupEpochs
-        + ", L=" + samples + ", init=" + init.configName() + ")";
+    return "VaeObjective("
+        + arch.describe()
+        + ", beta="
+        + beta
+        + ", warmup="
+        + warmupEpochs
+        + ", L="
+        + samples
+        + ", init="
+        + init.configName()
+        + ")";
   }
 
   @Override
@@ -184,9 +199,9 @@ public final class VaeObjective implements Objective {
   }
 
   /**
-   * All buffers for one thread, allocated once: a training step allocates nothing. Training
-   * ({@link #accumulate}, {@link #lossAndGradient}) is here; the passes and the evaluation methods
-   * it inherits are in {@link VaePasses} and {@link VaeEvaluation}.
+   * All buffers for one thread, allocated once: a training step allocates nothing. Training ({@link
+   * #accumulate}, {@link #lossAndGradient}) is here; the passes and the evaluation methods it
+   * inherits are in {@link VaePasses} and {@link VaeEvaluation}.
    */
   public final class Workspace extends VaeEvaluation implements Evaluator {
     private final Rng rng = new Rng(0);
@@ -196,8 +211,8 @@ public final class VaeObjective implements Objective {
     }
 
     @Override
-    public void accumulate(float[] params, float[] rows, int n, Step step, float[] grad,
-        double[] lossSums) {
+    public void accumulate(
+        float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums) {
       checkRows(n, samples);
       rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
       rng.fillGaussian(eps, 0, samples * n * arch.latent());
@@ -209,13 +224,19 @@ public final class VaeObjective implements Objective {
      * row r at row {@code l·n + r}. Adds Σ_rows ∇(recon + klWeight·KL) into {@code grad} and
      * (−ELBO, recon, KL) summed over rows into {@code lossSums[0..2]}.
      */
-    public void lossAndGradient(float[] params, float[] rows, int n, float[] eps, float klWeight,
-        float[] grad, double[] lossSums) {
+    public void lossAndGradient(
+        float[] params,
+        float[] rows,
+        int n,
+        float[] eps,
+        float klWeight,
+        float[] grad,
+        double[] lossSums) {
       checkParams(params);
       checkRows(n, samples);
       if (grad.length != params.length) {
-        throw new IllegalArgumentException("gradient has " + grad.length + " floats, expected "
-            + params.length);
+        throw new IllegalArgumentException(
+            "gradient has " + grad.length + " floats, expected " + params.length);
       }
       float[] mu0 = encode(params, rows, n);
       sampleLatent(n, samples, eps);

@@ -1,22 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import io.sparkvae.kernel.VaeArchitecture.Layer;
 
 /**
  * The forward and backward passes of {@link VaeObjective}, with every buffer they need allocated
- * once per thread, so a training step allocates nothing. Decoder buffers hold
- * {@code maxRows · max(L, …)} rows so that evaluation with many draws per row (the
- * importance-weighted bound) runs in chunks through the same buffers.
+ * once per thread, so a training step allocates nothing. Decoder buffers hold {@code maxRows ·
+ * max(L, …)} rows so that evaluation with many draws per row (the importance-weighted bound) runs
+ * in chunks through the same buffers.
  *
- * <p>The steps share buffers and must run in order: {@link #encode}, {@link #sampleLatent},
- * {@link #decode}, {@link #reconstruction}, then backwards {@link #backwardDecoder},
- * {@link #latentGradient}, {@link #backwardEncoder}. Each step's loops are the single source of
- * its floating-point order; the determinism tests compare results bit for bit.
+ * <p>The steps share buffers and must run in order: {@link #encode}, {@link #sampleLatent}, {@link
+ * #decode}, {@link #reconstruction}, then backwards {@link #backwardDecoder}, {@link
+ * #latentGradient}, {@link #backwardEncoder}. Each step's loops are the single source of its
+ * floating-point order; the determinism tests compare results bit for bit.
  */
 abstract class VaePasses {
   final VaeArchitecture arch;
+
   /** L, the z draws per row in training. */
   final int samples;
+
   final int maxRows;
   final int maxDecoderRows;
   final float[][] enc;
@@ -70,8 +73,13 @@ abstract class VaePasses {
 
   static void checkParams(VaeArchitecture arch, float[] params) {
     if (params.length != arch.numParams()) {
-      throw new IllegalArgumentException("parameter vector has " + params.length
-          + " floats; " + arch.describe() + " needs " + arch.numParams());
+      throw new IllegalArgumentException(
+          "parameter vector has "
+              + params.length
+              + " floats; "
+              + arch.describe()
+              + " needs "
+              + arch.numParams());
     }
   }
 
@@ -81,12 +89,18 @@ abstract class VaePasses {
 
   void checkRows(int n, int draws) {
     if (n < 1 || n > maxRows) {
-      throw new IllegalArgumentException("block of " + n + " rows; this workspace holds 1.."
-          + maxRows);
+      throw new IllegalArgumentException(
+          "block of " + n + " rows; this workspace holds 1.." + maxRows);
     }
     if ((long) n * draws > maxDecoderRows) {
-      throw new IllegalArgumentException("block of " + n + " rows × " + draws
-          + " draws exceeds the workspace's " + maxDecoderRows + " decoder rows");
+      throw new IllegalArgumentException(
+          "block of "
+              + n
+              + " rows × "
+              + draws
+              + " draws exceeds the workspace's "
+              + maxDecoderRows
+              + " decoder rows");
     }
   }
 
@@ -154,68 +168,71 @@ abstract class VaePasses {
    * output buffer with ∂(recon averaged over draws)/∂output and adds the pixel log-variance
    * gradient into {@code grad}.
    */
-  void reconstruction(float[] p, float[] x, int n, int draws, float[] out,
-      boolean withGrad, float[] grad) {
+  void reconstruction(
+      float[] p, float[] x, int n, int draws, float[] out, boolean withGrad, float[] grad) {
     int dim = arch.inputDim();
     float invDraws = 1f / draws;
     switch (arch.likelihood()) {
       case BERNOULLI:
         for (int l = 0; l < draws; l++) {
           for (int r = 0; r < n; r++) {
-            rowRecon[l * n + r] = Elementwise.INSTANCE.bernoulliRow(out, (l * n + r) * dim, x,
-                r * dim, dim, withGrad, invDraws);
+            rowRecon[l * n + r] =
+                Elementwise.INSTANCE.bernoulliRow(
+                    out, (l * n + r) * dim, x, r * dim, dim, withGrad, invDraws);
           }
         }
         break;
-      case GAUSSIAN: {
-        double constant = dim * Likelihood.HALF_LOG_2PI;
-        for (int l = 0; l < draws; l++) {
-          for (int r = 0; r < n; r++) {
-            int ob = (l * n + r) * dim;
-            int xb = r * dim;
-            double sq = 0;
-            for (int j = 0; j < dim; j++) {
-              float diff = out[ob + j] - x[xb + j];
-              sq += (double) diff * diff;
-              if (withGrad) {
-                out[ob + j] = Kernel.flush(diff * invDraws);
-              }
-            }
-            rowRecon[l * n + r] = 0.5 * sq + constant;
-          }
-        }
-        break;
-      }
-      case GAUSSIAN_LEARNED_VARIANCE: {
-        int lvOff = arch.logVarianceOffset();
-        double logVarSum = 0;
-        for (int j = 0; j < dim; j++) {
-          float s = Math.max(p[lvOff + j], Likelihood.MIN_LOG_VARIANCE);
-          invVar[j] = (float) Math.exp(-s);
-          logVarSum += s;
-        }
-        double constant = dim * Likelihood.HALF_LOG_2PI + 0.5 * logVarSum;
-        for (int l = 0; l < draws; l++) {
-          for (int r = 0; r < n; r++) {
-            int ob = (l * n + r) * dim;
-            int xb = r * dim;
-            double sq = 0;
-            for (int j = 0; j < dim; j++) {
-              float diff = out[ob + j] - x[xb + j];
-              float d2 = diff * diff;
-              sq += (double) d2 * invVar[j];
-              if (withGrad) {
-                out[ob + j] = Kernel.flush(diff * invVar[j] * invDraws);
-                if (p[lvOff + j] > Likelihood.MIN_LOG_VARIANCE) {
-                  grad[lvOff + j] += 0.5f * (1f - d2 * invVar[j]) * invDraws;
+      case GAUSSIAN:
+        {
+          double constant = dim * Likelihood.HALF_LOG_2PI;
+          for (int l = 0; l < draws; l++) {
+            for (int r = 0; r < n; r++) {
+              int ob = (l * n + r) * dim;
+              int xb = r * dim;
+              double sq = 0;
+              for (int j = 0; j < dim; j++) {
+                float diff = out[ob + j] - x[xb + j];
+                sq += (double) diff * diff;
+                if (withGrad) {
+                  out[ob + j] = Kernel.flush(diff * invDraws);
                 }
               }
+              rowRecon[l * n + r] = 0.5 * sq + constant;
             }
-            rowRecon[l * n + r] = 0.5 * sq + constant;
           }
+          break;
         }
-        break;
-      }
+      case GAUSSIAN_LEARNED_VARIANCE:
+        {
+          int lvOff = arch.logVarianceOffset();
+          double logVarSum = 0;
+          for (int j = 0; j < dim; j++) {
+            float s = Math.max(p[lvOff + j], Likelihood.MIN_LOG_VARIANCE);
+            invVar[j] = (float) Math.exp(-s);
+            logVarSum += s;
+          }
+          double constant = dim * Likelihood.HALF_LOG_2PI + 0.5 * logVarSum;
+          for (int l = 0; l < draws; l++) {
+            for (int r = 0; r < n; r++) {
+              int ob = (l * n + r) * dim;
+              int xb = r * dim;
+              double sq = 0;
+              for (int j = 0; j < dim; j++) {
+                float diff = out[ob + j] - x[xb + j];
+                float d2 = diff * diff;
+                sq += (double) d2 * invVar[j];
+                if (withGrad) {
+                  out[ob + j] = Kernel.flush(diff * invVar[j] * invDraws);
+                  if (p[lvOff + j] > Likelihood.MIN_LOG_VARIANCE) {
+                    grad[lvOff + j] += 0.5f * (1f - d2 * invVar[j]) * invDraws;
+                  }
+                }
+              }
+              rowRecon[l * n + r] = 0.5 * sq + constant;
+            }
+          }
+          break;
+        }
       default:
         throw new AssertionError(arch.likelihood());
     }
@@ -240,8 +257,8 @@ abstract class VaePasses {
 
   /**
    * From ∂/∂z (in {@code delta}) to ∂/∂[μ | log σ²] (in {@code dOut}), through the
-   * reparameterization (∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε) plus the weighted KL gradient
-   * (∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1)).
+   * reparameterization (∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε) plus the weighted KL gradient (∂KL/∂μ = μ,
+   * ∂KL/∂log σ² = ½ (σ² − 1)).
    */
   void latentGradient(float[] o, int n, float[] noise, float klWeight) {
     int h = arch.latent();

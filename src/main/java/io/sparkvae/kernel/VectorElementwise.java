@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import jdk.incubator.vector.FloatVector;
@@ -9,8 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * SIMD loops on the Vector API (incubating in JDK 17 and 21; only loaded when the module is
  * present). Per element they run exactly the float operations of {@link ScalarElementwise}; lane
- * sums are added in lane order, because {@code reduceLanes(ADD)} on floats may
- * add in any order.
+ * sums are added in lane order, because {@code reduceLanes(ADD)} on floats may add in any order.
  */
 final class VectorElementwise extends Elementwise {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -57,8 +57,8 @@ final class VectorElementwise extends Elementwise {
   }
 
   @Override
-  double bernoulliRow(float[] out, int ob, float[] x, int xb, int dim, boolean withGrad,
-      float scale) {
+  double bernoulliRow(
+      float[] out, int ob, float[] x, int xb, int dim, boolean withGrad, float scale) {
     int lanes = S.length();
     int upper = S.loopBound(dim);
     FloatVector acc = FloatVector.zero(S);
@@ -77,13 +77,20 @@ final class VectorElementwise extends Elementwise {
         g.intoArray(out, ob + j);
       }
     }
-    return sumLanes(acc)
-        + ScalarElementwise.bernoulli(out, ob, x, xb, j, dim, withGrad, scale);
+    return sumLanes(acc) + ScalarElementwise.bernoulli(out, ob, x, xb, j, dim, withGrad, scale);
   }
 
   @Override
-  void adam(float[] params, float[] grad, float gradScale, float[] state, float b1, float b2,
-      float stepSize, float invSqrtBc2, float eps) {
+  void adam(
+      float[] params,
+      float[] grad,
+      float gradScale,
+      float[] state,
+      float b1,
+      float b2,
+      float stepSize,
+      float invSqrtBc2,
+      float eps) {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linalg;
 
 import java.util.Arrays;
@@ -8,20 +9,20 @@ import java.util.Arrays;
  * <p><b>The method.</b> A plane rotation J in the (p, q) plane, chosen so that JᵀAJ has a zero at
  * (p, q), changes only rows and columns p and q and leaves the sum of squares of the matrix
  * unchanged; it moves a_pq² onto the diagonal. Sweeping such rotations over every off-diagonal
- * entry, again and again, drives A to diagonal form: the diagonal is then Λ and the product of
- * the rotations is V. Convergence is quadratic once the off-diagonal part is small, so a handful
- * of sweeps suffice; each costs O(d³). That is slower than reduction to tridiagonal form plus QR
+ * entry, again and again, drives A to diagonal form: the diagonal is then Λ and the product of the
+ * rotations is V. Convergence is quadratic once the off-diagonal part is small, so a handful of
+ * sweeps suffice; each costs O(d³). That is slower than reduction to tridiagonal form plus QR
  * (LAPACK's {@code dsyev}), but the method is short, unconditionally stable and computes small
  * eigenvalues to high relative accuracy, which a pseudo-inverse threshold and a PCA of nearly
  * degenerate data both need. Fine for d up to a few hundred (about a second at d = 300).
  *
- * <p><b>When it stops.</b> Only when every off-diagonal entry is exactly zero. Rotations set
- * their own entry to zero exactly; from the fifth sweep on, an entry so small that 100·|a_pq|
- * does not change either |a_pp| or |a_qq| in double precision is set to zero instead of rotated
- * (the rule of Rutishauser's and Numerical Recipes' {@code jacobi}). This is stricter than a
- * norm-wise test such as ‖offdiag(A)‖ ≤ 10⁻¹⁵‖A‖, which can stop while an off-diagonal entry
- * still exceeds a tiny diagonal entry and so spoil the small eigenvalues. At most
- * {@link #MAX_SWEEPS} sweeps are made; well-scaled matrices need fewer than ten.
+ * <p><b>When it stops.</b> Only when every off-diagonal entry is exactly zero. Rotations set their
+ * own entry to zero exactly; from the fifth sweep on, an entry so small that 100·|a_pq| does not
+ * change either |a_pp| or |a_qq| in double precision is set to zero instead of rotated (the rule of
+ * Rutishauser's and Numerical Recipes' {@code jacobi}). This is stricter than a norm-wise test such
+ * as ‖offdiag(A)‖ ≤ 10⁻¹⁵‖A‖, which can stop while an off-diagonal entry still exceeds a tiny
+ * diagonal entry and so spoil the small eigenvalues. At most {@link #MAX_SWEEPS} sweeps are made;
+ * well-scaled matrices need fewer than ten.
  *
  * <p><b>What you get.</b> Eigenvalues in descending order and unit eigenvectors, each signed so
  * that its largest-magnitude entry is positive (the first such on ties): an eigenvector is only
@@ -39,6 +40,7 @@ import java.util.Arrays;
 public final class SymmetricEigen {
   /** The most sweeps made before the current diagonal is returned as it is. */
   public static final int MAX_SWEEPS = 100;
+
   // From this sweep on, negligible entries are set to zero rather than rotated.
   private static final int FIRST_SWEEP_TO_DROP = 4;
 
@@ -124,13 +126,24 @@ public final class SymmetricEigen {
     double[][] a = new double[d][d];
     for (int i = 0; i < d; i++) {
       if (m[i] == null || m[i].length != d) {
-        throw new IllegalArgumentException("matrix is not square: row " + i + " has "
-            + (m[i] == null ? "no" : String.valueOf(m[i].length)) + " entries, expected " + d);
+        throw new IllegalArgumentException(
+            "matrix is not square: row "
+                + i
+                + " has "
+                + (m[i] == null ? "no" : String.valueOf(m[i].length))
+                + " entries, expected "
+                + d);
       }
       for (int j = i; j < d; j++) {
         if (!Double.isFinite(m[i][j])) {
-          throw new IllegalArgumentException("matrix entry (" + i + ", " + j + ") is "
-              + m[i][j] + "; an eigen-decomposition needs finite entries");
+          throw new IllegalArgumentException(
+              "matrix entry ("
+                  + i
+                  + ", "
+                  + j
+                  + ") is "
+                  + m[i][j]
+                  + "; an eigen-decomposition needs finite entries");
         }
         a[i][j] = m[i][j];
         a[j][i] = m[i][j];
@@ -153,8 +166,7 @@ public final class SymmetricEigen {
   // Below the last digit of both diagonal entries: rotating would change neither.
   private static boolean negligible(double[][] a, int p, int q) {
     double g = 100 * Math.abs(a[p][q]);
-    return Math.abs(a[p][p]) + g == Math.abs(a[p][p])
-        && Math.abs(a[q][q]) + g == Math.abs(a[q][q]);
+    return Math.abs(a[p][p]) + g == Math.abs(a[p][p]) && Math.abs(a[q][q]) + g == Math.abs(a[q][q]);
   }
 
   /** A ← JᵀAJ and V ← VJ for the rotation J in the (p, q) plane that zeroes a_pq. */
@@ -164,8 +176,10 @@ public final class SymmetricEigen {
     // tan φ = t, the smaller root of t² + 2θt − 1 = 0 (|φ| ≤ π/4), without cancellation; for a
     // huge θ, t ≈ 1/(2θ), which keeps θ² from overflowing.
     double theta = (a[q][q] - a[p][p]) / (2 * apq);
-    double t = Math.abs(theta) > 1e150 ? 0.5 / theta
-        : (theta >= 0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+    double t =
+        Math.abs(theta) > 1e150
+            ? 0.5 / theta
+            : (theta >= 0 ? 1.0 : -1.0) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
     double c = 1 / Math.sqrt(t * t + 1);
     double s = t * c;
     double[] rowP = a[p];

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
 import java.util.Arrays;
 
 /**
- * Cholesky factorization A = L Lᵀ of a symmetric matrix with unit diagonal, column by column,
- * that sets aside (instead of failing on) every column whose pivot is at most the tolerance.
- * A set-aside column gets no column in L, so the factor is that of the remaining features, and
- * its pivot is the Schur complement of the column against the accepted ones before it: 1 − R²
- * of that feature regressed on them.
+ * Cholesky factorization A = L Lᵀ of a symmetric matrix with unit diagonal, column by column, that
+ * sets aside (instead of failing on) every column whose pivot is at most the tolerance. A set-aside
+ * column gets no column in L, so the factor is that of the remaining features, and its pivot is the
+ * Schur complement of the column against the accepted ones before it: 1 − R² of that feature
+ * regressed on them.
  */
 final class Cholesky {
   final double[][] l;
@@ -58,9 +59,9 @@ final class Cholesky {
   }
 
   /**
-   * Coefficients of a set-aside feature regressed on the accepted features before it:
-   * row j of L below the diagonal is L_PP⁻¹ a_Pj, so one back substitution with L_PPᵀ gives
-   * them. Zero for features not in P.
+   * Coefficients of a set-aside feature regressed on the accepted features before it: row j of L
+   * below the diagonal is L_PP⁻¹ a_Pj, so one back substitution with L_PPᵀ gives them. Zero for
+   * features not in P.
    */
   double[] partners(int j) {
     double[] beta = new double[l.length];

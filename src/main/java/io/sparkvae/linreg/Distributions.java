@@ -1,21 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
 /**
  * The tail probabilities classical regression inference needs: Student's t and Fisher's F, both
  * through the regularized incomplete beta function.
  *
- * <p>If T has Student's t distribution with ν degrees of freedom, then
- * P(|T| > t) = I_x(ν/2, ½) with x = ν / (ν + t²); if F has the F distribution with (d₁, d₂)
- * degrees of freedom, then P(F > f) = I_x(d₂/2, d₁/2) with x = d₂ / (d₂ + d₁ f). Here
- * I_x(a, b) = B(x; a, b) / B(a, b) is the regularized incomplete beta function, evaluated by its
- * continued fraction (Abramowitz and Stegun 26.5.8) with the modified Lentz algorithm. The
- * fraction converges fast for x below the mean of the Beta(a, b) density, roughly
- * (a + 1)/(a + b + 2); above it the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) is used, so the value
- * computed directly is always the smaller tail, and small p-values keep their relative accuracy.
+ * <p>If T has Student's t distribution with ν degrees of freedom, then P(|T| > t) = I_x(ν/2, ½)
+ * with x = ν / (ν + t²); if F has the F distribution with (d₁, d₂) degrees of freedom, then P(F >
+ * f) = I_x(d₂/2, d₁/2) with x = d₂ / (d₂ + d₁ f). Here I_x(a, b) = B(x; a, b) / B(a, b) is the
+ * regularized incomplete beta function, evaluated by its continued fraction (Abramowitz and Stegun
+ * 26.5.8) with the modified Lentz algorithm. The fraction converges fast for x below the mean of
+ * the Beta(a, b) density, roughly (a + 1)/(a + b + 2); above it the symmetry I_x(a, b) = 1 −
+ * I_{1−x}(b, a) is used, so the value computed directly is always the smaller tail, and small
+ * p-values keep their relative accuracy.
  *
- * <p>Callers pass 1 − x separately where they know it exactly (t²/(ν + t²) rather than
- * 1 − ν/(ν + t²)): forming 1 − x by subtraction would lose the digits a p-value near 1 needs, and
- * would turn a tiny tail into zero.
+ * <p>Callers pass 1 − x separately where they know it exactly (t²/(ν + t²) rather than 1 − ν/(ν +
+ * t²)): forming 1 − x by subtraction would lose the digits a p-value near 1 needs, and would turn a
+ * tiny tail into zero.
  */
 public final class Distributions {
   private static final double LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -79,8 +80,8 @@ public final class Distributions {
    */
   static double regularizedBeta(double x, double y, double a, double b) {
     if (!(a > 0) || !(b > 0)) {
-      throw new IllegalArgumentException("incomplete beta needs a, b > 0, got a = " + a
-          + ", b = " + b);
+      throw new IllegalArgumentException(
+          "incomplete beta needs a, b > 0, got a = " + a + ", b = " + b);
     }
     if (Double.isNaN(x) || Double.isNaN(y)) {
       return Double.NaN;
@@ -106,10 +107,10 @@ public final class Distributions {
 
   /**
    * The continued fraction 1/(1 + c₁/(1 + c₂/(1 + …))) of I_x(a, b) = x^a (1−x)^b / (a B(a, b))
-   * times it, where c_{2m+1} = −(a+m)(a+b+m) x / ((a+2m)(a+2m+1)) and
-   * c_{2m} = m (b−m) x / ((a+2m−1)(a+2m)). Evaluated front to back by the modified Lentz method:
-   * the value is a running product of ratios of successive convergents, and we stop once a ratio
-   * is 1 to within {@link #CF_EPS}.
+   * times it, where c_{2m+1} = −(a+m)(a+b+m) x / ((a+2m)(a+2m+1)) and c_{2m} = m (b−m) x /
+   * ((a+2m−1)(a+2m)). Evaluated front to back by the modified Lentz method: the value is a running
+   * product of ratios of successive convergents, and we stop once a ratio is 1 to within {@link
+   * #CF_EPS}.
    */
   private static double betaFraction(double x, double a, double b) {
     // The fraction needs O(√max(a, b)) terms; the cap only guards against a logic error.
@@ -129,8 +130,16 @@ public final class Distributions {
         return f;
       }
     }
-    throw new ArithmeticException("incomplete beta continued fraction did not converge for x = "
-        + x + ", a = " + a + ", b = " + b + " within " + maxTerms + " terms");
+    throw new ArithmeticException(
+        "incomplete beta continued fraction did not converge for x = "
+            + x
+            + ", a = "
+            + a
+            + ", b = "
+            + b
+            + " within "
+            + maxTerms
+            + " terms");
   }
 
   /** Coefficient c_j of the continued fraction (see {@link #betaFraction}). */
@@ -148,10 +157,10 @@ public final class Distributions {
 
   /**
    * log B(a, b) = log Γ(a) + log Γ(b) − log Γ(a + b), arranged so that large arguments do not
-   * cancel: for a = 5·10⁸, b = ½ (a t test on a billion rows) the three log-gammas are ~10¹⁰
-   * and their plain difference would keep only six digits. With the Stirling form
-   * log Γ(x) = (x − ½) log x − x + ½ log 2π + δ(x), the large parts are combined analytically
-   * and only the small corrections δ are subtracted.
+   * cancel: for a = 5·10⁸, b = ½ (a t test on a billion rows) the three log-gammas are ~10¹⁰ and
+   * their plain difference would keep only six digits. With the Stirling form log Γ(x) = (x − ½)
+   * log x − x + ½ log 2π + δ(x), the large parts are combined analytically and only the small
+   * corrections δ are subtracted.
    */
   static double lnBeta(double a, double b) {
     double p = Math.min(a, b);
@@ -159,7 +168,10 @@ public final class Distributions {
     double ratio = p / (p + q);
     if (p >= 10) {
       double corr = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q);
-      return -0.5 * Math.log(q) + LN_SQRT_2PI + corr + (p - 0.5) * Math.log(ratio)
+      return -0.5 * Math.log(q)
+          + LN_SQRT_2PI
+          + corr
+          + (p - 0.5) * Math.log(ratio)
           + q * Math.log1p(-ratio);
     }
     if (q >= 10) {
@@ -170,8 +182,8 @@ public final class Distributions {
   }
 
   /**
-   * log Γ(x) for x > 0: Stirling's series at x ≥ 10, where it is accurate to double precision,
-   * and below that the recurrence Γ(x) = Γ(x + k) / (x (x+1) … (x+k−1)) to reach 10.
+   * log Γ(x) for x > 0: Stirling's series at x ≥ 10, where it is accurate to double precision, and
+   * below that the recurrence Γ(x) = Γ(x + k) / (x (x+1) … (x+k−1)) to reach 10.
    */
   static double lnGamma(double x) {
     if (!(x > 0)) {
@@ -189,15 +201,27 @@ public final class Distributions {
   }
 
   /**
-   * δ(x) = log Γ(x) − [(x − ½) log x − x + ½ log 2π], for x ≥ 10, by the asymptotic series
-   * Σ B₂ₖ / (2k (2k−1) x^{2k−1}). Eight terms reach 1e-17 at x = 10.
+   * δ(x) = log Γ(x) − [(x − ½) log x − x + ½ log 2π], for x ≥ 10, by the asymptotic series Σ B₂ₖ /
+   * (2k (2k−1) x^{2k−1}). Eight terms reach 1e-17 at x = 10.
    */
   private static double stirlingCorrection(double x) {
     double inv = 1.0 / x;
     double inv2 = inv * inv;
-    double series = 1.0 / 12 + inv2 * (-1.0 / 360 + inv2 * (1.0 / 1260 + inv2 * (-1.0 / 1680
-        + inv2 * (1.0 / 1188 + inv2 * (-691.0 / 360360 + inv2 * (1.0 / 156
-        + inv2 * (-3617.0 / 122400)))))));
+    double series =
+        1.0 / 12
+            + inv2
+                * (-1.0 / 360
+                    + inv2
+                        * (1.0 / 1260
+                            + inv2
+                                * (-1.0 / 1680
+                                    + inv2
+                                        * (1.0 / 1188
+                                            + inv2
+                                                * (-691.0 / 360360
+                                                    + inv2
+                                                        * (1.0 / 156
+                                                            + inv2 * (-3617.0 / 122400)))))));
     return series * inv;
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
 import io.sparkvae.kernel.Objective;
@@ -5,21 +6,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Linear regression ŷ = W·x + b fitted by maximum likelihood, as an {@link Objective} (src/site/markdown/training.md, "The models" §1).
+ * Linear regression ŷ = W·x + b fitted by maximum likelihood, as an {@link Objective}
+ * (src/site/markdown/training.md, "The models" §1).
  *
  * <p>With Gaussian noise of constant variance, maximizing Σ log N(y; W·x + b, s²) over (W, b) is
  * minimizing the squared error, so the per-row loss is (y − ŷ)² and the engine's mean of it is the
  * mean squared error L(W, b). At the optimum that mean is also the MLE of the noise variance ŝ²,
- * and the mean log-likelihood is −½ log(2π ŝ²) − ½. The exact optimum has a closed form
- * ({@link NormalEquations}); this objective exists so that the same (Ŵ, b̂) can be reached by the
- * engine's minibatch loop, which is the reference test of that loop on a convex problem.
+ * and the mean log-likelihood is −½ log(2π ŝ²) − ½. The exact optimum has a closed form ({@link
+ * NormalEquations}); this objective exists so that the same (Ŵ, b̂) can be reached by the engine's
+ * minibatch loop, which is the reference test of that loop on a convex problem.
  *
  * <p>Layout. A row is {@code d + 1} floats: the d features, then the label y last. The parameters
- * are {@code [W₁ … W_d, b]}. Features are used as given: if they are to be standardized, the
- * caller does it before the rows reach the objective.
+ * are {@code [W₁ … W_d, b]}. Features are used as given: if they are to be standardized, the caller
+ * does it before the rows reach the objective.
  *
- * <p>Gradient, summed over the rows (the engine divides by the row count):
- * ∂(y − ŷ)²/∂W = −2 (y − ŷ) x and ∂(y − ŷ)²/∂b = −2 (y − ŷ).
+ * <p>Gradient, summed over the rows (the engine divides by the row count): ∂(y − ŷ)²/∂W = −2 (y −
+ * ŷ) x and ∂(y − ŷ)²/∂b = −2 (y − ŷ).
  */
 public final class LinearRegressionObjective implements Objective {
   private static final long serialVersionUID = 1L;
@@ -29,7 +31,9 @@ public final class LinearRegressionObjective implements Objective {
 
   private final int features;
 
-  /** @param features d, the number of features (≥ 1); rows are then d + 1 floats wide */
+  /**
+   * @param features d, the number of features (≥ 1); rows are then d + 1 floats wide
+   */
   public LinearRegressionObjective(int features) {
     if (features < 1) {
       throw new IllegalArgumentException("linear regression needs >= 1 feature, got " + features);
@@ -59,8 +63,8 @@ public final class LinearRegressionObjective implements Objective {
 
   /**
    * Writes zeros; the seed is unused. The loss is convex with a unique minimum (when the features
-   * are not collinear), so the start does not change where training ends, and zeros make every
-   * run start from the same point whatever its seed.
+   * are not collinear), so the start does not change where training ends, and zeros make every run
+   * start from the same point whatever its seed.
    */
   @Override
   public void initialize(float[] params, long seed) {
@@ -88,8 +92,14 @@ public final class LinearRegressionObjective implements Objective {
 
   private void checkParams(float[] params) {
     if (params.length != features + 1) {
-      throw new IllegalArgumentException("parameter vector has " + params.length + " floats; "
-          + "linear regression with " + features + " features needs " + (features + 1));
+      throw new IllegalArgumentException(
+          "parameter vector has "
+              + params.length
+              + " floats; "
+              + "linear regression with "
+              + features
+              + " features needs "
+              + (features + 1));
     }
   }
 
@@ -104,21 +114,28 @@ public final class LinearRegressionObjective implements Objective {
     }
 
     @Override
-    public void accumulate(float[] params, float[] rows, int n, Step step, float[] grad,
-        double[] lossSums) {
+    public void accumulate(
+        float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums) {
       checkParams(params);
       int width = features + 1;
       if (n < 1 || n > maxRows) {
-        throw new IllegalArgumentException("block of " + n + " rows; this evaluator holds 1.."
-            + maxRows);
+        throw new IllegalArgumentException(
+            "block of " + n + " rows; this evaluator holds 1.." + maxRows);
       }
       if (rows.length < n * width) {
-        throw new IllegalArgumentException("block of " + n + " rows × " + width + " floats needs "
-            + n * width + " floats, got " + rows.length);
+        throw new IllegalArgumentException(
+            "block of "
+                + n
+                + " rows × "
+                + width
+                + " floats needs "
+                + n * width
+                + " floats, got "
+                + rows.length);
       }
       if (grad.length != width) {
-        throw new IllegalArgumentException("gradient has " + grad.length + " floats, expected "
-            + width);
+        throw new IllegalArgumentException(
+            "gradient has " + grad.length + " floats, expected " + width);
       }
       Arrays.fill(acc, 0.0);
       double sq = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
 import java.util.List;
@@ -22,14 +23,28 @@ import java.util.List;
  * @param coefficients the table: the intercept first, then the features, as R prints it
  * @param fStatistic ((Syy − RSS)/rank) / σ̂², against the intercept-only model
  * @param fPValue P(F(rank, n − p) > fStatistic)
- * @param conditionNumber of the features' correlation matrix: ‖R‖₁‖R⁻¹‖₁ when Cholesky is
- *     used, λ_max/λ_min after the fallback (∞ when singular); 1 for uncorrelated features
+ * @param conditionNumber of the features' correlation matrix: ‖R‖₁‖R⁻¹‖₁ when Cholesky is used,
+ *     λ_max/λ_min after the fallback (∞ when singular); 1 for uncorrelated features
  * @param warnings constant or collinear features, missing degrees of freedom; empty if none
  */
-public record RegressionFit(List<String> featureNames, double[] weights, double intercept, long n,
-    int rank, double rss, double mse, double sigma2Mle, double meanLogLik, double r2,
-    double adjustedR2, long residualDf, double residualStandardError,
-    List<Coefficient> coefficients, double fStatistic, double fPValue, double conditionNumber,
+public record RegressionFit(
+    List<String> featureNames,
+    double[] weights,
+    double intercept,
+    long n,
+    int rank,
+    double rss,
+    double mse,
+    double sigma2Mle,
+    double meanLogLik,
+    double r2,
+    double adjustedR2,
+    long residualDf,
+    double residualStandardError,
+    List<Coefficient> coefficients,
+    double fStatistic,
+    double fPValue,
+    double conditionNumber,
     List<String> warnings) {
   /** Fails fast on a table or weights that do not match the features. */
   public RegressionFit {
@@ -37,12 +52,15 @@ public record RegressionFit(List<String> featureNames, double[] weights, double 
     coefficients = List.copyOf(coefficients);
     warnings = List.copyOf(warnings);
     if (weights.length != featureNames.size()) {
-      throw new IllegalArgumentException(weights.length + " weights for "
-          + featureNames.size() + " features");
+      throw new IllegalArgumentException(
+          weights.length + " weights for " + featureNames.size() + " features");
     }
     if (coefficients.size() != weights.length + 1) {
-      throw new IllegalArgumentException(coefficients.size() + " coefficient rows for "
-          + weights.length + " features; the table has the intercept and one row per feature");
+      throw new IllegalArgumentException(
+          coefficients.size()
+              + " coefficient rows for "
+              + weights.length
+              + " features; the table has the intercept and one row per feature");
     }
   }
 
@@ -68,8 +86,8 @@ public record RegressionFit(List<String> featureNames, double[] weights, double 
   /** ŷ = Ŵ·x + b̂. */
   public double predict(double[] x) {
     if (x.length != weights.length) {
-      throw new IllegalArgumentException("row has " + x.length + " features, the model "
-          + weights.length);
+      throw new IllegalArgumentException(
+          "row has " + x.length + " features, the model " + weights.length);
     }
     double y = intercept;
     for (int j = 0; j < x.length; j++) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
 import io.sparkvae.kernel.RowBlock;
@@ -5,20 +6,19 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * What the fit needs from the data, in one pass: n, the means x̄ and ȳ, and the centered
- * co-moments Sxx = Σ (x − x̄)(x − x̄)ᵀ (upper triangle, packed), Sxy = Σ (x − x̄)(y − ȳ) and
- * Syy = Σ (y − ȳ)². The raw sums Σx, XᵀX, Xᵀy, yᵀy follow from them ({@link #xtx()} …).
+ * What the fit needs from the data, in one pass: n, the means x̄ and ȳ, and the centered co-moments
+ * Sxx = Σ (x − x̄)(x − x̄)ᵀ (upper triangle, packed), Sxy = Σ (x − x̄)(y − ȳ) and Syy = Σ (y − ȳ)².
+ * The raw sums Σx, XᵀX, Xᵀy, yᵀy follow from them ({@link #xtx()} …).
  *
  * <p>Why centered. Accumulating the raw XᵀX and subtracting n·x̄x̄ᵀ at the end cancels
- * catastrophically when the means are large against the spread: for features with mean 10⁶
- * and spread 1 the raw entries are ~10¹² n and the centered ones ~n, so 12 of the 16 digits are
- * lost before the solve starts. Here each row updates the means and co-moments directly
- * (Welford's update; for one new row, Sxx += n/(n+1) · δδᵀ with δ = x − x̄ before the row), and
- * two partitions' statistics combine by the pairwise formula of Chan, Golub and LeVeque:
- * Sxx = Sxx_A + Sxx_B + (n_A n_B / n) δδᵀ with δ = x̄_B − x̄_A. No step subtracts large
- * numbers, so the statistics keep full relative accuracy whatever the means; Spark's
- * tree-aggregation makes the merges pairwise as well. The cost is the same as for raw sums:
- * O(d²) per row.
+ * catastrophically when the means are large against the spread: for features with mean 10⁶ and
+ * spread 1 the raw entries are ~10¹² n and the centered ones ~n, so 12 of the 16 digits are lost
+ * before the solve starts. Here each row updates the means and co-moments directly (Welford's
+ * update; for one new row, Sxx += n/(n+1) · δδᵀ with δ = x − x̄ before the row), and two
+ * partitions' statistics combine by the pairwise formula of Chan, Golub and LeVeque: Sxx = Sxx_A +
+ * Sxx_B + (n_A n_B / n) δδᵀ with δ = x̄_B − x̄_A. No step subtracts large numbers, so the
+ * statistics keep full relative accuracy whatever the means; Spark's tree-aggregation makes the
+ * merges pairwise as well. The cost is the same as for raw sums: O(d²) per row.
  *
  * <p>{@link NormalEquations#solve} turns them into the fit; one pass over the data suffices.
  *
@@ -28,11 +28,13 @@ import java.util.Arrays;
  */
 public final class SufficientStats implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /**
-   * A feature is constant when its standard deviation is at most this times its root mean
-   * square: its deviations from the mean are then rounding noise of its values.
+   * A feature is constant when its standard deviation is at most this times its root mean square:
+   * its deviations from the mean are then rounding noise of its values.
    */
   public static final double CONSTANT_TOLERANCE = 1e-12;
+
   private final int d;
   private long n;
   private final double[] meanX;
@@ -47,8 +49,7 @@ public final class SufficientStats implements Serializable {
   /** Empty statistics for {@code features} features. */
   public SufficientStats(int features) {
     if (features < 1) {
-      throw new IllegalArgumentException("linear regression needs >= 1 feature, got "
-          + features);
+      throw new IllegalArgumentException("linear regression needs >= 1 feature, got " + features);
     }
     this.d = features;
     this.meanX = new double[d];
@@ -63,13 +64,17 @@ public final class SufficientStats implements Serializable {
     }
     for (int j = 0; j < d; j++) {
       if (!Double.isFinite(x[j])) {
-        throw new IllegalArgumentException("feature " + (j + 1) + " of a row is " + x[j]
-            + "; linear regression needs finite values");
+        throw new IllegalArgumentException(
+            "feature "
+                + (j + 1)
+                + " of a row is "
+                + x[j]
+                + "; linear regression needs finite values");
       }
     }
     if (!Double.isFinite(y)) {
-      throw new IllegalArgumentException("a row's label is " + y
-          + "; linear regression needs finite values");
+      throw new IllegalArgumentException(
+          "a row's label is " + y + "; linear regression needs finite values");
     }
     // Co-moments first, with the means before this row; then the means.
     double w = (double) n / (n + 1);
@@ -90,13 +95,19 @@ public final class SufficientStats implements Serializable {
   }
 
   /**
-   * Adds one row laid out as {@link LinearRegressionObjective} expects it: d features, then
-   * the label, at {@code row[off..off+d]}.
+   * Adds one row laid out as {@link LinearRegressionObjective} expects it: d features, then the
+   * label, at {@code row[off..off+d]}.
    */
   public void add(float[] row, int off) {
     if (off < 0 || off + d + 1 > row.length) {
-      throw new IllegalArgumentException("a row of " + (d + 1) + " floats at offset " + off
-          + " does not fit in " + row.length + " floats");
+      throw new IllegalArgumentException(
+          "a row of "
+              + (d + 1)
+              + " floats at offset "
+              + off
+              + " does not fit in "
+              + row.length
+              + " floats");
     }
     if (scratch == null) {
       scratch = new double[d];
@@ -110,8 +121,8 @@ public final class SufficientStats implements Serializable {
   /** Adds every row of a block of width d + 1 (features, then the label). */
   public void addRows(RowBlock block) {
     if (block.width() != d + 1) {
-      throw new IllegalArgumentException("rows have width " + block.width() + "; " + d
-          + " features and a label need " + (d + 1));
+      throw new IllegalArgumentException(
+          "rows have width " + block.width() + "; " + d + " features and a label need " + (d + 1));
     }
     float[] row = new float[d + 1];
     for (int r = 0; r < block.rows(); r++) {
@@ -126,8 +137,8 @@ public final class SufficientStats implements Serializable {
    */
   public SufficientStats merge(SufficientStats other) {
     if (other.d != d) {
-      throw new IllegalArgumentException("cannot merge statistics of " + other.d
-          + " features into statistics of " + d);
+      throw new IllegalArgumentException(
+          "cannot merge statistics of " + other.d + " features into statistics of " + d);
     }
     if (other.n == 0) {
       return this;
@@ -245,9 +256,9 @@ public final class SufficientStats implements Serializable {
   }
 
   /**
-   * Indices of the features whose standard deviation is at most {@link #CONSTANT_TOLERANCE}
-   * times their root mean square (exactly zero variance included; the update keeps a column
-   * of equal values at exactly zero). With fewer than two rows every feature qualifies.
+   * Indices of the features whose standard deviation is at most {@link #CONSTANT_TOLERANCE} times
+   * their root mean square (exactly zero variance included; the update keeps a column of equal
+   * values at exactly zero). With fewer than two rows every feature qualifies.
    */
   public int[] constantFeatures() {
     int[] out = new int[d];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,16 +29,19 @@ import org.apache.spark.sql.functions;
  * stored beside the model as {@code thresholds.json} (a small file of its own, written after the
  * model, so the model's metadata is untouched and older models simply have none).
  *
- * <p>A row whose −ELBO is above the q0.99 threshold is less likely under the model than 99 % of
- * the training rows: flagging with it flags about 1 % of data like the training data.
+ * <p>A row whose −ELBO is above the q0.99 threshold is less likely under the model than 99 % of the
+ * training rows: flagging with it flags about 1 % of data like the training data.
  */
 public final class AnomalyThresholds {
   /** The file in the model directory. */
   public static final String FILE = "thresholds.json";
+
   /** The quantiles computed at the end of training. */
   public static final double[] PROBABILITIES = {0.95, 0.99, 0.999};
+
   /** percentile_approx accuracy: relative rank error 1/ACCURACY (exact below ~ACCURACY/2 rows). */
   static final int ACCURACY = 10_000;
+
   /** The score the thresholds apply to. */
   public static final String SCORE = "neg_elbo";
 
@@ -53,21 +57,30 @@ public final class AnomalyThresholds {
 
   /**
    * One pass over {@code df}: each row's −ELBO by {@code model.transform} (the model's seed, as
-   * {@code score} computes it), then the {@link #PROBABILITIES} quantiles with relative rank
-   * error 1/{@value #ACCURACY}. Nothing but the figures reaches the driver.
+   * {@code score} computes it), then the {@link #PROBABILITIES} quantiles with relative rank error
+   * 1/{@value #ACCURACY}. Nothing but the figures reaches the driver.
    */
-  public static AnomalyThresholds compute(VariationalAutoencoderModel model, Dataset<Row> df,
-      String data) {
-    VariationalAutoencoderModel m = model.copy(new ParamMap()).setLatentMeanCol("")
-        .setLatentLogVarCol("").setReconstructionCol("").setIwaeSamples(0)
-        .setNegElboCol("__neg_elbo");
+  public static AnomalyThresholds compute(
+      VariationalAutoencoderModel model, Dataset<Row> df, String data) {
+    VariationalAutoencoderModel m =
+        model
+            .copy(new ParamMap())
+            .setLatentMeanCol("")
+            .setLatentLogVarCol("")
+            .setReconstructionCol("")
+            .setIwaeSamples(0)
+            .setNegElboCol("__neg_elbo");
     Column[] ps = new Column[PROBABILITIES.length];
     for (int i = 0; i < ps.length; i++) {
       ps[i] = functions.lit(PROBABILITIES[i]);
     }
-    Row r = m.transform(df).agg(functions.count(functions.lit(1)),
-        functions.percentile_approx(functions.col("__neg_elbo"), functions.array(ps),
-            functions.lit(ACCURACY))).first();
+    Row r =
+        m.transform(df)
+            .agg(
+                functions.count(functions.lit(1)),
+                functions.percentile_approx(
+                    functions.col("__neg_elbo"), functions.array(ps), functions.lit(ACCURACY)))
+            .first();
     long n = r.getLong(0);
     Map<Double, Double> q = new LinkedHashMap<>();
     if (n > 0) {
@@ -121,13 +134,21 @@ public final class AnomalyThresholds {
       try {
         p = Double.parseDouble(s.substring(1));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("threshold '" + spec + "' is neither a number of "
-            + "nats nor a quantile such as q0.99");
+        throw new IllegalArgumentException(
+            "threshold '"
+                + spec
+                + "' is neither a number of "
+                + "nats nor a quantile such as q0.99");
       }
       if (thresholds == null || thresholds.quantiles.isEmpty()) {
-        throw new IllegalArgumentException("threshold '" + spec + "' names a calibrated "
-            + "quantile, but the model has no " + FILE + " (trained before thresholds were "
-            + "stored): give the threshold as a number of nats instead");
+        throw new IllegalArgumentException(
+            "threshold '"
+                + spec
+                + "' names a calibrated "
+                + "quantile, but the model has no "
+                + FILE
+                + " (trained before thresholds were "
+                + "stored): give the threshold as a number of nats instead");
       }
       for (Map.Entry<Double, Double> e : thresholds.quantiles.entrySet()) {
         if (Math.abs(e.getKey() - p) < 1e-12) {
@@ -138,8 +159,13 @@ public final class AnomalyThresholds {
       for (double k : thresholds.quantiles.keySet()) {
         names.add(name(k));
       }
-      throw new IllegalArgumentException("threshold '" + spec + "' is not among the model's "
-          + "calibrated quantiles (" + String.join(", ", names) + ")");
+      throw new IllegalArgumentException(
+          "threshold '"
+              + spec
+              + "' is not among the model's "
+              + "calibrated quantiles ("
+              + String.join(", ", names)
+              + ")");
     }
     try {
       double v = Double.parseDouble(s);
@@ -148,8 +174,8 @@ public final class AnomalyThresholds {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("threshold '" + spec + "' is neither a number of nats "
-          + "nor a quantile such as q0.99");
+      throw new IllegalArgumentException(
+          "threshold '" + spec + "' is neither a number of nats " + "nor a quantile such as q0.99");
     }
   }
 
@@ -175,8 +201,8 @@ public final class AnomalyThresholds {
       Map.Entry<String, JsonNode> e = it.next();
       q.put(Double.parseDouble(e.getKey()), e.getValue().asDouble());
     }
-    return new AnomalyThresholds(q, o.path("rows").asLong(),
-        o.has("data") ? o.get("data").asText() : null);
+    return new AnomalyThresholds(
+        q, o.path("rows").asLong(), o.has("data") ? o.get("data").asText() : null);
   }
 
   /** Writes {@link #FILE} into the model directory, atomically. */

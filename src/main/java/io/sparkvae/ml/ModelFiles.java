@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import io.sparkvae.io.AtomicFiles;
@@ -31,11 +32,12 @@ final class ModelFiles {
   private ModelFiles() {}
 
   /**
-   * Writes both files into {@code dir}, weights first: the metadata's presence marks a whole
-   * model. Returns the metadata as written, with its {@link ModelMetadata.Weights} entry.
+   * Writes both files into {@code dir}, weights first: the metadata's presence marks a whole model.
+   * Returns the metadata as written, with its {@link ModelMetadata.Weights} entry.
    */
-  static ModelMetadata write(FileSystem fs, Path dir, ModelMetadata metadata,
-      VaeArchitecture arch, float[] params) throws IOException {
+  static ModelMetadata write(
+      FileSystem fs, Path dir, ModelMetadata metadata, VaeArchitecture arch, float[] params)
+      throws IOException {
     List<Safetensors.Tensor> tensors = new ArrayList<>();
     for (VaeArchitecture.Tensor t : arch.tensors()) {
       tensors.add(Safetensors.Tensor.f32(t.name(), params, t.offset(), t.shape()));
@@ -43,12 +45,19 @@ final class ModelFiles {
     Map<String, String> stMeta = new LinkedHashMap<>();
     stMeta.put("format", FORMAT);
     stMeta.put("architecture", arch.describe());
-    stMeta.put("layout", "weights are [out, in] row-major (torch.nn.Linear); encoder.out rows "
-        + "0..H-1 give mu, rows H..2H-1 give log sigma^2");
+    stMeta.put(
+        "layout",
+        "weights are [out, in] row-major (torch.nn.Linear); encoder.out rows "
+            + "0..H-1 give mu, rows H..2H-1 give log sigma^2");
     byte[] weights = Safetensors.toBytes(tensors, stMeta);
-    ModelMetadata written = metadata.withWeights(new ModelMetadata.Weights(WEIGHTS,
-        Checksums.sha256Hex(weights), weights.length, "F32",
-        arch.tensors().stream().map(VaeArchitecture.Tensor::name).toList()));
+    ModelMetadata written =
+        metadata.withWeights(
+            new ModelMetadata.Weights(
+                WEIGHTS,
+                Checksums.sha256Hex(weights),
+                weights.length,
+                "F32",
+                arch.tensors().stream().map(VaeArchitecture.Tensor::name).toList()));
     fs.mkdirs(dir);
     try (var out = fs.create(new Path(dir, WEIGHTS), true)) {
       out.write(weights);
@@ -63,8 +72,8 @@ final class ModelFiles {
   record Loaded(ModelMetadata metadata, VaeArchitecture arch, float[] params) {}
 
   /**
-   * Reads and verifies a model directory: format, version, class, architecture, checksum, and
-   * every tensor's name and shape.
+   * Reads and verifies a model directory: format, version, class, architecture, checksum, and every
+   * tensor's name and shape.
    */
   static Loaded read(FileSystem fs, Path dir, String expectedClass) throws IOException {
     AtomicFiles.recover(fs, dir);
@@ -74,14 +83,20 @@ final class ModelFiles {
       throw new IOException(source + ": no such directory");
     }
     if (!fs.exists(metaPath)) {
-      throw new IOException(source + ": no " + METADATA + " (not a spark-vae model, or a save "
-          + "that never finished)");
+      throw new IOException(
+          source
+              + ": no "
+              + METADATA
+              + " (not a spark-vae model, or a save "
+              + "that never finished)");
     }
-    ModelMetadata m = ModelMetadata.read(new String(AtomicFiles.readAll(fs, metaPath, 64L << 20),
-        StandardCharsets.UTF_8), source + "/" + METADATA);
+    ModelMetadata m =
+        ModelMetadata.read(
+            new String(AtomicFiles.readAll(fs, metaPath, 64L << 20), StandardCharsets.UTF_8),
+            source + "/" + METADATA);
     if (!expectedClass.equals(m.className())) {
-      throw new IOException(source + ": holds a '" + m.className() + "', expected '"
-          + expectedClass + "'");
+      throw new IOException(
+          source + ": holds a '" + m.className() + "', expected '" + expectedClass + "'");
     }
     if (m.architecture() == null) {
       throw new IOException(source + ": " + METADATA + " has no architecture");
@@ -98,8 +113,15 @@ final class ModelFiles {
     try {
       bytes = AtomicFiles.readAll(fs, wPath, Integer.MAX_VALUE - 64);
     } catch (org.apache.hadoop.fs.ChecksumException e) {
-      throw new IOException(source + "/" + WEIGHTS + " is corrupt or was modified (the file "
-          + "system's checksum does not match at byte " + e.getPos() + ")", e);
+      throw new IOException(
+          source
+              + "/"
+              + WEIGHTS
+              + " is corrupt or was modified (the file "
+              + "system's checksum does not match at byte "
+              + e.getPos()
+              + ")",
+          e);
     }
     Checksums.verifySha256(bytes, m.weights().sha256(), source + "/" + WEIGHTS);
     SafetensorsContents c = Safetensors.read(bytes, source + "/" + WEIGHTS);
@@ -108,8 +130,16 @@ final class ModelFiles {
       long[] shape = c.shape(t.name());
       long[] want = Arrays.stream(t.shape()).asLongStream().toArray();
       if (!Arrays.equals(shape, want)) {
-        throw new IOException(source + "/" + WEIGHTS + ": tensor '" + t.name() + "' has shape "
-            + Arrays.toString(shape) + ", the architecture needs " + Arrays.toString(want));
+        throw new IOException(
+            source
+                + "/"
+                + WEIGHTS
+                + ": tensor '"
+                + t.name()
+                + "' has shape "
+                + Arrays.toString(shape)
+                + ", the architecture needs "
+                + Arrays.toString(want));
       }
       c.floatsInto(t.name(), params, t.offset());
     }

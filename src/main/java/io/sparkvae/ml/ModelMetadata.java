@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -19,22 +20,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A model's {@code metadata.json}, typed: what the model is ({@link Architecture}, Spark ML
- * {@code params}), what it was trained on ({@link Input}), how ({@link Training}), where
- * ({@link Provenance}), how well ({@link Metrics}) and which weights file belongs to it
- * ({@link Weights}). {@link #read} and {@link #toJson} are the only code that knows the file's
- * field names; everything else uses the accessors, e.g.
- * {@code model.metadata().training().epochs()}.
+ * A model's {@code metadata.json}, typed: what the model is ({@link Architecture}, Spark ML {@code
+ * params}), what it was trained on ({@link Input}), how ({@link Training}), where ({@link
+ * Provenance}), how well ({@link Metrics}) and which weights file belongs to it ({@link Weights}).
+ * {@link #read} and {@link #toJson} are the only code that knows the file's field names; everything
+ * else uses the accessors, e.g. {@code model.metadata().training().epochs()}.
  *
  * <p>The layout on disk is fixed by the JSON names on the components (snake_case, in component
- * order): files written before this record existed load unchanged, and Python reads the file with
- * a plain {@code json.load}. Reading is lenient in both directions: a field this version does not
+ * order): files written before this record existed load unchanged, and Python reads the file with a
+ * plain {@code json.load}. Reading is lenient in both directions: a field this version does not
  * know (from a newer writer) is ignored, and a field an older writer did not write takes its
- * default (zero, false, an empty list, or an empty section). Only {@code format} and
- * {@code format_version} are checked, because they say whether the rest can be trusted.
+ * default (zero, false, an empty list, or an empty section). Only {@code format} and {@code
+ * format_version} are checked, because they say whether the rest can be trusted.
  *
- * <p>Immutable: the {@code with...} methods return changed copies. Absent optional values
- * ({@code null}) are left out of the file rather than written as {@code null}.
+ * <p>Immutable: the {@code with...} methods return changed copies. Absent optional values ({@code
+ * null}) are left out of the file rather than written as {@code null}.
  *
  * @param format always {@value ModelFiles#FORMAT}
  * @param formatVersion the layout's version, {@value ModelFiles#VERSION}
@@ -61,7 +61,8 @@ public record ModelMetadata(
     @JsonProperty("training") Training training,
     @JsonProperty("provenance") Provenance provenance,
     @JsonProperty("metrics") Metrics metrics,
-    @JsonProperty("weights") Weights weights) implements Serializable {
+    @JsonProperty("weights") Weights weights)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Sections an older file lacks become empty ones, so callers need no null checks. */
@@ -79,8 +80,8 @@ public record ModelMetadata(
   }
 
   /**
-   * Parses a {@code metadata.json}. The format and version are checked before the rest is bound,
-   * so a file from a newer spark-vae fails with "newer", not with a confusing field error.
+   * Parses a {@code metadata.json}. The format and version are checked before the rest is bound, so
+   * a file from a newer spark-vae fails with "newer", not with a confusing field error.
    *
    * @param source names the file in error messages
    */
@@ -92,10 +93,16 @@ public record ModelMetadata(
     }
     int version = tree.path("format_version").asInt(-1);
     if (version != ModelFiles.VERSION) {
-      throw new IOException(source + ": model format version " + tree.path("format_version")
-          + (version > ModelFiles.VERSION ? " is newer than" : " is not") + " the version this "
-          + "spark-vae reads (" + ModelFiles.VERSION + "); use the spark-vae release that wrote "
-          + "it");
+      throw new IOException(
+          source
+              + ": model format version "
+              + tree.path("format_version")
+              + (version > ModelFiles.VERSION ? " is newer than" : " is not")
+              + " the version this "
+              + "spark-vae reads ("
+              + ModelFiles.VERSION
+              + "); use the spark-vae release that wrote "
+              + "it");
     }
     try {
       return Json.MAPPER.treeToValue(tree, ModelMetadata.class);
@@ -111,32 +118,80 @@ public record ModelMetadata(
 
   /** The same metadata describing another model: uid, architecture and params replaced. */
   ModelMetadata forModel(String uid, VaeArchitecture arch, ObjectNode params) {
-    return new ModelMetadata(ModelFiles.FORMAT, ModelFiles.VERSION,
-        VariationalAutoencoderModel.CLASS, uid, Architecture.of(arch), params, input, training,
-        provenance, metrics, weights);
+    return new ModelMetadata(
+        ModelFiles.FORMAT,
+        ModelFiles.VERSION,
+        VariationalAutoencoderModel.CLASS,
+        uid,
+        Architecture.of(arch),
+        params,
+        input,
+        training,
+        provenance,
+        metrics,
+        weights);
   }
 
   public ModelMetadata withInput(Input in) {
-    return new ModelMetadata(format, formatVersion, className, uid, architecture, params, in,
-        training, provenance, metrics, weights);
+    return new ModelMetadata(
+        format,
+        formatVersion,
+        className,
+        uid,
+        architecture,
+        params,
+        in,
+        training,
+        provenance,
+        metrics,
+        weights);
   }
 
   public ModelMetadata withMetrics(Metrics m) {
-    return new ModelMetadata(format, formatVersion, className, uid, architecture, params, input,
-        training, provenance, m, weights);
+    return new ModelMetadata(
+        format,
+        formatVersion,
+        className,
+        uid,
+        architecture,
+        params,
+        input,
+        training,
+        provenance,
+        m,
+        weights);
   }
 
   ModelMetadata withWeights(Weights w) {
-    return new ModelMetadata(format, formatVersion, className, uid, architecture, params, input,
-        training, provenance, metrics, w);
+    return new ModelMetadata(
+        format,
+        formatVersion,
+        className,
+        uid,
+        architecture,
+        params,
+        input,
+        training,
+        provenance,
+        metrics,
+        w);
   }
 
   /** Fit-time sections only: what a model carries between fit, save and load. */
-  static ModelMetadata ofSections(Input input, Training training, Provenance provenance,
-      Metrics metrics) {
-    return new ModelMetadata(ModelFiles.FORMAT, ModelFiles.VERSION,
-        VariationalAutoencoderModel.CLASS, null, null, null, input, training, provenance,
-        metrics, null);
+  static ModelMetadata ofSections(
+      Input input, Training training, Provenance provenance, Metrics metrics) {
+    return new ModelMetadata(
+        ModelFiles.FORMAT,
+        ModelFiles.VERSION,
+        VariationalAutoencoderModel.CLASS,
+        null,
+        null,
+        null,
+        input,
+        training,
+        provenance,
+        metrics,
+        null);
   }
 
   /**
@@ -151,7 +206,8 @@ public record ModelMetadata(
       @JsonProperty("latent") int latent,
       @JsonProperty("activation") String activation,
       @JsonProperty("likelihood") String likelihood,
-      @JsonProperty("num_params") Integer numParams) implements Serializable {
+      @JsonProperty("num_params") Integer numParams)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public Architecture {
@@ -159,22 +215,36 @@ public record ModelMetadata(
     }
 
     static Architecture of(VaeArchitecture a) {
-      return new Architecture(a.inputDim(), Arrays.stream(a.hidden()).boxed().toList(),
-          a.latent(), a.activation().configName(), a.likelihood().configName(), a.numParams());
+      return new Architecture(
+          a.inputDim(),
+          Arrays.stream(a.hidden()).boxed().toList(),
+          a.latent(),
+          a.activation().configName(),
+          a.likelihood().configName(),
+          a.numParams());
     }
 
     /** The kernel's architecture; a bad name or a wrong parameter count is an IOException. */
     VaeArchitecture toArchitecture(String source) throws IOException {
       VaeArchitecture a;
       try {
-        a = new VaeArchitecture(inputDim, hidden.stream().mapToInt(Integer::intValue).toArray(),
-            latent, Activation.fromName(activation), Likelihood.fromName(likelihood));
+        a =
+            new VaeArchitecture(
+                inputDim,
+                hidden.stream().mapToInt(Integer::intValue).toArray(),
+                latent,
+                Activation.fromName(activation),
+                Likelihood.fromName(likelihood));
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new IOException(source + ": invalid architecture: " + e.getMessage(), e);
       }
       if (numParams != null && numParams != a.numParams()) {
-        throw new IOException(source + ": metadata says " + numParams
-            + " parameters but its architecture has " + a.numParams());
+        throw new IOException(
+            source
+                + ": metadata says "
+                + numParams
+                + " parameters but its architecture has "
+                + a.numParams());
       }
       return a;
     }
@@ -196,7 +266,8 @@ public record ModelMetadata(
       @JsonProperty("kind") String kind,
       @JsonProperty("scaling") String scaling,
       @JsonProperty("dim") int dim,
-      @JsonProperty("shape") List<Integer> shape) implements Serializable {
+      @JsonProperty("shape") List<Integer> shape)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
     static final Input NONE = new Input(null, null, null, 0, null);
 
@@ -211,7 +282,8 @@ public record ModelMetadata(
 
     /** {height, width, channels}, or null when no three-number shape was recorded. */
     public int[] imageShape() {
-      return shape == null || shape.size() != 3 ? null
+      return shape == null || shape.size() != 3
+          ? null
           : shape.stream().mapToInt(Integer::intValue).toArray();
     }
   }
@@ -238,10 +310,10 @@ public record ModelMetadata(
       @JsonProperty("seconds") double seconds,
       @JsonProperty("resumed") boolean resumed,
       @JsonProperty("warm_start") boolean warmStart,
-      @JsonProperty("epochs") List<Epoch> epochs) implements Serializable {
+      @JsonProperty("epochs") List<Epoch> epochs)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
-    static final Training NONE =
-        new Training(null, null, 0, 0, 0, 0.0, false, false, List.of());
+    static final Training NONE = new Training(null, null, 0, 0, 0, 0.0, false, false, List.of());
 
     public Training {
       params = params == null ? Json.object() : params.deepCopy();
@@ -278,27 +350,44 @@ public record ModelMetadata(
       @JsonProperty("seconds") double seconds,
       @JsonProperty("samples_per_sec") double samplesPerSec,
       @JsonProperty("rounds") int rounds,
-      @JsonProperty("updates") long updates) implements Serializable {
+      @JsonProperty("updates") long updates)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** From the engine's report, whose losses must be the VAE's three. */
     static Epoch of(EpochReport r) {
       if (!VaeObjective.LOSS_NAMES.equals(r.lossNames())) {
-        throw new IllegalArgumentException("a VAE epoch has losses " + VaeObjective.LOSS_NAMES
-            + ", got " + r.lossNames());
+        throw new IllegalArgumentException(
+            "a VAE epoch has losses " + VaeObjective.LOSS_NAMES + ", got " + r.lossNames());
       }
       double[] t = r.train();
       double[] v = r.validation();
-      return new Epoch(r.epoch(), t[0], t[1], t[2], v == null ? null : v[0],
-          v == null ? null : v[1], v == null ? null : v[2], r.seconds(), r.samplesPerSecond(),
-          r.rounds(), r.updates());
+      return new Epoch(
+          r.epoch(),
+          t[0],
+          t[1],
+          t[2],
+          v == null ? null : v[0],
+          v == null ? null : v[1],
+          v == null ? null : v[2],
+          r.seconds(),
+          r.samplesPerSecond(),
+          r.rounds(),
+          r.updates());
     }
 
     EpochReport toReport() {
-      double[] val = valNegElbo == null ? null
-          : new double[] {valNegElbo, nan(valRecon), nan(valKl)};
-      return new EpochReport(epoch, VaeObjective.LOSS_NAMES,
-          new double[] {trainNegElbo, trainRecon, trainKl}, val, 0, rounds, updates, seconds);
+      double[] val =
+          valNegElbo == null ? null : new double[] {valNegElbo, nan(valRecon), nan(valKl)};
+      return new EpochReport(
+          epoch,
+          VaeObjective.LOSS_NAMES,
+          new double[] {trainNegElbo, trainRecon, trainKl},
+          val,
+          0,
+          rounds,
+          updates,
+          seconds);
     }
 
     private static double nan(Double d) {
@@ -329,7 +418,8 @@ public record ModelMetadata(
       @JsonProperty("n") long n,
       @JsonProperty("iwae_nll") Double iwaeNll,
       @JsonProperty("iwae_k") Integer iwaeK,
-      @JsonProperty("iwae_rows") Long iwaeRows) implements Serializable {
+      @JsonProperty("iwae_rows") Long iwaeRows)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** From {@link VaeEvaluator#evaluate}'s map, whose keys are these JSON names. */
@@ -339,8 +429,7 @@ public record ModelMetadata(
   }
 
   /**
-   * The weights file that belongs to this metadata; loading refuses a file whose SHA-256
-   * differs.
+   * The weights file that belongs to this metadata; loading refuses a file whose SHA-256 differs.
    *
    * @param tensors tensor names in the order of the flat parameter vector
    */
@@ -351,7 +440,8 @@ public record ModelMetadata(
       @JsonProperty("sha256") String sha256,
       @JsonProperty("bytes") long bytes,
       @JsonProperty("dtype") String dtype,
-      @JsonProperty("tensors") List<String> tensors) implements Serializable {
+      @JsonProperty("tensors") List<String> tensors)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public Weights {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,12 +42,12 @@ final class ParamsJson {
       try {
         value = param.jsonDecode(e.getValue().toString());
       } catch (RuntimeException ex) {
-        throw new IOException(source + ": param '" + e.getKey() + "' has an invalid value "
-            + e.getValue(), ex);
+        throw new IOException(
+            source + ": param '" + e.getKey() + "' has an invalid value " + e.getValue(), ex);
       }
       if (!(Boolean) param.isValid().apply(value)) {
-        throw new IOException(source + ": param '" + e.getKey() + "' = " + e.getValue()
-            + " is out of range");
+        throw new IOException(
+            source + ": param '" + e.getKey() + "' = " + e.getValue() + " is out of range");
       }
       p.set(param, value);
     }

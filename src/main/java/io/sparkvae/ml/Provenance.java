@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -10,8 +11,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Where a model came from: library versions, JVM, BLAS and time, recorded in every model (the
- * {@code provenance} section of {@link ModelMetadata}) and in the estimator's and reports' JSON.
- * A field an older file lacks reads as null.
+ * {@code provenance} section of {@link ModelMetadata}) and in the estimator's and reports' JSON. A
+ * field an older file lacks reads as null.
  *
  * @param blas the BLAS implementation and its threading, as {@link BlasInfo#oneLine()}
  * @param createdUtc ISO-8601 instant, whole seconds
@@ -26,8 +27,10 @@ public record Provenance(
     @JsonProperty("java_vendor") String javaVendor,
     @JsonProperty("os") String os,
     @JsonProperty("blas") String blas,
-    @JsonProperty("created_utc") String createdUtc) implements Serializable {
+    @JsonProperty("created_utc") String createdUtc)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** What an older file without the section reads as. */
   static final Provenance UNKNOWN = new Provenance(null, null, null, null, null, null, null, null);
 
@@ -39,10 +42,14 @@ public record Provenance(
 
   /** This JVM, now. */
   public static Provenance current() {
-    return new Provenance(version(), org.apache.spark.package$.MODULE$.SPARK_VERSION(),
-        scala.util.Properties.versionNumberString(), System.getProperty("java.version"),
+    return new Provenance(
+        version(),
+        org.apache.spark.package$.MODULE$.SPARK_VERSION(),
+        scala.util.Properties.versionNumberString(),
+        System.getProperty("java.version"),
         System.getProperty("java.vendor"),
-        System.getProperty("os.name") + " " + System.getProperty("os.arch"), BlasInfo.oneLine(),
+        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+        BlasInfo.oneLine(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
   }
 }

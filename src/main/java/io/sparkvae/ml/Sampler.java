@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import io.sparkvae.kernel.Rng;
@@ -13,14 +14,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Executor side of {@link VariationalAutoencoderModel#sample}: turns row numbers into (number,
- * z, decoder mean at z), a block of rows at a time. Row i's z comes from a random stream keyed by
+ * Executor side of {@link VariationalAutoencoderModel#sample}: turns row numbers into (number, z,
+ * decoder mean at z), a block of rows at a time. Row i's z comes from a random stream keyed by
  * (seed, i) alone, so a sample does not depend on how the numbers were partitioned.
  */
 final class Sampler implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Random stream purpose for sampled z (distinct from training's and scoring's streams). */
   static final long STREAM_SAMPLE = 0x8;
+
   private static final int BLOCK = 256;
 
   private final VaeArchitecture arch;
@@ -65,8 +68,11 @@ final class Sampler implements Serializable {
         }
         ws.decodeMean(params, z, n, x);
         for (int r = 0; r < n; r++) {
-          pending.add(RowFactory.create(block[r], Vectors.dense(Scorer.toDoubles(z, r * h, h)),
-              Vectors.dense(Scorer.toDoubles(x, r * d, d))));
+          pending.add(
+              RowFactory.create(
+                  block[r],
+                  Vectors.dense(Scorer.toDoubles(z, r * h, h)),
+                  Vectors.dense(Scorer.toDoubles(x, r * d, d))));
         }
         return true;
       }
@@ -80,5 +86,4 @@ final class Sampler implements Serializable {
       }
     };
   }
-
 }

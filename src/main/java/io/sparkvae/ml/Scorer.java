@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import io.sparkvae.engine.FeatureReader;
@@ -15,11 +16,12 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Executor side of {@link VariationalAutoencoderModel#transform}: reads rows in blocks, runs the
- * kernel on each block and appends the requested columns. Holds no reference to the model, so
- * only this small description and the broadcast parameters travel to executors.
+ * kernel on each block and appends the requested columns. Holds no reference to the model, so only
+ * this small description and the broadcast parameters travel to executors.
  */
 final class Scorer implements Serializable {
   private static final long serialVersionUID = 1L;
+
   /** Random stream purpose for per-row −ELBO and IWAE noise. */
   static final long STREAM_SCORE = 0x5;
 
@@ -35,8 +37,18 @@ final class Scorer implements Serializable {
   private final boolean negElbo;
   private final boolean iwae;
 
-  Scorer(VaeArchitecture arch, FeatureReader reader, int batch, int samples, int iwaeSamples,
-      long seed, boolean mean, boolean logVar, boolean recon, boolean negElbo, boolean iwae) {
+  Scorer(
+      VaeArchitecture arch,
+      FeatureReader reader,
+      int batch,
+      int samples,
+      int iwaeSamples,
+      long seed,
+      boolean mean,
+      boolean logVar,
+      boolean recon,
+      boolean negElbo,
+      boolean iwae) {
     this.arch = arch;
     this.reader = reader;
     this.batch = batch;
@@ -95,12 +107,12 @@ final class Scorer implements Serializable {
           ws.reconstructMean(params, x, n, rec);
         }
         if (negElbo) {
-          ws.rowLosses(params, x, n, rng.rekey(seed, STREAM_SCORE, partition, block, 0), rRecon,
-              rKl);
+          ws.rowLosses(
+              params, x, n, rng.rekey(seed, STREAM_SCORE, partition, block, 0), rRecon, rKl);
         }
         if (iwae) {
-          ws.importanceWeighted(params, x, n, iwaeSamples,
-              rng.rekey(seed, STREAM_SCORE, partition, block, 1), rIwae);
+          ws.importanceWeighted(
+              params, x, n, iwaeSamples, rng.rekey(seed, STREAM_SCORE, partition, block, 1), rIwae);
         }
         block++;
         for (int r = 0; r < n; r++) {
@@ -134,19 +146,33 @@ final class Scorer implements Serializable {
         int dim = reader.read(row, x, r * d, d, buf);
         String where = "partition " + partition + ", row " + idx;
         if (dim < 0) {
-          throw new IllegalArgumentException("column '" + reader.describe() + "' is null at "
-              + where);
+          throw new IllegalArgumentException(
+              "column '" + reader.describe() + "' is null at " + where);
         }
         if (dim != d) {
-          throw new IllegalArgumentException("column '" + reader.describe() + "' has "
-              + dim + " values at " + where + "; the model was trained on " + d
-              + " values per row");
+          throw new IllegalArgumentException(
+              "column '"
+                  + reader.describe()
+                  + "' has "
+                  + dim
+                  + " values at "
+                  + where
+                  + "; the model was trained on "
+                  + d
+                  + " values per row");
         }
         for (int j = 0; j < d; j++) {
           float v = x[r * d + j];
           if (!Float.isFinite(v)) {
-            throw new IllegalArgumentException("column '" + reader.describe() + "' has " + v
-                + " at position " + j + " of " + where);
+            throw new IllegalArgumentException(
+                "column '"
+                    + reader.describe()
+                    + "' has "
+                    + v
+                    + " at position "
+                    + j
+                    + " of "
+                    + where);
           }
         }
       }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import io.sparkvae.io.AtomicFiles;
@@ -14,14 +15,14 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Spark ML's own {@code metadata/} directory, written into every saved estimator and model
- * directory beside our files, so that the stage loads inside a {@code Pipeline},
- * {@code PipelineModel}, {@code CrossValidatorModel} or {@code TrainValidationSplitModel}: their
- * readers open a stage with {@code DefaultParamsReader.loadParamsInstance}, which reads
- * {@code <stage>/metadata} (one line of JSON: class, timestamp, sparkVersion, uid, paramMap,
+ * directory beside our files, so that the stage loads inside a {@code Pipeline}, {@code
+ * PipelineModel}, {@code CrossValidatorModel} or {@code TrainValidationSplitModel}: their readers
+ * open a stage with {@code DefaultParamsReader.loadParamsInstance}, which reads {@code
+ * <stage>/metadata} (one line of JSON: class, timestamp, sparkVersion, uid, paramMap,
  * defaultParamMap) to learn the class, then calls its static {@code read().load(path)}.
  *
- * <p>It is written and read with Spark's own {@link DefaultParamsWriter#saveMetadata} and
- * {@link DefaultParamsReader#loadMetadata}, so the layout is whatever the running Spark expects.
+ * <p>It is written and read with Spark's own {@link DefaultParamsWriter#saveMetadata} and {@link
+ * DefaultParamsReader#loadMetadata}, so the layout is whatever the running Spark expects.
  * Directories saved before it existed have no {@code metadata/}: they still load on their own
  * (their params come from our JSON), but not as a stage of a saved pipeline until re-saved.
  */
@@ -42,17 +43,24 @@ final class SparkMetadata {
   }
 
   /**
-   * Reads {@code dir/metadata}, checks that it names {@code expectedClass} and the uid of
-   * {@code instance} (which came from our JSON in the same directory), and sets the params it
-   * lists on {@code instance}, set ones as set and defaults as defaults, as Spark does.
+   * Reads {@code dir/metadata}, checks that it names {@code expectedClass} and the uid of {@code
+   * instance} (which came from our JSON in the same directory), and sets the params it lists on
+   * {@code instance}, set ones as set and defaults as defaults, as Spark does.
    */
-  static void readInto(Params instance, FileSystem fs, Path dir, SparkSession spark,
-      String expectedClass) throws IOException {
+  static void readInto(
+      Params instance, FileSystem fs, Path dir, SparkSession spark, String expectedClass)
+      throws IOException {
     String source = dir + "/" + DIR;
     var m = loadMetadata(fs.makeQualified(dir).toString(), spark, expectedClass, source);
     if (!instance.uid().equals(m.uid())) {
-      throw new IOException(source + ": is for the stage '" + m.uid() + "', but the files "
-          + "beside it are for '" + instance.uid() + "' (a directory mixed from two saves?)");
+      throw new IOException(
+          source
+              + ": is for the stage '"
+              + m.uid()
+              + "', but the files "
+              + "beside it are for '"
+              + instance.uid()
+              + "' (a directory mixed from two saves?)");
     }
     try {
       m.getAndSetParams(instance, scala.Option.empty());
@@ -61,8 +69,8 @@ final class SparkMetadata {
     }
   }
 
-  private static DefaultParamsReader.Metadata loadMetadata(String dir, SparkSession spark,
-      String expectedClass, String source) throws IOException {
+  private static DefaultParamsReader.Metadata loadMetadata(
+      String dir, SparkSession spark, String expectedClass, String source) throws IOException {
     try {
       return DefaultParamsReader.loadMetadata(dir, spark, expectedClass);
     } catch (RuntimeException e) {
@@ -71,11 +79,11 @@ final class SparkMetadata {
   }
 
   /**
-   * An {@link MLWriter} for a stage directory that is replaced whole
-   * ({@link AtomicFiles#replaceDirectoryAtomically}): the new directory is filled beside the
-   * target — Spark's {@code metadata/} first, then {@link #writeFiles} (whose last file marks a
-   * complete save) — and swapped in, so a crash mid-save leaves the previous version intact and
-   * loadable. Without {@code overwrite()} an existing path is an error, as in Spark ML.
+   * An {@link MLWriter} for a stage directory that is replaced whole ({@link
+   * AtomicFiles#replaceDirectoryAtomically}): the new directory is filled beside the target —
+   * Spark's {@code metadata/} first, then {@link #writeFiles} (whose last file marks a complete
+   * save) — and swapped in, so a crash mid-save leaves the previous version intact and loadable.
+   * Without {@code overwrite()} an existing path is an error, as in Spark ML.
    */
   abstract static class AtomicDirWriter extends MLWriter {
     private final Params instance;
@@ -96,8 +104,11 @@ final class SparkMetadata {
       FileSystem fs = FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
       AtomicFiles.recover(fs, p);
       if (fs.exists(p) && !shouldOverwrite()) {
-        throw new IOException("path " + path + " already exists; use write().overwrite()"
-            + ".save(path) to replace it");
+        throw new IOException(
+            "path "
+                + path
+                + " already exists; use write().overwrite()"
+                + ".save(path) to replace it");
       }
       saveImpl(path);
     }
@@ -107,13 +118,16 @@ final class SparkMetadata {
       Path p = new Path(path);
       try {
         FileSystem fs = FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-        AtomicFiles.replaceDirectoryAtomically(fs, p, tmp -> {
-          write(instance, fs, tmp, sparkSession());
-          writeFiles(fs, tmp);
-        });
+        AtomicFiles.replaceDirectoryAtomically(
+            fs,
+            p,
+            tmp -> {
+              write(instance, fs, tmp, sparkSession());
+              writeFiles(fs, tmp);
+            });
       } catch (IOException e) {
-        throw new UncheckedIOException("could not save " + what() + " to " + path + ": "
-            + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "could not save " + what() + " to " + path + ": " + e.getMessage(), e);
       }
     }
   }

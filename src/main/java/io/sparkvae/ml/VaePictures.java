@@ -1,14 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
-import io.sparkvae.report.Charts;
-import io.sparkvae.report.ImageGrid;
-import io.sparkvae.report.ReportMath;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.ml.VariationalAutoencoderModel;
+import io.sparkvae.report.Charts;
+import io.sparkvae.report.ImageGrid;
+import io.sparkvae.report.ReportMath;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +31,16 @@ public final class VaePictures {
    * @param rows test rows (features, and the label when {@code labelCol} is not null)
    * @param shape height, width, channels, or null when rows are not images (no image grids)
    */
-  public static Map<String, byte[]> render(VariationalAutoencoderModel model, List<Row> rows,
-      String labelCol, String[] labelNames, int[] shape, List<EpochReport> history,
-      int reconstructions, int samples, long seed) {
+  public static Map<String, byte[]> render(
+      VariationalAutoencoderModel model,
+      List<Row> rows,
+      String labelCol,
+      String[] labelNames,
+      int[] shape,
+      List<EpochReport> history,
+      int reconstructions,
+      int samples,
+      long seed) {
     Map<String, byte[]> out = new LinkedHashMap<>();
     VaeArchitecture arch = model.architecture();
     int d = arch.inputDim();
@@ -46,22 +53,34 @@ public final class VaePictures {
     VaeObjective.Workspace ws = obj.newWorkspace(block, 1);
 
     if (shape != null && n > 0 && reconstructions > 0) {
-      out.put("reconstructions.png", reconstructionsPng(ws, params, test.x(),
-          Math.min(reconstructions, n), d, block, shape));
+      out.put(
+          "reconstructions.png",
+          reconstructionsPng(ws, params, test.x(), Math.min(reconstructions, n), d, block, shape));
     }
     if (shape != null && samples > 0) {
       float[][] imgs = decode(ws, params, standardNormal(samples, h, seed), d, block);
-      out.put("samples.png", ImageGrid.toPngBytes(ImageGrid.grid(imgs, shape[0], shape[1],
-          shape[2], 8, ImageGrid.defaultScale(shape[0], shape[1]), null,
-          "Samples: decoder means for z ~ N(0, I)")));
+      out.put(
+          "samples.png",
+          ImageGrid.toPngBytes(
+              ImageGrid.grid(
+                  imgs,
+                  shape[0],
+                  shape[1],
+                  shape[2],
+                  8,
+                  ImageGrid.defaultScale(shape[0], shape[1]),
+                  null,
+                  "Samples: decoder means for z ~ N(0, I)")));
     }
     if (!history.isEmpty()) {
       out.put("loss_curves.png", lossCurvesPng(history));
     }
     boolean manifold = h == 2 && shape != null;
     if (manifold) {
-      out.put("latent.png", Charts.manifold(zs -> decode(ws, params, zs, d, block), 15, shape[0],
-          shape[1], shape[2]));
+      out.put(
+          "latent.png",
+          Charts.manifold(
+              zs -> decode(ws, params, zs, d, block), 15, shape[0], shape[1], shape[2]));
     }
     // The scatter of latent means: latent.png, or beside the manifold for H = 2, where it shows
     // which regions of the manifold each class occupies.
@@ -76,8 +95,8 @@ public final class VaePictures {
   /** The rows as float vectors, and their labels (-1 where null), or null without a column. */
   private record TestRows(float[][] x, int[] labels) {}
 
-  private static TestRows readRows(VariationalAutoencoderModel model, List<Row> rows,
-      String labelCol, int d) {
+  private static TestRows readRows(
+      VariationalAutoencoderModel model, List<Row> rows, String labelCol, int d) {
     int n = rows.size();
     float[][] x = new float[n][d];
     int[] labels = labelCol == null ? null : new int[n];
@@ -99,8 +118,14 @@ public final class VaePictures {
   }
 
   /** Test images beside their reconstructions at z = μ, the first {@code m} rows. */
-  private static byte[] reconstructionsPng(VaeObjective.Workspace ws, float[] params,
-      float[][] x, int m, int d, int block, int[] shape) {
+  private static byte[] reconstructionsPng(
+      VaeObjective.Workspace ws,
+      float[] params,
+      float[][] x,
+      int m,
+      int d,
+      int block,
+      int[] shape) {
     float[][] orig = new float[m][];
     float[][] rec = new float[m][d];
     float[] flat = new float[m * d];
@@ -119,9 +144,17 @@ public final class VaePictures {
     for (int r = 0; r < m; r++) {
       System.arraycopy(outFlat, r * d, rec[r], 0, d);
     }
-    return ImageGrid.toPngBytes(ImageGrid.pairs(orig, rec, shape[0], shape[1],
-        shape[2], 4, ImageGrid.defaultScale(shape[0], shape[1]), null,
-        "Test images (left) and their reconstructions (right), decoded at z = mu"));
+    return ImageGrid.toPngBytes(
+        ImageGrid.pairs(
+            orig,
+            rec,
+            shape[0],
+            shape[1],
+            shape[2],
+            4,
+            ImageGrid.defaultScale(shape[0], shape[1]),
+            null,
+            "Test images (left) and their reconstructions (right), decoded at z = mu"));
   }
 
   /** −ELBO per epoch, train and validation, with the training reconstruction and KL terms. */
@@ -144,8 +177,8 @@ public final class VaePictures {
   }
 
   /** The latent means μ of every row, in blocks of {@code block} rows. */
-  private static float[][] latentMeans(VaeObjective.Workspace ws, float[] params, float[][] x,
-      int d, int h, int block) {
+  private static float[][] latentMeans(
+      VaeObjective.Workspace ws, float[] params, float[][] x, int d, int h, int block) {
     int n = x.length;
     float[][] mu = new float[n][h];
     float[] lv = new float[block * h];
@@ -168,8 +201,12 @@ public final class VaePictures {
    * The latent means as a scatter coloured by label: as they are for H ≤ 2, else their first two
    * principal components.
    */
-  private static void putLatentScatter(Map<String, byte[]> out, String scatterName, float[][] mu,
-      int[] labels, String[] labelNames) {
+  private static void putLatentScatter(
+      Map<String, byte[]> out,
+      String scatterName,
+      float[][] mu,
+      int[] labels,
+      String[] labelNames) {
     int n = mu.length;
     int h = mu[0].length;
     if (h == 1) {
@@ -178,8 +215,10 @@ public final class VaePictures {
       for (int r = 0; r < n; r++) {
         xs[r] = mu[r][0];
       }
-      out.put(scatterName, Charts.latentScatter(xs, ys, labels, labelNames,
-          "Latent means of " + n + " test rows", "z1", "(none)"));
+      out.put(
+          scatterName,
+          Charts.latentScatter(
+              xs, ys, labels, labelNames, "Latent means of " + n + " test rows", "z1", "(none)"));
     } else if (h == 2) {
       float[] xs = new float[n];
       float[] ys = new float[n];
@@ -187,13 +226,28 @@ public final class VaePictures {
         xs[r] = mu[r][0];
         ys[r] = mu[r][1];
       }
-      out.put(scatterName, Charts.latentScatter(xs, ys, labels, labelNames,
-          "Latent means of " + n + " test rows (H = 2)", "z1", "z2"));
+      out.put(
+          scatterName,
+          Charts.latentScatter(
+              xs,
+              ys,
+              labels,
+              labelNames,
+              "Latent means of " + n + " test rows (H = 2)",
+              "z1",
+              "z2"));
     } else {
       ReportMath.Pca2 p = ReportMath.pca2(mu);
-      out.put("latent.png", Charts.latentScatter(p.xs(), p.ys(), labels, labelNames,
-          "Latent means of " + n + " test rows (H = " + h + "), first two principal components",
-          p.axisLabel(1), p.axisLabel(2)));
+      out.put(
+          "latent.png",
+          Charts.latentScatter(
+              p.xs(),
+              p.ys(),
+              labels,
+              labelNames,
+              "Latent means of " + n + " test rows (H = " + h + "), first two principal components",
+              p.axisLabel(1),
+              p.axisLabel(2)));
     }
   }
 
@@ -206,8 +260,8 @@ public final class VaePictures {
     return z;
   }
 
-  static float[][] decode(VaeObjective.Workspace ws, float[] params, float[][] zs, int d,
-      int block) {
+  static float[][] decode(
+      VaeObjective.Workspace ws, float[] params, float[][] zs, int d, int block) {
     int h = zs.length == 0 ? 0 : zs[0].length;
     float[][] out = new float[zs.length][d];
     for (int s = 0; s < zs.length; s += block) {

@@ -1,8 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
-import io.sparkvae.ml.params.MlParamSettings;
-
 import io.sparkvae.ml.params.HasFeaturesCol;
+import io.sparkvae.ml.params.MlParamSettings;
 import io.sparkvae.ml.params.ParamDefaults;
 import io.sparkvae.ml.params.Settings;
 import io.sparkvae.ml.params.TuningMetric;
@@ -18,11 +18,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * A Spark ML {@link Evaluator} of VAEs, for {@code CrossValidator} and
- * {@code TrainValidationSplit}: it reads a frame already transformed by a
- * {@link VariationalAutoencoderModel} and returns the mean of one of its scores. Every metric is
- * a loss (smaller is better, {@link #isLargerBetter} false), so a tuner keeps the model with the
- * smallest value.
+ * A Spark ML {@link Evaluator} of VAEs, for {@code CrossValidator} and {@code
+ * TrainValidationSplit}: it reads a frame already transformed by a {@link
+ * VariationalAutoencoderModel} and returns the mean of one of its scores. Every metric is a loss
+ * (smaller is better, {@link #isLargerBetter} false), so a tuner keeps the model with the smallest
+ * value.
  *
  * <pre>{@code
  * VaeTuningEvaluator eval = new VaeTuningEvaluator().setMetricName("negElbo");
@@ -44,10 +44,10 @@ import org.apache.spark.sql.Row;
  * </table>
  *
  * <p>The column names are the model's defaults; set them here when the model's were changed.
- * Figures are in nats per row (squared error for {@code reconstruction}), the same as
- * {@link VaeEvaluator}'s test figures, whose column logic this class shares. Its params are
- * declared in {@link Settings}; it saves with the default params writer, alone or inside a
- * {@code CrossValidator}.
+ * Figures are in nats per row (squared error for {@code reconstruction}), the same as {@link
+ * VaeEvaluator}'s test figures, whose column logic this class shares. Its params are declared in
+ * {@link Settings}; it saves with the default params writer, alone or inside a {@code
+ * CrossValidator}.
  */
 public final class VaeTuningEvaluator extends Evaluator
     implements HasFeaturesCol, DefaultParamsWritable {
@@ -146,25 +146,36 @@ public final class VaeTuningEvaluator extends Evaluator
     double[] r;
     switch (m) {
       case NEG_ELBO:
-        r = VaeEvaluator.meanOf(df.select(need(df, getNegElboCol(), "negElboCol",
-            "the model's negElboCol must be on")), getNegElboCol());
+        r =
+            VaeEvaluator.meanOf(
+                df.select(
+                    need(df, getNegElboCol(), "negElboCol", "the model's negElboCol must be on")),
+                getNegElboCol());
         break;
       case RECONSTRUCTION:
         need(df, getFeaturesCol(), "featuresCol", "the features the model read");
-        r = VaeEvaluator.meanSquaredReconstructionError(df, getFeaturesCol(),
-            need(df, getReconstructionCol(), "reconstructionCol",
-                "the model's reconstructionCol must be on"));
+        r =
+            VaeEvaluator.meanSquaredReconstructionError(
+                df,
+                getFeaturesCol(),
+                need(
+                    df,
+                    getReconstructionCol(),
+                    "reconstructionCol",
+                    "the model's reconstructionCol must be on"));
         break;
       case IWAE:
-        r = VaeEvaluator.meanOf(df.select(need(df, getIwaeCol(), "iwaeCol",
-            "set iwaeSamples > 0 on the model")), getIwaeCol());
+        r =
+            VaeEvaluator.meanOf(
+                df.select(need(df, getIwaeCol(), "iwaeCol", "set iwaeSamples > 0 on the model")),
+                getIwaeCol());
         break;
       default:
         throw new IllegalStateException(m.toString());
     }
     if (r[1] == 0) {
-      throw new IllegalArgumentException("metricName = " + m.paramName()
-          + ": the frame has no rows to evaluate");
+      throw new IllegalArgumentException(
+          "metricName = " + m.paramName() + ": the frame has no rows to evaluate");
     }
     return r[0];
   }
@@ -172,8 +183,15 @@ public final class VaeTuningEvaluator extends Evaluator
   /** {@code column} when the frame has it, else an error that says how to get it. */
   private static String need(Dataset<Row> df, String column, String param, String how) {
     if (!List.of(df.columns()).contains(column)) {
-      throw new IllegalArgumentException(param + " = '" + column + "' is not a column of the "
-          + "evaluated frame (" + String.join(", ", df.columns()) + "): " + how);
+      throw new IllegalArgumentException(
+          param
+              + " = '"
+              + column
+              + "' is not a column of the "
+              + "evaluated frame ("
+              + String.join(", ", df.columns())
+              + "): "
+              + how);
     }
     return column;
   }

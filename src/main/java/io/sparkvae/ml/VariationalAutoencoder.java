@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,15 +13,15 @@ import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.engine.TrainingState;
 import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
+import io.sparkvae.io.Json;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.io.Json;
 import io.sparkvae.ml.params.ParamDefaults;
-import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.StorageLevels;
+import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,13 +63,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Params are Spark ML params (saved with the estimator and recorded in every model), each
- * declared once in {@link io.sparkvae.ml.params.Settings} (meaning, default, allowed values,
- * config key) and exposed through {@link VaeEstimatorParams}; this class adds setters. Settings
- * that describe a particular run rather than the model — validation data, a progress listener,
- * a checkpoint directory, resuming — are plain setters and are not saved. A warm start is
- * either the param {@code initialModelPath} (a saved model directory, loaded at fit time; saved,
- * copied and tunable like any param) or an in-memory model ({@link #setInitialModel}), which
- * {@link #copy} carries and which wins over the path.
+ * declared once in {@link io.sparkvae.ml.params.Settings} (meaning, default, allowed values, config
+ * key) and exposed through {@link VaeEstimatorParams}; this class adds setters. Settings that
+ * describe a particular run rather than the model — validation data, a progress listener, a
+ * checkpoint directory, resuming — are plain setters and are not saved. A warm start is either the
+ * param {@code initialModelPath} (a saved model directory, loaded at fit time; saved, copied and
+ * tunable like any param) or an in-memory model ({@link #setInitialModel}), which {@link #copy}
+ * carries and which wins over the path.
  */
 public final class VariationalAutoencoder extends Estimator<VariationalAutoencoderModel>
     implements VaeEstimatorParams, MLWritable {
@@ -277,8 +278,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     try {
       return VariationalAutoencoderModel.load(path);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("initialModelPath = " + path + ": cannot load the "
-          + "warm-start model: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "initialModelPath = "
+              + path
+              + ": cannot load the "
+              + "warm-start model: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -299,15 +305,21 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   @Override
   public StructType transformSchema(StructType schema) {
     FeatureReader.forColumn(schema, getOrDefault(featuresCol()));
-    return new VariationalAutoencoderModel(uid, new VaeArchitecture(1, new int[0], 1,
-        Activation.RELU, Likelihood.GAUSSIAN), new float[0],
-        ModelMetadata.ofSections(null, null, null, null))
-        .setFeaturesCol(getOrDefault(featuresCol())).transformSchema(schema);
+    return new VariationalAutoencoderModel(
+            uid,
+            new VaeArchitecture(1, new int[0], 1, Activation.RELU, Likelihood.GAUSSIAN),
+            new float[0],
+            ModelMetadata.ofSections(null, null, null, null))
+        .setFeaturesCol(getOrDefault(featuresCol()))
+        .transformSchema(schema);
   }
 
   VaeArchitecture architecture(int inputDim) {
-    return new VaeArchitecture(inputDim, getOrDefault(hiddenLayers()),
-        (Integer) getOrDefault(latentSize()), Activation.fromName(getOrDefault(activation())),
+    return new VaeArchitecture(
+        inputDim,
+        getOrDefault(hiddenLayers()),
+        (Integer) getOrDefault(latentSize()),
+        Activation.fromName(getOrDefault(activation())),
         Likelihood.fromName(getOrDefault(likelihood())));
   }
 
@@ -339,39 +351,77 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     VariationalAutoencoderModel initialModel = initialModel();
     int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
     long start = System.nanoTime();
-    try (BlockedData train = BlockedData.build(df, reader,
-        new BlockedData.Requirements(lik.needsUnitInterval(), expected), level, "training data",
-        id)) {
+    try (BlockedData train =
+        BlockedData.build(
+            df,
+            reader,
+            new BlockedData.Requirements(lik.needsUnitInterval(), expected),
+            level,
+            "training data",
+            id)) {
       VaeArchitecture arch = architecture(train.width());
       if (initialModel != null && !arch.equals(initialModel.architecture())) {
-        throw new IllegalArgumentException("train.init-model: the warm-start model is "
-            + initialModel.architecture().describe() + " but the configuration describes "
-            + arch.describe() + "; use the same model.* settings");
+        throw new IllegalArgumentException(
+            "train.init-model: the warm-start model is "
+                + initialModel.architecture().describe()
+                + " but the configuration describes "
+                + arch.describe()
+                + "; use the same model.* settings");
       }
-      LOG.info("vae: {} ({} parameters), {} rows cached in {} partitions as {} ({} MB)",
-          arch.describe(), arch.numParams(), train.rows(), train.numPartitions(),
-          train.bytes() ? "8-bit pixels" : "floats", train.cachedBytes() >> 20);
-      try (BlockedData val = validation == null ? null : BlockedData.build(
-          prepare(validation), FeatureReader.forColumn(validation.schema(),
-              getOrDefault(featuresCol())),
-          new BlockedData.Requirements(lik.needsUnitInterval(), train.width()), level,
-          "validation data", id)) {
+      LOG.info(
+          "vae: {} ({} parameters), {} rows cached in {} partitions as {} ({} MB)",
+          arch.describe(),
+          arch.numParams(),
+          train.rows(),
+          train.numPartitions(),
+          train.bytes() ? "8-bit pixels" : "floats",
+          train.cachedBytes() >> 20);
+      try (BlockedData val =
+          validation == null
+              ? null
+              : BlockedData.build(
+                  prepare(validation),
+                  FeatureReader.forColumn(validation.schema(), getOrDefault(featuresCol())),
+                  new BlockedData.Requirements(lik.needsUnitInterval(), train.width()),
+                  level,
+                  "validation data",
+                  id)) {
         return train(jsc, arch, train, val, start, initialModel);
       }
     }
   }
 
-  private VariationalAutoencoderModel train(JavaSparkContext jsc, VaeArchitecture arch,
-      BlockedData train, BlockedData val, long start, VariationalAutoencoderModel initialModel) {
-    VaeObjective objective = new VaeObjective(arch, (Double) getOrDefault(beta()),
-        (Double) getOrDefault(klWarmupEpochs()), (Integer) getOrDefault(latentSamples()),
-        VaeObjective.Init.fromName(getOrDefault(initialization())));
+  private VariationalAutoencoderModel train(
+      JavaSparkContext jsc,
+      VaeArchitecture arch,
+      BlockedData train,
+      BlockedData val,
+      long start,
+      VariationalAutoencoderModel initialModel) {
+    VaeObjective objective =
+        new VaeObjective(
+            arch,
+            (Double) getOrDefault(beta()),
+            (Double) getOrDefault(klWarmupEpochs()),
+            (Integer) getOrDefault(latentSamples()),
+            VaeObjective.Init.fromName(getOrDefault(initialization())));
     Optimizer opt = Optimizer.named(getOptimizer(), getLearningRate());
-    TrainerConfig cfg = new TrainerConfig("vae", getEpochs(), getBatchSize(), getSyncEvery(),
-        getSeed(), getAggregationDepth(), getClipNorm(), getCheckpointEveryRounds(),
-        getCheckpointEveryMinutes());
-    Checkpointer ck = checkpointDir == null ? null : new FsCheckpointer(
-        jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
+    TrainerConfig cfg =
+        new TrainerConfig(
+            "vae",
+            getEpochs(),
+            getBatchSize(),
+            getSyncEvery(),
+            getSeed(),
+            getAggregationDepth(),
+            getClipNorm(),
+            getCheckpointEveryRounds(),
+            getCheckpointEveryMinutes());
+    Checkpointer ck =
+        checkpointDir == null
+            ? null
+            : new FsCheckpointer(
+                jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
     TrainingState state = null;
     boolean resumed = false;
     if (ck != null && resume) {
@@ -382,8 +432,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       }
       resumed = state != null;
       if (resumed) {
-        LOG.info("vae: resuming from {} at epoch {}, round {}", checkpointDir,
-            state.position().epoch() + 1, state.position().round() + 1);
+        LOG.info(
+            "vae: resuming from {} at epoch {}, round {}",
+            checkpointDir,
+            state.position().epoch() + 1,
+            state.position().round() + 1);
       } else {
         LOG.info("vae: no checkpoint in {}; starting from the beginning", checkpointDir);
       }
@@ -396,17 +449,32 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     }
     new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
 
-    ModelMetadata.Input input = new ModelMetadata.Input(getFeaturesCol(),
-        train.bytes() ? "uint8" : "float",
-        train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none", train.width(),
-        imageShape == null ? null : Arrays.stream(imageShape).boxed().toList());
-    ModelMetadata.Training training = new ModelMetadata.Training(ParamsJson.toJson(this),
-        dataDescription, train.rows(), train.numPartitions(), state.updates(),
-        (System.nanoTime() - start) / 1e9, resumed, initialModel != null,
-        state.history().stream().map(ModelMetadata.Epoch::of).toList());
-    VariationalAutoencoderModel m = new VariationalAutoencoderModel(uid, arch, state.params(),
-        ModelMetadata.ofSections(input, training, Provenance.current(), null));
-    m.setFeaturesCol(getFeaturesCol()).setSeed(getSeed())
+    ModelMetadata.Input input =
+        new ModelMetadata.Input(
+            getFeaturesCol(),
+            train.bytes() ? "uint8" : "float",
+            train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none",
+            train.width(),
+            imageShape == null ? null : Arrays.stream(imageShape).boxed().toList());
+    ModelMetadata.Training training =
+        new ModelMetadata.Training(
+            ParamsJson.toJson(this),
+            dataDescription,
+            train.rows(),
+            train.numPartitions(),
+            state.updates(),
+            (System.nanoTime() - start) / 1e9,
+            resumed,
+            initialModel != null,
+            state.history().stream().map(ModelMetadata.Epoch::of).toList());
+    VariationalAutoencoderModel m =
+        new VariationalAutoencoderModel(
+            uid,
+            arch,
+            state.params(),
+            ModelMetadata.ofSections(input, training, Provenance.current(), null));
+    m.setFeaturesCol(getFeaturesCol())
+        .setSeed(getSeed())
         .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);
   }
@@ -439,9 +507,9 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   // ---- persistence: params as JSON, beside Spark ML's metadata/ ----
 
   /**
-   * Saves the directory atomically ({@link SparkMetadata.AtomicDirWriter}): Spark ML's
-   * {@code metadata/}, so the estimator loads as a stage of a saved {@code Pipeline} or
-   * {@code CrossValidator}, then {@code estimator.json}, our record of the params.
+   * Saves the directory atomically ({@link SparkMetadata.AtomicDirWriter}): Spark ML's {@code
+   * metadata/}, so the estimator loads as a stage of a saved {@code Pipeline} or {@code
+   * CrossValidator}, then {@code estimator.json}, our record of the params.
    */
   @Override
   public MLWriter write() {
@@ -461,8 +529,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         o.put("uid", uid);
         o.set("params", ParamsJson.toJson(self));
         o.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
-        AtomicFiles.writeAtomically(fs, new Path(dir, "estimator.json"),
-            Json.write(o).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeAtomically(
+            fs, new Path(dir, "estimator.json"), Json.write(o).getBytes(StandardCharsets.UTF_8));
       }
     };
   }
@@ -478,11 +546,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       public VariationalAutoencoder load(String path) {
         Path p = new Path(path, "estimator.json");
         try {
-          FileSystem fs =
-              FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
+          FileSystem fs = FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
           AtomicFiles.recover(fs, new Path(path)); // the directory is replaced whole on save
-          JsonNode o = Json.read(new String(AtomicFiles.readAll(fs, p, 1 << 20),
-              StandardCharsets.UTF_8), p.toString());
+          JsonNode o =
+              Json.read(
+                  new String(AtomicFiles.readAll(fs, p, 1 << 20), StandardCharsets.UTF_8),
+                  p.toString());
           if (!CLASS.equals(o.path("class").asText()) || o.path("format_version").asInt() != 1) {
             throw new IOException(p + ": not a spark-vae estimator (format version 1)");
           }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import io.sparkvae.engine.FeatureReader;
@@ -39,16 +40,17 @@ import org.apache.spark.sql.types.StructType;
  *       ML vectors (feed them to KMeans, a classifier, a nearest-neighbour index…);
  *   <li>{@code reconstruction}: the decoder mean at z = μ;
  *   <li>{@code neg_elbo}: −ELBO in nats, an anomaly score (higher = less like the training data);
- *   <li>{@code iwae_nll} (when {@code iwaeSamples > 0}): −log p(x) by the importance-weighted bound.
+ *   <li>{@code iwae_nll} (when {@code iwaeSamples > 0}): −log p(x) by the importance-weighted
+ *       bound.
  * </ul>
  *
- * Set any output column to "" to skip computing it. Noise is keyed by (seed, partition, block),
- * so a transform is reproducible for the same input partitioning.
+ * Set any output column to "" to skip computing it. Noise is keyed by (seed, partition, block), so
+ * a transform is reproducible for the same input partitioning.
  *
- * <p>Saved as safetensors weights plus JSON metadata ({@link ModelFiles}), beside Spark ML's
- * {@code metadata/} ({@link SparkMetadata}) so that it also saves and loads as a stage of a
- * {@code PipelineModel} or the best model of a {@code CrossValidatorModel}; {@link #load}
- * verifies the format version and the weights' checksum.
+ * <p>Saved as safetensors weights plus JSON metadata ({@link ModelFiles}), beside Spark ML's {@code
+ * metadata/} ({@link SparkMetadata}) so that it also saves and loads as a stage of a {@code
+ * PipelineModel} or the best model of a {@code CrossValidatorModel}; {@link #load} verifies the
+ * format version and the weights' checksum.
  */
 public final class VariationalAutoencoderModel extends Model<VariationalAutoencoderModel>
     implements VaeModelParams, MLWritable {
@@ -58,15 +60,17 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   private final String uid;
   private final VaeArchitecture arch;
   private final float[] weights;
+
   /**
    * The input, training, provenance and metrics sections (and, once loaded, the weights entry);
    * uid, architecture and params come from the model itself when {@link #metadata()} is asked.
    */
   private final ModelMetadata sections;
+
   private transient Broadcast<float[]> broadcast;
 
-  VariationalAutoencoderModel(String uid, VaeArchitecture arch, float[] weights,
-      ModelMetadata sections) {
+  VariationalAutoencoderModel(
+      String uid, VaeArchitecture arch, float[] weights, ModelMetadata sections) {
     this.uid = uid;
     this.arch = arch;
     this.weights = weights;
@@ -149,8 +153,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   /**
    * What {@code metadata.json} holds for this model, as it would be saved now: this model's uid,
-   * architecture and current params, with the input, training history, provenance and metrics
-   * of its fit. {@code weights()} is the loaded file's entry, or null for a model never saved.
+   * architecture and current params, with the input, training history, provenance and metrics of
+   * its fit. {@code weights()} is the loaded file's entry, or null for a model never saved.
    */
   public ModelMetadata metadata() {
     return sections.forModel(uid, arch, ParamsJson.toJson(this));
@@ -199,15 +203,22 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return new StructType(fields.toArray(new StructField[0]));
   }
 
-  private void addField(List<StructField> fields, List<String> names, Param<String> p,
+  private void addField(
+      List<StructField> fields,
+      List<String> names,
+      Param<String> p,
       org.apache.spark.sql.types.DataType t) {
     if (!on(p)) {
       return;
     }
     String n = getOrDefault(p);
     if (names.contains(n)) {
-      throw new IllegalArgumentException("output column '" + n + "' (" + p.name()
-          + ") already exists in the input; choose another name");
+      throw new IllegalArgumentException(
+          "output column '"
+              + n
+              + "' ("
+              + p.name()
+              + ") already exists in the input; choose another name");
     }
     names.add(n);
     fields.add(DataTypes.createStructField(n, t, true));
@@ -218,10 +229,19 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     StructType out = transformSchema(dataset.schema());
     Dataset<Row> df = dataset.toDF();
     FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
-    Scorer scorer = new Scorer(arch, reader, (Integer) getOrDefault(blockSize()),
-        (Integer) getOrDefault(scoreSamples()), getIwaeSamples(), (Long) getOrDefault(seed()),
-        on(latentMeanCol()), on(latentLogVarCol()), on(reconstructionCol()), on(negElboCol()),
-        getIwaeSamples() > 0 && on(iwaeCol()));
+    Scorer scorer =
+        new Scorer(
+            arch,
+            reader,
+            (Integer) getOrDefault(blockSize()),
+            (Integer) getOrDefault(scoreSamples()),
+            getIwaeSamples(),
+            (Long) getOrDefault(seed()),
+            on(latentMeanCol()),
+            on(latentLogVarCol()),
+            on(reconstructionCol()),
+            on(negElboCol()),
+            getIwaeSamples() > 0 && on(iwaeCol()));
     Broadcast<float[]> bc = broadcast(df.sparkSession());
     MapPartitionsFunction<Row, Row> f =
         it -> scorer.score(it, bc.value(), TaskContext.getPartitionId());
@@ -229,25 +249,28 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   }
 
   /**
-   * New data from the model: {@code n} rows numbered 0 to n − 1, each with a latent code
-   * z ~ N(0, I) and the decoder's mean at z (pixel means in [0, 1] for a Bernoulli decoder).
-   * Columns: {@code id} (long), {@code z} (vector of H), {@code sample} (vector of D). Row i's z
-   * depends only on {@code seed} and i, so the same call gives the same rows on any cluster, and
-   * {@code sample(spark, 10, s)} is the first ten rows of {@code sample(spark, 1000, s)}.
+   * New data from the model: {@code n} rows numbered 0 to n − 1, each with a latent code z ~ N(0,
+   * I) and the decoder's mean at z (pixel means in [0, 1] for a Bernoulli decoder). Columns: {@code
+   * id} (long), {@code z} (vector of H), {@code sample} (vector of D). Row i's z depends only on
+   * {@code seed} and i, so the same call gives the same rows on any cluster, and {@code
+   * sample(spark, 10, s)} is the first ten rows of {@code sample(spark, 1000, s)}.
    *
-   * <p>The rows are computed on the executors, a block at a time, so n may be far larger than
-   * the driver could hold.
+   * <p>The rows are computed on the executors, a block at a time, so n may be far larger than the
+   * driver could hold.
    */
   public Dataset<Row> sample(SparkSession spark, long n, long seed) {
     if (n < 0) {
       throw new IllegalArgumentException("number of samples must be >= 0, got " + n);
     }
-    int parts = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
-        (n + 4095) / 4096));
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("z", SQLDataTypes.VectorType(), false),
-        DataTypes.createStructField("sample", SQLDataTypes.VectorType(), false)});
+    int parts =
+        (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), (n + 4095) / 4096));
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.LongType, false),
+              DataTypes.createStructField("z", SQLDataTypes.VectorType(), false),
+              DataTypes.createStructField("sample", SQLDataTypes.VectorType(), false)
+            });
     Sampler sampler = new Sampler(arch, seed);
     Broadcast<float[]> bc = broadcast(spark);
     MapPartitionsFunction<Long, Row> f = it -> sampler.sample(it, bc.value());
@@ -257,8 +280,10 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
   /** Parameters broadcast once per model and reused by every transform. */
   private synchronized Broadcast<float[]> broadcast(SparkSession spark) {
     if (broadcast == null) {
-      broadcast = spark.sparkContext().broadcast(weights,
-          scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      broadcast =
+          spark
+              .sparkContext()
+              .broadcast(weights, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
     }
     return broadcast;
   }
@@ -296,10 +321,10 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   /**
    * Saves atomically: the new model is written beside the target and swapped in, so a crash
-   * mid-save leaves the previous model intact and loadable. Without {@code overwrite()} an
-   * existing path is an error, as in Spark ML. The directory holds Spark ML's {@code metadata/}
-   * ({@link SparkMetadata}, so the model loads as a stage of a saved pipeline), then
-   * {@code weights.safetensors} and {@code metadata.json} ({@link ModelFiles}).
+   * mid-save leaves the previous model intact and loadable. Without {@code overwrite()} an existing
+   * path is an error, as in Spark ML. The directory holds Spark ML's {@code metadata/} ({@link
+   * SparkMetadata}, so the model loads as a stage of a saved pipeline), then {@code
+   * weights.safetensors} and {@code metadata.json} ({@link ModelFiles}).
    */
   static final class Writer extends SparkMetadata.AtomicDirWriter {
     private final VariationalAutoencoderModel model;
@@ -325,13 +350,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     public VariationalAutoencoderModel load(String path) {
       Path p = new Path(path);
       try {
-        FileSystem fs =
-            FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
+        FileSystem fs = FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
         ModelFiles.Loaded l = ModelFiles.read(fs, p, CLASS);
         String uid = l.metadata().uid();
-        VariationalAutoencoderModel m = new VariationalAutoencoderModel(
-            uid == null || uid.isEmpty() ? Identifiable.randomUID("vae") : uid, l.arch(),
-            l.params(), l.metadata());
+        VariationalAutoencoderModel m =
+            new VariationalAutoencoderModel(
+                uid == null || uid.isEmpty() ? Identifiable.randomUID("vae") : uid,
+                l.arch(),
+                l.params(),
+                l.metadata());
         if (SparkMetadata.isIn(fs, p)) {
           SparkMetadata.readInto(m, fs, p, sparkSession(), CLASS);
         } else {
@@ -344,5 +371,4 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
       }
     }
   }
-
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import java.awt.BasicStroke;
@@ -84,37 +85,40 @@ final class ChartStyle {
         return new Ellipse2D.Double(-h, -h, size, size);
       case 1:
         return new Rectangle2D.Double(-h * 0.9, -h * 0.9, size * 0.9, size * 0.9);
-      case 2: {
-        Path2D.Double p = new Path2D.Double();
-        p.moveTo(0, -h * 1.2);
-        p.lineTo(h * 1.2, 0);
-        p.lineTo(0, h * 1.2);
-        p.lineTo(-h * 1.2, 0);
-        p.closePath();
-        return p;
-      }
-      case 3: {
-        Path2D.Double p = new Path2D.Double();
-        p.moveTo(0, -h * 1.15);
-        p.lineTo(h * 1.1, h * 0.85);
-        p.lineTo(-h * 1.1, h * 0.85);
-        p.closePath();
-        return p;
-      }
-      default: {
-        Path2D.Double p = new Path2D.Double();
-        p.moveTo(0, h * 1.15);
-        p.lineTo(h * 1.1, -h * 0.85);
-        p.lineTo(-h * 1.1, -h * 0.85);
-        p.closePath();
-        return p;
-      }
+      case 2:
+        {
+          Path2D.Double p = new Path2D.Double();
+          p.moveTo(0, -h * 1.2);
+          p.lineTo(h * 1.2, 0);
+          p.lineTo(0, h * 1.2);
+          p.lineTo(-h * 1.2, 0);
+          p.closePath();
+          return p;
+        }
+      case 3:
+        {
+          Path2D.Double p = new Path2D.Double();
+          p.moveTo(0, -h * 1.15);
+          p.lineTo(h * 1.1, h * 0.85);
+          p.lineTo(-h * 1.1, h * 0.85);
+          p.closePath();
+          return p;
+        }
+      default:
+        {
+          Path2D.Double p = new Path2D.Double();
+          p.moveTo(0, h * 1.15);
+          p.lineTo(h * 1.1, -h * 0.85);
+          p.lineTo(-h * 1.1, -h * 0.85);
+          p.closePath();
+          return p;
+        }
     }
   }
 
   static byte[] png(JFreeChart chart, int width, int height) {
-    BufferedImage image = chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB,
-        null);
+    BufferedImage image =
+        chart.createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
     return ImageGrid.toPngBytes(image);
   }
 }

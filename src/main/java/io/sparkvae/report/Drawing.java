@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import java.awt.Color;
@@ -8,16 +9,17 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /**
- * What {@link ImageGrid} and {@link Charts} share: headless AWT, fonts, text that fits its box,
- * and the colour palette.
+ * What {@link ImageGrid} and {@link Charts} share: headless AWT, fonts, text that fits its box, and
+ * the colour palette.
  *
  * <p>Reports are drawn on a Spark driver, which has no display. AWT decides once, on first use,
- * whether it is headless, so every public entry point of this package calls
- * {@link #ensureHeadless()} from its class initializer, before any AWT class does real work.
+ * whether it is headless, so every public entry point of this package calls {@link
+ * #ensureHeadless()} from its class initializer, before any AWT class does real work.
  */
 final class Drawing {
   /** Text on the white figure background: near-black reads softer than pure black. */
   static final Color TEXT = new Color(0x20, 0x20, 0x20);
+
   static final Color BACKGROUND = Color.WHITE;
 
   /**
@@ -35,10 +37,10 @@ final class Drawing {
   private Drawing() {}
 
   /**
-   * Makes AWT headless unless the JVM was told otherwise. It must run before AWT's
-   * {@code GraphicsEnvironment} is first asked; setting it afterwards has no effect (Linux without
-   * a {@code DISPLAY} is detected as headless anyway, so this mainly protects desktops and Macs
-   * from a stray window server connection).
+   * Makes AWT headless unless the JVM was told otherwise. It must run before AWT's {@code
+   * GraphicsEnvironment} is first asked; setting it afterwards has no effect (Linux without a
+   * {@code DISPLAY} is detected as headless anyway, so this mainly protects desktops and Macs from
+   * a stray window server connection).
    */
   static void ensureHeadless() {
     if (System.getProperty("java.awt.headless") == null) {
@@ -75,9 +77,12 @@ final class Drawing {
       g.getFontMetrics(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).stringWidth("0.5 z");
       g.dispose();
     } catch (RuntimeException | LinkageError | InternalError e) {
-      throw new IllegalStateException("this JVM cannot render text (" + e
-          + "); reports need fontconfig and at least one TrueType font, e.g. the Debian/Ubuntu "
-          + "packages fontconfig and fonts-dejavu-core", e);
+      throw new IllegalStateException(
+          "this JVM cannot render text ("
+              + e
+              + "); reports need fontconfig and at least one TrueType font, e.g. the Debian/Ubuntu "
+              + "packages fontconfig and fonts-dejavu-core",
+          e);
     }
     fontsChecked = true;
   }
@@ -87,10 +92,10 @@ final class Drawing {
     Graphics2D g = image.createGraphics();
     g.setColor(BACKGROUND);
     g.fillRect(0, 0, image.getWidth(), image.getHeight());
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS,
-        RenderingHints.VALUE_FRACTIONALMETRICS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
     return g;
   }
@@ -115,11 +120,11 @@ final class Drawing {
   }
 
   /**
-   * Draws {@code text} centred horizontally on {@code centerX} and vertically in the band
-   * {@code [top, top + bandHeight)}, fitted to {@code maxWidth}.
+   * Draws {@code text} centred horizontally on {@code centerX} and vertically in the band {@code
+   * [top, top + bandHeight)}, fitted to {@code maxWidth}.
    */
-  static void centered(Graphics2D g, String text, Font font, int centerX, int top, int bandHeight,
-      int maxWidth) {
+  static void centered(
+      Graphics2D g, String text, Font font, int centerX, int top, int bandHeight, int maxWidth) {
     if (text == null || text.isEmpty()) {
       return;
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import java.awt.Font;
@@ -18,17 +19,17 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
  * Draws images (data, reconstructions, samples) as a grid of tiles and encodes it as PNG.
  *
  * <p>An image is one row of floats in [0, 1], as the model sees it: {@code height × width ×
- * channels} values, row-major, with the channels of a pixel next to each other ({@code r, g, b,
- * r, g, b, …} for colour, one value per pixel for grayscale). Values outside [0, 1] are clamped:
- * a Gaussian decoder's mean may overshoot a little and that should not wrap around. A NaN pixel
- * is drawn magenta, a colour no grayscale image has, so that a diverged model is seen at once
- * rather than passing for black.
+ * channels} values, row-major, with the channels of a pixel next to each other ({@code r, g, b, r,
+ * g, b, …} for colour, one value per pixel for grayscale). Values outside [0, 1] are clamped: a
+ * Gaussian decoder's mean may overshoot a little and that should not wrap around. A NaN pixel is
+ * drawn magenta, a colour no grayscale image has, so that a diverged model is seen at once rather
+ * than passing for black.
  *
  * <p>Tiles are magnified by whole numbers with nearest-neighbour sampling: smoothing would invent
- * detail the model never produced, and blur is exactly what one looks for in VAE outputs. Each
- * tile has a thin mid-grey frame, which stays visible against black backgrounds (MNIST) and white
- * ones alike, and the figure is white, like the charts of {@link Charts}, so the two kinds of
- * figure sit together in one report.
+ * detail the model never produced, and blur is exactly what one looks for in VAE outputs. Each tile
+ * has a thin mid-grey frame, which stays visible against black backgrounds (MNIST) and white ones
+ * alike, and the figure is white, like the charts of {@link Charts}, so the two kinds of figure sit
+ * together in one report.
  */
 public final class ImageGrid {
   static {
@@ -47,8 +48,8 @@ public final class ImageGrid {
   private ImageGrid() {}
 
   /**
-   * The magnification that shows a tile at roughly 100 pixels a side: 4× for 28×28 (MNIST),
-   * 3× for 32×32 (CIFAR), 2× for 64×64, 1× from 96 up, at most 8× for tiny images.
+   * The magnification that shows a tile at roughly 100 pixels a side: 4× for 28×28 (MNIST), 3× for
+   * 32×32 (CIFAR), 2× for 64×64, 1× from 96 up, at most 8× for tiny images.
    */
   public static int defaultScale(int height, int width) {
     checkShape(height, width, 1);
@@ -57,29 +58,36 @@ public final class ImageGrid {
   }
 
   /** A grid at the {@link #defaultScale} with neither captions nor title. */
-  public static BufferedImage grid(float[][] images, int height, int width, int channels,
-      int columns) {
+  public static BufferedImage grid(
+      float[][] images, int height, int width, int channels, int columns) {
     return grid(images, height, width, channels, columns, defaultScale(height, width), null, null);
   }
 
   /** A grid with neither captions nor title. */
-  public static BufferedImage grid(float[][] images, int height, int width, int channels,
-      int columns, int scale) {
+  public static BufferedImage grid(
+      float[][] images, int height, int width, int channels, int columns, int scale) {
     return grid(images, height, width, channels, columns, scale, null, null);
   }
 
   /**
-   * Images in rows of {@code columns} tiles, left to right and top to bottom, each magnified
-   * {@code scale} times. The last row may be short; with fewer images than columns the grid is
-   * only as wide as the images need.
+   * Images in rows of {@code columns} tiles, left to right and top to bottom, each magnified {@code
+   * scale} times. The last row may be short; with fewer images than columns the grid is only as
+   * wide as the images need.
    *
    * @param captions one short label per image drawn under its tile (a class name, a loss such as
    *     "312.4"), or null for none; null entries leave a tile unlabelled. Text too wide for its
    *     tile is shrunk, then cut with an ellipsis.
    * @param title a line above the grid, or null for none
    */
-  public static BufferedImage grid(float[][] images, int height, int width, int channels,
-      int columns, int scale, String[] captions, String title) {
+  public static BufferedImage grid(
+      float[][] images,
+      int height,
+      int width,
+      int channels,
+      int columns,
+      int scale,
+      String[] captions,
+      String title) {
     checkShape(height, width, channels);
     checkImages("images", images, height, width, channels);
     checkScale(scale);
@@ -125,8 +133,8 @@ public final class ImageGrid {
       frame(out, x, y, tileW, tileH, sep);
       drawTile(out, images[i], height, width, channels, scale, x, y);
       if (labelled && captions[i] != null) {
-        Drawing.centered(g, captions[i], captionFont, x + tileW / 2, y + tileH, captionH,
-            tileW + sep);
+        Drawing.centered(
+            g, captions[i], captionFont, x + tileW / 2, y + tileH, captionH, tileW + sep);
       }
     }
     g.dispose();
@@ -134,32 +142,56 @@ public final class ImageGrid {
   }
 
   /** Pairs at the {@link #defaultScale}, without captions or title. */
-  public static BufferedImage pairs(float[][] originals, float[][] reconstructions, int height,
-      int width, int channels, int pairsPerRow) {
-    return pairs(originals, reconstructions, height, width, channels, pairsPerRow,
-        defaultScale(height, width), null, null);
+  public static BufferedImage pairs(
+      float[][] originals,
+      float[][] reconstructions,
+      int height,
+      int width,
+      int channels,
+      int pairsPerRow) {
+    return pairs(
+        originals,
+        reconstructions,
+        height,
+        width,
+        channels,
+        pairsPerRow,
+        defaultScale(height, width),
+        null,
+        null);
   }
 
   /**
    * Each original beside its reconstruction, so that what the model lost is seen at a glance.
    *
-   * <p>A pair is two tiles in one thin frame; pairs are set further apart, so the eye groups
-   * them correctly, and a header row names the two columns of every pair ("original",
-   * "reconstruction"). Comparing side by side, rather than one grid above the other, keeps each
-   * original right next to its reconstruction however many there are.
+   * <p>A pair is two tiles in one thin frame; pairs are set further apart, so the eye groups them
+   * correctly, and a header row names the two columns of every pair ("original", "reconstruction").
+   * Comparing side by side, rather than one grid above the other, keeps each original right next to
+   * its reconstruction however many there are.
    *
    * @param pairsPerRow pairs in a row of the figure (so twice as many tiles)
    * @param captions one label per pair drawn under it (e.g. its reconstruction loss), or null
    * @param title a line above the figure, or null
    */
-  public static BufferedImage pairs(float[][] originals, float[][] reconstructions, int height,
-      int width, int channels, int pairsPerRow, int scale, String[] captions, String title) {
+  public static BufferedImage pairs(
+      float[][] originals,
+      float[][] reconstructions,
+      int height,
+      int width,
+      int channels,
+      int pairsPerRow,
+      int scale,
+      String[] captions,
+      String title) {
     checkShape(height, width, channels);
     checkImages("originals", originals, height, width, channels);
     checkImages("reconstructions", reconstructions, height, width, channels);
     if (originals.length != reconstructions.length) {
-      throw new IllegalArgumentException(originals.length + " originals but "
-          + reconstructions.length + " reconstructions; they must pair up one to one");
+      throw new IllegalArgumentException(
+          originals.length
+              + " originals but "
+              + reconstructions.length
+              + " reconstructions; they must pair up one to one");
     }
     checkScale(scale);
     if (pairsPerRow < 1) {
@@ -202,8 +234,14 @@ public final class ImageGrid {
     for (int c = 0; c < cols; c++) {
       int x = left + c * (pairW + pairGap);
       Drawing.centered(g, "original", headerFont, x + tileW / 2, top - headerH, headerH, tileW);
-      Drawing.centered(g, "reconstruction", headerFont, x + tileW + sep + tileW / 2,
-          top - headerH, headerH, tileW);
+      Drawing.centered(
+          g,
+          "reconstruction",
+          headerFont,
+          x + tileW + sep + tileW / 2,
+          top - headerH,
+          headerH,
+          tileW);
     }
     for (int i = 0; i < n; i++) {
       int x = left + (i % cols) * (pairW + pairGap);
@@ -256,11 +294,18 @@ public final class ImageGrid {
 
   /**
    * Paints one image at {@code (x0, y0)}, each pixel a {@code scale × scale} block. Writes whole
-   * raster lines rather than filling rectangles through Graphics2D: exact pixels, no
-   * antialiasing at the edges, and fast enough for thousands of tiles.
+   * raster lines rather than filling rectangles through Graphics2D: exact pixels, no antialiasing
+   * at the edges, and fast enough for thousands of tiles.
    */
-  static void drawTile(BufferedImage canvas, float[] image, int height, int width, int channels,
-      int scale, int x0, int y0) {
+  static void drawTile(
+      BufferedImage canvas,
+      float[] image,
+      int height,
+      int width,
+      int channels,
+      int scale,
+      int x0,
+      int y0) {
     int lineW = width * scale;
     int[] line = new int[lineW];
     for (int r = 0; r < height; r++) {
@@ -361,16 +406,35 @@ public final class ImageGrid {
         throw new IllegalArgumentException(what + "[" + i + "] is null");
       }
       if (images[i].length != size) {
-        throw new IllegalArgumentException(what + "[" + i + "] has " + images[i].length
-            + " floats; a " + height + "×" + width + "×" + channels + " image has " + size);
+        throw new IllegalArgumentException(
+            what
+                + "["
+                + i
+                + "] has "
+                + images[i].length
+                + " floats; a "
+                + height
+                + "×"
+                + width
+                + "×"
+                + channels
+                + " image has "
+                + size);
       }
     }
   }
 
   private static void checkCaptions(String[] captions, int count, String what) {
     if (captions != null && captions.length != count) {
-      throw new IllegalArgumentException(captions.length + " captions for " + count + " " + what
-          + "s; give one per " + what + " (null entries for none)");
+      throw new IllegalArgumentException(
+          captions.length
+              + " captions for "
+              + count
+              + " "
+              + what
+              + "s; give one per "
+              + what
+              + " (null entries for none)");
     }
   }
 

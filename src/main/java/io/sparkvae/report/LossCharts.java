@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
-import static io.sparkvae.report.Charts.MAX_MARKED_POINTS;
 import static io.sparkvae.report.ChartStyle.chart;
-import static io.sparkvae.report.ChartStyle.styleAxis;
 import static io.sparkvae.report.ChartStyle.marker;
+import static io.sparkvae.report.ChartStyle.styleAxis;
+import static io.sparkvae.report.Charts.MAX_MARKED_POINTS;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -29,8 +30,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 final class LossCharts {
   private LossCharts() {}
 
-  static JFreeChart lossChart(int[] epochs, Map<String, double[]> series, String title,
-      String yLabel) {
+  static JFreeChart lossChart(
+      int[] epochs, Map<String, double[]> series, String title, String yLabel) {
     checkEpochs(epochs);
     if (series == null || series.isEmpty()) {
       throw new IllegalArgumentException("no series to plot");
@@ -47,8 +48,12 @@ final class LossCharts {
     return chart(title, plot, RectangleEdge.BOTTOM);
   }
 
-  static JFreeChart trainingChart(int[] epochs, double[] trainNegElbo, double[] valNegElbo,
-      double[] trainRecon, double[] trainKl) {
+  static JFreeChart trainingChart(
+      int[] epochs,
+      double[] trainNegElbo,
+      double[] valNegElbo,
+      double[] trainRecon,
+      double[] trainKl) {
     checkEpochs(epochs);
     if (trainNegElbo == null) {
       throw new IllegalArgumentException("the training -ELBO curve must be given");
@@ -71,8 +76,13 @@ final class LossCharts {
     combined.add(top, 3);
     XYPlot bottom;
     if (trainRecon != null) {
-      bottom = curvePlot(epochs, List.of("train reconstruction"), List.of(trainRecon), 2,
-          "reconstruction (nats)");
+      bottom =
+          curvePlot(
+              epochs,
+              List.of("train reconstruction"),
+              List.of(trainRecon),
+              2,
+              "reconstruction (nats)");
       tint(bottom.getRangeAxis(), Drawing.color(2));
       if (trainKl != null) {
         XYPlot kl = curvePlot(epochs, List.of("train KL"), List.of(trainKl), 3, "KL (nats)");
@@ -91,8 +101,8 @@ final class LossCharts {
   }
 
   /** A plot of curves over the epochs; colours and markers start at {@code firstStyle}. */
-  private static XYPlot curvePlot(int[] epochs, List<String> names, List<double[]> values,
-      int firstStyle, String yLabel) {
+  private static XYPlot curvePlot(
+      int[] epochs, List<String> names, List<double[]> values, int firstStyle, String yLabel) {
     XYSeriesCollection dataset = new XYSeriesCollection();
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     double[] span = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
@@ -103,9 +113,14 @@ final class LossCharts {
         throw new IllegalArgumentException("series " + s + " has no name");
       }
       if (v == null || v.length != epochs.length) {
-        throw new IllegalArgumentException("series '" + name + "' has "
-            + (v == null ? "no values" : v.length + " values") + " for " + epochs.length
-            + " epochs");
+        throw new IllegalArgumentException(
+            "series '"
+                + name
+                + "' has "
+                + (v == null ? "no values" : v.length + " values")
+                + " for "
+                + epochs.length
+                + " epochs");
       }
       XYSeries xy = new XYSeries(name, false, true);
       for (int i = 0; i < v.length; i++) {
@@ -118,8 +133,8 @@ final class LossCharts {
       dataset.addSeries(xy);
       int style = firstStyle + s;
       renderer.setSeriesPaint(s, Drawing.color(style));
-      renderer.setSeriesStroke(s, new BasicStroke(2.2f, BasicStroke.CAP_ROUND,
-          BasicStroke.JOIN_ROUND));
+      renderer.setSeriesStroke(
+          s, new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
       renderer.setSeriesShape(s, marker(style, 7));
       // Counted per curve: validation run every tenth epoch keeps its markers on a long run.
       renderer.setSeriesShapesVisible(s, xy.getItemCount() <= MAX_MARKED_POINTS);

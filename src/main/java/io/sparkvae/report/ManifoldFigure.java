@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import io.sparkvae.report.Charts.Decoder;
@@ -16,8 +17,16 @@ import java.util.Locale;
 final class ManifoldFigure {
   private ManifoldFigure() {}
 
-  static BufferedImage manifoldImage(Decoder decoder, int n, double pLow, double pHigh,
-      int height, int width, int channels, int scale, String title) {
+  static BufferedImage manifoldImage(
+      Decoder decoder,
+      int n,
+      double pLow,
+      double pHigh,
+      int height,
+      int width,
+      int channels,
+      int scale,
+      String title) {
     if (decoder == null) {
       throw new IllegalArgumentException("a decoder must be given");
     }
@@ -36,9 +45,12 @@ final class ManifoldFigure {
     }
     float[][] images = decoder.decode(zs);
     if (images == null || images.length != n * n) {
-      throw new IllegalArgumentException("the decoder returned "
-          + (images == null ? "null" : images.length + " images") + " for " + (n * n)
-          + " latent codes");
+      throw new IllegalArgumentException(
+          "the decoder returned "
+              + (images == null ? "null" : images.length + " images")
+              + " for "
+              + (n * n)
+              + " latent codes");
     }
     ImageGrid.checkImages("decoded images", images, height, width, channels);
 
@@ -86,8 +98,15 @@ final class ManifoldFigure {
     }
     ImageGrid.frame(out, x0, y0, gridW, gridH, sep);
     for (int i = 0; i < n * n; i++) {
-      ImageGrid.drawTile(out, images[i], height, width, channels, scale,
-          x0 + (i % n) * pitchX, y0 + (i / n) * pitchY);
+      ImageGrid.drawTile(
+          out,
+          images[i],
+          height,
+          width,
+          channels,
+          scale,
+          x0 + (i % n) * pitchX,
+          y0 + (i / n) * pitchY);
     }
     // Label every column and row if the numbers fit, else every k-th, always including the first.
     int strideX = Math.max(1, (int) Math.ceil((labelW + 8.0) / pitchX));

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import io.sparkvae.linalg.SymmetricEigen;
@@ -14,28 +15,29 @@ public final class ReportMath {
     1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00
   };
   private static final double[] B = {
-    -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-    6.680131188771972e+01, -1.328068155288572e+01
+    -5.447609879822406e+01,
+    1.615858368580409e+02,
+    -1.556989798598866e+02,
+    6.680131188771972e+01,
+    -1.328068155288572e+01
   };
   private static final double[] C = {
     -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
     -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00
   };
   private static final double[] D = {
-    7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-    3.754408661907416e+00
+    7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00
   };
   private static final double TAIL = 0.02425;
 
   private ReportMath() {}
 
   /**
-   * Φ⁻¹(p), the quantile function of the standard normal distribution: the z with
-   * P(Z ≤ z) = p.
+   * Φ⁻¹(p), the quantile function of the standard normal distribution: the z with P(Z ≤ z) = p.
    *
-   * <p>Peter Acklam's algorithm: a rational function of p − ½ on [0.02425, 0.97575] and one of
-   * √(−2 log p) in each tail, with relative error below 1.15·10⁻⁹ everywhere, far finer than any
-   * axis label. The upper tail is computed as −Φ⁻¹(1 − p), so the result is exactly antisymmetric.
+   * <p>Peter Acklam's algorithm: a rational function of p − ½ on [0.02425, 0.97575] and one of √(−2
+   * log p) in each tail, with relative error below 1.15·10⁻⁹ everywhere, far finer than any axis
+   * label. The upper tail is computed as −Φ⁻¹(1 − p), so the result is exactly antisymmetric.
    *
    * @return −∞ for p = 0 and +∞ for p = 1
    * @throws IllegalArgumentException if p is NaN or outside [0, 1]
@@ -58,7 +60,8 @@ public final class ReportMath {
     }
     double q = p - 0.5;
     double r = q * q;
-    return (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+    return (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5])
+        * q
         / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
   }
 
@@ -69,8 +72,8 @@ public final class ReportMath {
   }
 
   /**
-   * {@code n} standard normal quantiles at probabilities evenly spaced from {@code pLow} to
-   * {@code pHigh}, ascending.
+   * {@code n} standard normal quantiles at probabilities evenly spaced from {@code pLow} to {@code
+   * pHigh}, ascending.
    *
    * <p>This is how Kingma and Welling lay out their latent manifold figures: a grid even in
    * probability rather than in z puts as many grid points in each slice of prior mass, so every
@@ -82,8 +85,8 @@ public final class ReportMath {
       throw new IllegalArgumentException("need at least 1 grid point, got " + n);
     }
     if (!(pLow > 0 && pLow <= pHigh && pHigh < 1)) {
-      throw new IllegalArgumentException("quantile range must satisfy 0 < pLow <= pHigh < 1, got "
-          + pLow + ", " + pHigh);
+      throw new IllegalArgumentException(
+          "quantile range must satisfy 0 < pLow <= pHigh < 1, got " + pLow + ", " + pHigh);
     }
     double[] z = new double[n];
     for (int i = 0; i < n; i++) {
@@ -102,11 +105,17 @@ public final class ReportMath {
    * @param pc2 the second, orthogonal to the first (all zeros for 1-dimensional input)
    * @param variance1 the variance along pc1
    * @param variance2 the variance along pc2
-   * @param totalVariance the total variance (trace of the covariance), so that
-   *     {@code variance1 / totalVariance} is the share the first axis shows
+   * @param totalVariance the total variance (trace of the covariance), so that {@code variance1 /
+   *     totalVariance} is the share the first axis shows
    */
-  public record Pca2(float[] xs, float[] ys, double[] pc1, double[] pc2, double variance1,
-      double variance2, double totalVariance) {
+  public record Pca2(
+      float[] xs,
+      float[] ys,
+      double[] pc1,
+      double[] pc2,
+      double variance1,
+      double variance2,
+      double totalVariance) {
 
     /** The share of the total variance along component 1 or 2, in [0, 1] (0 if none at all). */
     public double explained(int component) {
@@ -119,8 +128,8 @@ public final class ReportMath {
 
     /** An axis label such as "PC1 (41.3% of variance)", which tells a reader what is hidden. */
     public String axisLabel(int component) {
-      return String.format(Locale.ROOT, "PC%d (%.1f%% of variance)", component,
-          100 * explained(component));
+      return String.format(
+          Locale.ROOT, "PC%d (%.1f%% of variance)", component, 100 * explained(component));
     }
   }
 
@@ -129,12 +138,12 @@ public final class ReportMath {
    * components, for a 2-D scatter.
    *
    * <p>The data are centred, their covariance (divided by n − 1) is diagonalized with the Jacobi
-   * method ({@link SymmetricEigen}), and each point's offset from the mean is projected on the two eigenvectors of largest
-   * eigenvalue. A principal component is only defined up to sign, so each is flipped to make its
-   * largest-magnitude loading positive (the first such on ties): the same data then give the same
-   * picture on every run and machine, not a mirror image. (Two equal eigenvalues leave the
-   * directions within their plane arbitrary; no convention can fix that, and nor does it matter
-   * for a scatter.)
+   * method ({@link SymmetricEigen}), and each point's offset from the mean is projected on the two
+   * eigenvectors of largest eigenvalue. A principal component is only defined up to sign, so each
+   * is flipped to make its largest-magnitude loading positive (the first such on ties): the same
+   * data then give the same picture on every run and machine, not a mirror image. (Two equal
+   * eigenvalues leave the directions within their plane arbitrary; no convention can fix that, and
+   * nor does it matter for a scatter.)
    *
    * <p>Cost is O(n d²) for the covariance plus O(d³) per Jacobi sweep, a handful of sweeps: meant
    * for latent dimensions, not for pixels.
@@ -154,13 +163,18 @@ public final class ReportMath {
     for (int i = 0; i < n; i++) {
       float[] p = points[i];
       if (p == null || p.length != d) {
-        throw new IllegalArgumentException("point " + i + " has "
-            + (p == null ? "no" : String.valueOf(p.length)) + " coordinates; point 0 has " + d);
+        throw new IllegalArgumentException(
+            "point "
+                + i
+                + " has "
+                + (p == null ? "no" : String.valueOf(p.length))
+                + " coordinates; point 0 has "
+                + d);
       }
       for (int j = 0; j < d; j++) {
         if (!Float.isFinite(p[j])) {
-          throw new IllegalArgumentException("point " + i + " coordinate " + j + " is " + p[j]
-              + "; PCA needs finite values");
+          throw new IllegalArgumentException(
+              "point " + i + " coordinate " + j + " is " + p[j] + "; PCA needs finite values");
         }
         mean[j] += p[j];
       }

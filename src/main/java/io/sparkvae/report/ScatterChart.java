@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import static io.sparkvae.report.ChartStyle.chart;
@@ -18,19 +19,28 @@ import org.jfree.data.xy.DefaultXYDataset;
 final class ScatterChart {
   private ScatterChart() {}
 
-  static JFreeChart scatterChart(float[] xs, float[] ys, int[] labels, String[] labelNames,
-      String title, String xLabel, String yLabel) {
+  static JFreeChart scatterChart(
+      float[] xs,
+      float[] ys,
+      int[] labels,
+      String[] labelNames,
+      String title,
+      String xLabel,
+      String yLabel) {
     if (xs == null || ys == null || xs.length != ys.length) {
-      throw new IllegalArgumentException("need one y per x: got "
-          + (xs == null ? "no" : String.valueOf(xs.length)) + " x and "
-          + (ys == null ? "no" : String.valueOf(ys.length)) + " y values");
+      throw new IllegalArgumentException(
+          "need one y per x: got "
+              + (xs == null ? "no" : String.valueOf(xs.length))
+              + " x and "
+              + (ys == null ? "no" : String.valueOf(ys.length))
+              + " y values");
     }
     if (xs.length == 0) {
       throw new IllegalArgumentException("no points to scatter");
     }
     if (labels != null && labels.length != xs.length) {
-      throw new IllegalArgumentException(labels.length + " labels for " + xs.length
-          + " points; give one per point or none");
+      throw new IllegalArgumentException(
+          labels.length + " labels for " + xs.length + " points; give one per point or none");
     }
     // Bucket the points by label, ascending, so colours follow class numbers.
     TreeMap<Integer, int[]> counts = new TreeMap<>();
@@ -50,7 +60,8 @@ final class ScatterChart {
       double[][] data = new double[2][bucket.getValue()[0]];
       int k = 0;
       for (int i = 0; i < xs.length; i++) {
-        if (Float.isFinite(xs[i]) && Float.isFinite(ys[i])
+        if (Float.isFinite(xs[i])
+            && Float.isFinite(ys[i])
             && (labels == null || labels[i] == label)) {
           data[0][k] = xs[i];
           data[1][k] = ys[i];
@@ -78,8 +89,13 @@ final class ScatterChart {
     plot.setForegroundAlpha(xs.length > 500 ? 0.5f : 0.75f);
     JFreeChart chart = chart(title, plot, labels == null ? null : RectangleEdge.RIGHT);
     if (skipped > 0) {
-      TextTitle note = new TextTitle(skipped + " point" + (skipped == 1 ? "" : "s")
-          + " with a NaN or infinite coordinate not shown", Drawing.font(13f, false));
+      TextTitle note =
+          new TextTitle(
+              skipped
+                  + " point"
+                  + (skipped == 1 ? "" : "s")
+                  + " with a NaN or infinite coordinate not shown",
+              Drawing.font(13f, false));
       note.setPaint(Drawing.TEXT);
       chart.addSubtitle(note);
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -100,13 +101,15 @@ class ImageDecoderTest {
     for (int x = 0; x < 3; x++) {
       pal.getRaster().setSample(x, 0, 0, x);
     }
-    assertArrayEquals(new int[] {0, 128, 255},
+    assertArrayEquals(
+        new int[] {0, 128, 255},
         unsigned(new ImageDecoder(0, 0, 1).decode(encode(pal, "png")).pixels));
 
     BufferedImage g16 = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
     g16.getRaster().setSample(0, 0, 0, 65535);
     g16.getRaster().setSample(1, 0, 0, 257 * 100);
-    assertArrayEquals(new int[] {255, 100},
+    assertArrayEquals(
+        new int[] {255, 100},
         unsigned(new ImageDecoder(0, 0, 1).decode(encode(g16, "png")).pixels));
   }
 
@@ -132,7 +135,8 @@ class ImageDecoderTest {
     assertTrue(Arrays.stream(px).allMatch(v -> v == 77), Arrays.toString(px));
     // 2 -> 4 pixels: centres at -0.25, 0.25, 0.75, 1.25 of the source: clamp, blend, blend, clamp.
     BufferedImage ramp = gray(2, 1, (x, y) -> x == 0 ? 0 : 200);
-    assertArrayEquals(new int[] {0, 50, 150, 200},
+    assertArrayEquals(
+        new int[] {0, 50, 150, 200},
         unsigned(new ImageDecoder(1, 4, 1).decode(encode(ramp, "png")).pixels));
   }
 
@@ -152,16 +156,23 @@ class ImageDecoderTest {
     byte[] png = encode(img, "png");
     byte[] jpg = encode(img, "jpg");
 
-    var e1 = assertThrows(ImageDecoder.BadImageException.class,
-        () -> d.decode(Arrays.copyOf(png, png.length / 2)));
-    assertTrue(e1.getMessage().contains("unreadable") || e1.getMessage().contains("damaged"),
+    var e1 =
+        assertThrows(
+            ImageDecoder.BadImageException.class,
+            () -> d.decode(Arrays.copyOf(png, png.length / 2)));
+    assertTrue(
+        e1.getMessage().contains("unreadable") || e1.getMessage().contains("damaged"),
         e1.getMessage());
     // The JPEG reader only warns about a cut-off stream; that must still be an error.
-    var e2 = assertThrows(ImageDecoder.BadImageException.class,
-        () -> d.decode(Arrays.copyOf(jpg, jpg.length / 2)));
+    var e2 =
+        assertThrows(
+            ImageDecoder.BadImageException.class,
+            () -> d.decode(Arrays.copyOf(jpg, jpg.length / 2)));
     assertTrue(e2.getMessage().toLowerCase().contains("jpeg"), e2.getMessage());
-    var e3 = assertThrows(ImageDecoder.BadImageException.class,
-        () -> d.decode("just some text, not a picture".getBytes()));
+    var e3 =
+        assertThrows(
+            ImageDecoder.BadImageException.class,
+            () -> d.decode("just some text, not a picture".getBytes()));
     assertTrue(e3.getMessage().startsWith("not an image"), e3.getMessage());
     var e4 = assertThrows(ImageDecoder.BadImageException.class, () -> d.decode(new byte[0]));
     assertEquals("empty file", e4.getMessage());

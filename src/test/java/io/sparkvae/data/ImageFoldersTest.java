@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * skipped (and counted) or fatal, mixed sizes without a target size refused by name.
  */
 class ImageFoldersTest extends SparkTestBase {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path folder;
 
   /** Pixel value of image {@code i} at (x, y): distinct per image, gray. */
@@ -35,8 +35,8 @@ class ImageFoldersTest extends SparkTestBase {
   }
 
   /**
-   * folder/cat: 3 gray 8x8 PNGs and one 16x16 PNG of 2x2 blocks; folder/dog: 2 colour 8x8 PNGs,
-   * one 8x8 JPEG and one corrupt .png; folder/notes.txt (not an image name, ignored).
+   * folder/cat: 3 gray 8x8 PNGs and one 16x16 PNG of 2x2 blocks; folder/dog: 2 colour 8x8 PNGs, one
+   * 8x8 JPEG and one corrupt .png; folder/notes.txt (not an image name, ignored).
    */
   @BeforeAll
   static void images() throws IOException {
@@ -45,15 +45,21 @@ class ImageFoldersTest extends SparkTestBase {
     Path dog = Files.createDirectories(folder.resolve("dog"));
     for (int i = 0; i < 3; i++) {
       final int k = i;
-      write(ImageDecoderTest.gray(8, 8, (x, y) -> value(k, x, y)), cat.resolve("c" + i + ".png"),
+      write(
+          ImageDecoderTest.gray(8, 8, (x, y) -> value(k, x, y)),
+          cat.resolve("c" + i + ".png"),
           "png");
     }
-    write(ImageDecoderTest.gray(16, 16, (x, y) -> value(9, x / 2, y / 2)),
-        cat.resolve("big.png"), "png");
+    write(
+        ImageDecoderTest.gray(16, 16, (x, y) -> value(9, x / 2, y / 2)),
+        cat.resolve("big.png"),
+        "png");
     for (int i = 0; i < 2; i++) {
       final int k = i;
-      write(ImageDecoderTest.rgb(8, 8, (x, y) -> (value(k, x, y) << 16) | (x * 20 << 8) | y * 30),
-          dog.resolve("d" + i + ".PNG"), "png");
+      write(
+          ImageDecoderTest.rgb(8, 8, (x, y) -> (value(k, x, y) << 16) | (x * 20 << 8) | y * 30),
+          dog.resolve("d" + i + ".PNG"),
+          "png");
     }
     write(ImageDecoderTest.rgb(8, 8, (x, y) -> 0x808080), dog.resolve("d2.jpg"), "jpg");
     Files.write(dog.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26});
@@ -64,10 +70,19 @@ class ImageFoldersTest extends SparkTestBase {
     Files.write(p, ImageDecoderTest.encode(img, format));
   }
 
-  static ImageData load(Path p, ImageData.Shape shape, int channels, boolean fail,
-      String classesFrom) {
-    return Loaders.load(spark(), new Loaders.Spec("data.train", p.toString(), null, "features",
-        "label", shape, 0, new Loaders.ImageOptions(channels, fail, classesFrom)));
+  static ImageData load(
+      Path p, ImageData.Shape shape, int channels, boolean fail, String classesFrom) {
+    return Loaders.load(
+        spark(),
+        new Loaders.Spec(
+            "data.train",
+            p.toString(),
+            null,
+            "features",
+            "label",
+            shape,
+            0,
+            new Loaders.ImageOptions(channels, fail, classesFrom)));
   }
 
   static Map<String, Row> byName(ImageData d) {
@@ -82,17 +97,21 @@ class ImageFoldersTest extends SparkTestBase {
   @Test
   void classFoldersGrayscaleResampledBadFileSkipped() {
     ImageData d = load(folder, new ImageData.Shape(8, 8, 1), 1, false, null);
-    assertEquals(Loaders.Format.IMAGES, Loaders.resolveFormat(spark(), new Loaders.Spec(
-        "data.train", folder.toString(), null, "features", "label", null, 0)));
+    assertEquals(
+        Loaders.Format.IMAGES,
+        Loaders.resolveFormat(
+            spark(),
+            new Loaders.Spec("data.train", folder.toString(), null, "features", "label", null, 0)));
     assertEquals(List.of("cat", "dog"), d.labelNames());
     assertEquals("label", d.labelColumn());
     assertEquals("path", d.idColumn());
     assertEquals("8x8x1", d.shape().toString());
-    assertEquals(List.of("path", "features", "label", "label_name"),
-        Arrays.asList(d.frame().columns()));
+    assertEquals(
+        List.of("path", "features", "label", "label_name"), Arrays.asList(d.frame().columns()));
     Map<String, Row> rows = byName(d);
     // 7 image names, broken.png skipped; notes.txt is not read at all.
-    assertEquals(List.of("big.png", "c0.png", "c1.png", "c2.png", "d0.PNG", "d1.PNG", "d2.jpg"),
+    assertEquals(
+        List.of("big.png", "c0.png", "c1.png", "c2.png", "d0.PNG", "d1.PNG", "d2.jpg"),
         rows.keySet().stream().sorted().toList());
     for (String n : List.of("c0.png", "c1.png", "c2.png", "big.png")) {
       assertEquals(0, rows.get(n).getInt(2), n);
@@ -143,8 +162,10 @@ class ImageFoldersTest extends SparkTestBase {
 
   @Test
   void failModeNamesTheUnreadableFiles() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(folder, new ImageData.Shape(8, 8, 1), 1, true, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(folder, new ImageData.Shape(8, 8, 1), 1, true, null));
     assertTrue(e.getMessage().contains("1 of 8 image files cannot be read"), e.getMessage());
     assertTrue(e.getMessage().contains("dog/broken.png ("), e.getMessage());
     assertTrue(e.getMessage().contains("data.on-bad-file = fail"), e.getMessage());
@@ -152,8 +173,8 @@ class ImageFoldersTest extends SparkTestBase {
 
   @Test
   void mixedSizesWithoutATargetSizeAreRefusedByName() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(folder, null, 1, false, null));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> load(folder, null, 1, false, null));
     String m = e.getMessage();
     assertTrue(m.contains("the images have different sizes"), m);
     assertTrue(m.contains("6 of 8x8 (e.g. "), m);
@@ -166,8 +187,7 @@ class ImageFoldersTest extends SparkTestBase {
     Path flat = Files.createDirectories(dir.resolve("flat"));
     for (int i = 0; i < 3; i++) {
       final int k = i;
-      write(ImageDecoderTest.gray(6, 5, (x, y) -> value(k, x, y)), flat.resolve(i + ".png"),
-          "png");
+      write(ImageDecoderTest.gray(6, 5, (x, y) -> value(k, x, y)), flat.resolve(i + ".png"), "png");
     }
     ImageData d = load(flat, null, 1, false, null);
     assertEquals("5x6x1", d.shape().toString());
@@ -183,8 +203,8 @@ class ImageFoldersTest extends SparkTestBase {
     Files.createDirectories(dir.resolve("test/zebra"));
     write(ImageDecoderTest.gray(8, 8, (x, y) -> 1), test.resolve("a.png"), "png");
     write(ImageDecoderTest.gray(8, 8, (x, y) -> 2), dir.resolve("test/zebra/z.png"), "png");
-    ImageData d = load(dir.resolve("test"), new ImageData.Shape(8, 8, 1), 1, false,
-        folder.toString());
+    ImageData d =
+        load(dir.resolve("test"), new ImageData.Shape(8, 8, 1), 1, false, folder.toString());
     assertEquals(List.of("cat", "dog", "zebra"), d.labelNames());
     Map<String, Row> rows = byName(d);
     assertEquals(1, rows.get("a.png").getInt(2)); // dog is 1 in training, though first here
@@ -195,16 +215,29 @@ class ImageFoldersTest extends SparkTestBase {
   void nothingReadableIsAnErrorEvenWhenSkipping() throws IOException {
     Path bad = Files.createDirectories(dir.resolve("bad"));
     Files.writeString(bad.resolve("a.jpg"), "text");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(bad, new ImageData.Shape(8, 8, 1), 1, false, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(bad, new ImageData.Shape(8, 8, 1), 1, false, null));
     assertTrue(e.getMessage().contains("1 of 1 image files cannot be read"), e.getMessage());
     assertTrue(e.getMessage().contains("a.jpg (not an image"), e.getMessage());
 
     Path empty = Files.createDirectories(dir.resolve("empty"));
     Files.writeString(empty.resolve("readme.txt"), "x");
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> Loaders.load(spark(), new Loaders.Spec("data.train", empty.toString(),
-            Loaders.Format.IMAGES, "features", "label", null, 0)));
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Loaders.load(
+                    spark(),
+                    new Loaders.Spec(
+                        "data.train",
+                        empty.toString(),
+                        Loaders.Format.IMAGES,
+                        "features",
+                        "label",
+                        null,
+                        0)));
     assertTrue(e2.getMessage().contains("no .png, .jpg or .jpeg files"), e2.getMessage());
   }
 
@@ -213,13 +246,14 @@ class ImageFoldersTest extends SparkTestBase {
     Path zero = Files.createDirectories(dir.resolve("zero/cat"));
     for (int i = 0; i < 2; i++) {
       final int k = i;
-      write(ImageDecoderTest.gray(8, 8, (x, y) -> value(k, x, y)), zero.resolve(i + ".png"),
-          "png");
+      write(ImageDecoderTest.gray(8, 8, (x, y) -> value(k, x, y)), zero.resolve(i + ".png"), "png");
     }
     Files.write(zero.resolve("empty.png"), new byte[0]);
     Files.write(zero.resolve("empty.txt"), new byte[0]); // not an image name: not read at all
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(zero.getParent(), new ImageData.Shape(8, 8, 1), 1, true, null));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(zero.getParent(), new ImageData.Shape(8, 8, 1), 1, true, null));
     assertTrue(e.getMessage().contains("1 of 3 image files cannot be read"), e.getMessage());
     assertTrue(e.getMessage().contains("cat/empty.png (empty file"), e.getMessage());
     ImageData d = load(zero.getParent(), new ImageData.Shape(8, 8, 1), 1, false, null);
@@ -227,8 +261,10 @@ class ImageFoldersTest extends SparkTestBase {
 
     Path only = Files.createDirectories(dir.resolve("zero-only"));
     Files.write(only.resolve("a.png"), new byte[0]);
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> load(only, new ImageData.Shape(8, 8, 1), 1, false, null));
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(only, new ImageData.Shape(8, 8, 1), 1, false, null));
     assertTrue(e2.getMessage().contains("1 of 1 image files cannot be read"), e2.getMessage());
   }
 

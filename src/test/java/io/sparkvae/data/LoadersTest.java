@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,15 +34,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The same twelve 4x4 images written in every format we read must load to the same training
- * rows (8-bit pixels scaled by 1/255 as training scales them), with the same labels; formats are
+ * The same twelve 4x4 images written in every format we read must load to the same training rows
+ * (8-bit pixels scaled by 1/255 as training scales them), with the same labels; formats are
  * inferred from paths and directories; damaged and missing inputs are clear errors.
  */
 class LoadersTest extends SparkTestBase {
   static final int N = 12;
   static final int D = 16;
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static int pixel(int i, int j) {
     return (i * 16 + j * 13 + (i * j) % 7) % 256;
@@ -123,35 +123,50 @@ class LoadersTest extends SparkTestBase {
       arrays.add(RowFactory.create((long) i, i % 3, fl));
       columns.add(RowFactory.create(cols));
     }
-    StructType bs = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("label", DataTypes.IntegerType, false),
-        DataTypes.createStructField("features", DataTypes.BinaryType, false)});
-    StructType as = new StructType(new StructField[] {bs.fields()[0], bs.fields()[1],
-        DataTypes.createStructField("features",
-            DataTypes.createArrayType(DataTypes.FloatType, false), false)});
+    StructType bs =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.LongType, false),
+              DataTypes.createStructField("label", DataTypes.IntegerType, false),
+              DataTypes.createStructField("features", DataTypes.BinaryType, false)
+            });
+    StructType as =
+        new StructType(
+            new StructField[] {
+              bs.fields()[0],
+              bs.fields()[1],
+              DataTypes.createStructField(
+                  "features", DataTypes.createArrayType(DataTypes.FloatType, false), false)
+            });
     List<StructField> cf = new ArrayList<>(List.of(bs.fields()[0], bs.fields()[1]));
     for (int j = 0; j < D; j++) {
       cf.add(DataTypes.createStructField("p" + j, DataTypes.FloatType, false));
     }
-    spark().createDataFrame(binary, bs).repartition(3).write().parquet(dir.resolve("binary.parquet")
-        .toString());
+    spark()
+        .createDataFrame(binary, bs)
+        .repartition(3)
+        .write()
+        .parquet(dir.resolve("binary.parquet").toString());
     spark().createDataFrame(arrays, as).write().parquet(dir.resolve("arrays").toString());
-    spark().createDataFrame(columns, new StructType(cf.toArray(new StructField[0]))).write()
+    spark()
+        .createDataFrame(columns, new StructType(cf.toArray(new StructField[0])))
+        .write()
         .parquet(dir.resolve("columns").toString());
     Files.writeString(dir.resolve("t.csv"), csv);
     Files.writeString(dir.resolve("t.libsvm"), svm);
     for (int i = 0; i < N; i++) {
       final int k = i;
       Path cls = Files.createDirectories(dir.resolve("folder/c" + (i % 3)));
-      Files.write(cls.resolve(String.format("img_%02d.png", i)), ImageDecoderTest.encode(
-          ImageDecoderTest.gray(4, 4, (x, y) -> pixel(k, y * 4 + x)), "png"));
+      Files.write(
+          cls.resolve(String.format("img_%02d.png", i)),
+          ImageDecoderTest.encode(
+              ImageDecoderTest.gray(4, 4, (x, y) -> pixel(k, y * 4 + x)), "png"));
     }
   }
 
   static ImageData load(String path, Loaders.Format format) {
-    return Loaders.load(spark(), new Loaders.Spec("data.train", path, format, "features",
-        "label", null, D));
+    return Loaders.load(
+        spark(), new Loaders.Spec("data.train", path, format, "features", "label", null, D));
   }
 
   /** Row number -> pixels as training sees them, from the id (or, for LibSVM, the label). */
@@ -191,20 +206,24 @@ class LoadersTest extends SparkTestBase {
       expected.put(i, x);
     }
     Object[][] cases = {
-        {dir.resolve("idx/t-images-idx3-ubyte"), Loaders.Format.IDX},
-        {dir.resolve("idxgz/t-images-idx3-ubyte.gz"), Loaders.Format.IDX},
-        {dir.resolve("binary.parquet"), Loaders.Format.PARQUET},
-        {dir.resolve("arrays"), Loaders.Format.PARQUET},
-        {dir.resolve("columns"), Loaders.Format.PARQUET},
-        {dir.resolve("t.csv"), Loaders.Format.CSV},
-        {dir.resolve("t.libsvm"), Loaders.Format.LIBSVM},
-        {dir.resolve("folder"), Loaders.Format.IMAGES}};
+      {dir.resolve("idx/t-images-idx3-ubyte"), Loaders.Format.IDX},
+      {dir.resolve("idxgz/t-images-idx3-ubyte.gz"), Loaders.Format.IDX},
+      {dir.resolve("binary.parquet"), Loaders.Format.PARQUET},
+      {dir.resolve("arrays"), Loaders.Format.PARQUET},
+      {dir.resolve("columns"), Loaders.Format.PARQUET},
+      {dir.resolve("t.csv"), Loaders.Format.CSV},
+      {dir.resolve("t.libsvm"), Loaders.Format.LIBSVM},
+      {dir.resolve("folder"), Loaders.Format.IMAGES}
+    };
     for (Object[] c : cases) {
       String path = c[0].toString();
       Loaders.Format f = (Loaders.Format) c[1];
       // Inferred from the path (a name, or a directory's contents) when not given.
-      assertEquals(f, Loaders.resolveFormat(spark(), new Loaders.Spec("data.train", path, null,
-          "features", "label", null, 0)), path);
+      assertEquals(
+          f,
+          Loaders.resolveFormat(
+              spark(), new Loaders.Spec("data.train", path, null, "features", "label", null, 0)),
+          path);
       ImageData d = load(path, null);
       Map<Integer, float[]> got = rows(d, f == Loaders.Format.LIBSVM);
       assertEquals(expected.keySet(), got.keySet(), path);
@@ -228,33 +247,49 @@ class LoadersTest extends SparkTestBase {
     Files.delete(dir.resolve("partitioned/_SUCCESS")); // only label=0/ ... remain
     String csvDir = dir.resolve("csvdir").toString();
     df.select("id", "label").write().option("header", "true").csv(csvDir);
-    for (String[] c : new String[][] {{partitioned, "PARQUET"}, {csvDir, "CSV"},
-        {dir.resolve("folder").toString(), "IMAGES"},
-        {dir.resolve("folder/c1").toString(), "IMAGES"}}) {
-      assertEquals(Loaders.Format.valueOf(c[1]), Loaders.resolveFormat(spark(),
-          new Loaders.Spec("data.train", c[0], null, "features", "label", null, 0)), c[0]);
+    for (String[] c :
+        new String[][] {
+          {partitioned, "PARQUET"},
+          {csvDir, "CSV"},
+          {dir.resolve("folder").toString(), "IMAGES"},
+          {dir.resolve("folder/c1").toString(), "IMAGES"}
+        }) {
+      assertEquals(
+          Loaders.Format.valueOf(c[1]),
+          Loaders.resolveFormat(
+              spark(), new Loaders.Spec("data.train", c[0], null, "features", "label", null, 0)),
+          c[0]);
     }
     assertEquals(Loaders.Format.IDX, Loaders.infer("x/train-images-idx3-ubyte.gz"));
     assertEquals(Loaders.Format.CSV, Loaders.infer("s3a://b/x.CSV.gz"));
     assertNull(Loaders.infer("data/train"));
     Path unknown = Files.createDirectories(dir.resolve("unknown"));
     Files.writeString(unknown.resolve("a.bin"), "x");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(unknown.toString(), null));
-    assertTrue(e.getMessage().contains("cannot tell its format") && e.getMessage().contains(
-        "set data.format"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> load(unknown.toString(), null));
+    assertTrue(
+        e.getMessage().contains("cannot tell its format")
+            && e.getMessage().contains("set data.format"),
+        e.getMessage());
   }
 
   @Test
   void missingPathsAreNamedForEveryFormat() {
-    for (Loaders.Format f : new Loaders.Format[] {null, Loaders.Format.IDX,
-        Loaders.Format.PARQUET, Loaders.Format.CSV, Loaders.Format.LIBSVM,
-        Loaders.Format.IMAGES}) {
+    for (Loaders.Format f :
+        new Loaders.Format[] {
+          null,
+          Loaders.Format.IDX,
+          Loaders.Format.PARQUET,
+          Loaders.Format.CSV,
+          Loaders.Format.LIBSVM,
+          Loaders.Format.IMAGES
+        }) {
       String p = dir.resolve("nope/train-images-idx3-ubyte.gz").toString();
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> load(p, f));
-      assertEquals("data.train: input path does not exist: " + p, e.getMessage().replace(
-          "file:", ""), String.valueOf(f));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(p, f));
+      assertEquals(
+          "data.train: input path does not exist: " + p,
+          e.getMessage().replace("file:", ""),
+          String.valueOf(f));
     }
   }
 
@@ -267,8 +302,10 @@ class LoadersTest extends SparkTestBase {
     Files.write(p, java.util.Arrays.copyOf(good, 10));
     assertMessage(conf, p, "truncated IDX header (ends in dimension 2 of 3)");
     Files.write(p, java.util.Arrays.copyOf(good, good.length - 5));
-    assertMessage(conf, p, "truncated IDX body: header [12, 4, 4] promises 192 bytes, the file "
-        + "holds 187");
+    assertMessage(
+        conf,
+        p,
+        "truncated IDX body: header [12, 4, 4] promises 192 bytes, the file " + "holds 187");
     Files.write(p, java.util.Arrays.copyOf(good, good.length + 3));
     assertMessage(conf, p, "IDX file has bytes after the 192 its header [12, 4, 4] promises");
     byte[] gz = gzip(good);
@@ -286,16 +323,18 @@ class LoadersTest extends SparkTestBase {
   }
 
   private static void assertMessage(Configuration conf, Path p, String expected) {
-    IOException e = assertThrows(IOException.class,
-        () -> IdxLoader.checkIdx(conf, p.toString(), "data.train"));
+    IOException e =
+        assertThrows(IOException.class, () -> IdxLoader.checkIdx(conf, p.toString(), "data.train"));
     assertTrue(e.getMessage().startsWith("data.train " + p), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
   @Test
   void aBinaryFileReadAsCsvIsNamedInPrintableCharactersAndCutShort() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(Samples.TRAIN_IMAGES.toString(), Loaders.Format.CSV));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(Samples.TRAIN_IMAGES.toString(), Loaders.Format.CSV));
     String m = e.getMessage();
     assertTrue(m.contains("column '") && m.contains("' is not numeric"), m);
     assertTrue(m.chars().noneMatch(c -> Character.isISOControl(c) || c == 0xFFFD), m);
@@ -309,13 +348,18 @@ class LoadersTest extends SparkTestBase {
     Path d = Files.createDirectories(dir.resolve("mismatch"));
     Files.write(d.resolve("m-images-idx3-ubyte"), imagesIdx());
     Files.write(d.resolve("m-labels-idx1-ubyte"), idx(new int[] {5}, new byte[5]));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> load(d.resolve("m-images-idx3-ubyte").toString(), null));
-    assertTrue(e.getMessage().contains("holds 5 labels but") && e.getMessage().contains(
-        "holds 12 images"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(d.resolve("m-images-idx3-ubyte").toString(), null));
+    assertTrue(
+        e.getMessage().contains("holds 5 labels but") && e.getMessage().contains("holds 12 images"),
+        e.getMessage());
     // A labels file given as the images: a clear error, not a crash.
-    IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-        () -> load(d.resolve("m-labels-idx1-ubyte").toString(), Loaders.Format.IDX));
+    IllegalArgumentException e2 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(d.resolve("m-labels-idx1-ubyte").toString(), Loaders.Format.IDX));
     assertTrue(e2.getMessage().contains("is it a labels file?"), e2.getMessage());
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,15 +29,21 @@ class BlockedDataTest extends SparkTestBase {
   }
 
   private static StructType schema(org.apache.spark.sql.types.DataType featureType) {
-    return new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.StringType, false),
-        DataTypes.createStructField("features", featureType, true)});
+    return new StructType(
+        new StructField[] {
+          DataTypes.createStructField("id", DataTypes.StringType, false),
+          DataTypes.createStructField("features", featureType, true)
+        });
   }
 
   private static BlockedData build(Dataset<Row> df, boolean unit, int expectedDim) {
-    return BlockedData.build(df, FeatureReader.forColumn(df.schema(), "features"),
-        new BlockedData.Requirements(unit, expectedDim), StorageLevel.MEMORY_ONLY(),
-        "test data", "id");
+    return BlockedData.build(
+        df,
+        FeatureReader.forColumn(df.schema(), "features"),
+        new BlockedData.Requirements(unit, expectedDim),
+        StorageLevel.MEMORY_ONLY(),
+        "test data",
+        "id");
   }
 
   @Test
@@ -55,7 +62,8 @@ class BlockedDataTest extends SparkTestBase {
   void vectorsAndArraysAreAccepted() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      rows.add(RowFactory.create("r" + i, Vectors.sparse(4, new int[] {i % 4}, new double[] {0.5})));
+      rows.add(
+          RowFactory.create("r" + i, Vectors.sparse(4, new int[] {i % 4}, new double[] {0.5})));
     }
     try (BlockedData b = build(frame(schema(SQLDataTypes.VectorType()), rows, 2), true, 4)) {
       assertEquals(4, b.width());
@@ -65,8 +73,8 @@ class BlockedDataTest extends SparkTestBase {
     for (int i = 0; i < 5; i++) {
       arr.add(RowFactory.create("a" + i, new double[] {i, -i, 2.5}));
     }
-    try (BlockedData b = build(frame(schema(DataTypes.createArrayType(DataTypes.DoubleType)),
-        arr, 1), false, -1)) {
+    try (BlockedData b =
+        build(frame(schema(DataTypes.createArrayType(DataTypes.DoubleType)), arr, 1), false, -1)) {
       assertEquals(3, b.width());
     }
   }
@@ -83,8 +91,8 @@ class BlockedDataTest extends SparkTestBase {
     rows.add(RowFactory.create("big2", new float[] {2f, 1.5f, 0.3f}));
     rows.add(RowFactory.create("null", null));
     Dataset<Row> df = frame(schema(DataTypes.createArrayType(DataTypes.FloatType)), rows, 2);
-    DataValidationException e = assertThrows(DataValidationException.class,
-        () -> build(df, true, -1));
+    DataValidationException e =
+        assertThrows(DataValidationException.class, () -> build(df, true, -1));
     String m = e.getMessage();
     assertTrue(m.contains("column 'features'"), m);
     assertTrue(m.contains("1 rows with a null value; for example row null"), m);
@@ -98,25 +106,42 @@ class BlockedDataTest extends SparkTestBase {
   @Test
   void emptyDataWrongTypeMissingColumnAndWrongDimension() {
     Dataset<Row> empty = frame(schema(DataTypes.BinaryType), new ArrayList<>(), 2);
-    DataValidationException e = assertThrows(DataValidationException.class,
-        () -> build(empty, true, -1));
+    DataValidationException e =
+        assertThrows(DataValidationException.class, () -> build(empty, true, -1));
     assertTrue(e.getMessage().contains("has no rows"), e.getMessage());
 
-    IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
-        () -> FeatureReader.forColumn(schema(DataTypes.StringType), "features"));
-    assertTrue(t.getMessage().contains("features column 'features' has type string"),
-        t.getMessage());
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> FeatureReader.forColumn(schema(DataTypes.BinaryType), "pixels"));
-    assertTrue(missing.getMessage().contains("no features column 'pixels'; the data has columns "
-        + "id (string), features (binary)"), missing.getMessage());
+    IllegalArgumentException t =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FeatureReader.forColumn(schema(DataTypes.StringType), "features"));
+    assertTrue(
+        t.getMessage().contains("features column 'features' has type string"), t.getMessage());
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> FeatureReader.forColumn(schema(DataTypes.BinaryType), "pixels"));
+    assertTrue(
+        missing
+            .getMessage()
+            .contains(
+                "no features column 'pixels'; the data has columns "
+                    + "id (string), features (binary)"),
+        missing.getMessage());
 
     Dataset<Row> df = TestFrames.images(spark(), Samples.trainImages(), 10, 1);
-    DataValidationException dim = assertThrows(DataValidationException.class,
-        () -> BlockedData.build(df, FeatureReader.forColumn(df.schema(), "features"),
-            new BlockedData.Requirements(true, 100), StorageLevel.MEMORY_ONLY(), "test data",
-            "id"));
-    assertTrue(dim.getMessage().contains("rows have dimension 784 but the model expects 100"),
+    DataValidationException dim =
+        assertThrows(
+            DataValidationException.class,
+            () ->
+                BlockedData.build(
+                    df,
+                    FeatureReader.forColumn(df.schema(), "features"),
+                    new BlockedData.Requirements(true, 100),
+                    StorageLevel.MEMORY_ONLY(),
+                    "test data",
+                    "id"));
+    assertTrue(
+        dim.getMessage().contains("rows have dimension 784 but the model expects 100"),
         dim.getMessage());
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,9 +34,13 @@ class CheckpointByTimeTest extends SparkTestBase {
 
   private static BlockedData blocks() {
     // One partition of 300 rows, batch 50, k = 1: six rounds an epoch.
-    return BlockedData.build(TestFrames.imagesWithSizes(spark(), IMAGES, new int[] {300}),
+    return BlockedData.build(
+        TestFrames.imagesWithSizes(spark(), IMAGES, new int[] {300}),
         FeatureReader.forColumn(TestFrames.IMAGE_SCHEMA, "features"),
-        new BlockedData.Requirements(true, -1), StorageLevel.MEMORY_ONLY(), "test data", "id");
+        new BlockedData.Requirements(true, -1),
+        StorageLevel.MEMORY_ONLY(),
+        "test data",
+        "id");
   }
 
   private static TrainerConfig config(double minutes) {
@@ -80,23 +85,36 @@ class CheckpointByTimeTest extends SparkTestBase {
   }
 
   @Test
-  void aCheckpointIsSavedAfterTheFirstRoundThatEndsTheIntervalAfterTheLastOne(
-      @TempDir Path dir) {
+  void aCheckpointIsSavedAfterTheFirstRoundThatEndsTheIntervalAfterTheLastOne(@TempDir Path dir) {
     VaeObjective obj = new VaeObjective(ARCH);
     Adam adam = new Adam(1e-3);
     try (BlockedData data = blocks()) {
       AtomicLong clock = new AtomicLong();
       Recording ck = new Recording(dir.resolve("a").toString());
-      new SyncTrainer(jsc(), config(2.5), clock::get).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 5), ck, minutePerRound(clock, null));
+      new SyncTrainer(jsc(), config(2.5), clock::get)
+          .fit(
+              obj,
+              adam,
+              data,
+              null,
+              SyncTrainer.initialState(obj, adam, 5),
+              ck,
+              minutePerRound(clock, null));
       // 2.5 minutes: after round 3 of each epoch (3 minutes), and at every epoch end (which
       // restarts the interval); "epoch/round" of the saved state.
       assertEquals(List.of("0/3", "1/0", "1/3", "2/0", "2/3", "3/0"), ck.saves);
 
       Recording off = new Recording(dir.resolve("b").toString());
       clock.set(0);
-      new SyncTrainer(jsc(), config(0), clock::get).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 5), off, minutePerRound(clock, null));
+      new SyncTrainer(jsc(), config(0), clock::get)
+          .fit(
+              obj,
+              adam,
+              data,
+              null,
+              SyncTrainer.initialState(obj, adam, 5),
+              off,
+              minutePerRound(clock, null));
       assertEquals(List.of("1/0", "2/0", "3/0"), off.saves, "0 = epoch ends only");
     }
   }
@@ -108,26 +126,46 @@ class CheckpointByTimeTest extends SparkTestBase {
     Adam adam = new Adam(1e-3);
     try (BlockedData data = blocks()) {
       AtomicLong clock = new AtomicLong();
-      TrainingState straight = new SyncTrainer(jsc(), config(0), clock::get).fit(obj, adam,
-          data, null, SyncTrainer.initialState(obj, adam, 5), null, minutePerRound(clock, null));
+      TrainingState straight =
+          new SyncTrainer(jsc(), config(0), clock::get)
+              .fit(
+                  obj,
+                  adam,
+                  data,
+                  null,
+                  SyncTrainer.initialState(obj, adam, 5),
+                  null,
+                  minutePerRound(clock, null));
 
       Recording ck = new Recording(dir.toString());
       clock.set(0);
-      assertThrows(IllegalStateException.class, () -> new SyncTrainer(jsc(), config(2.5),
-          clock::get).fit(obj, adam, data, null, SyncTrainer.initialState(obj, adam, 5), ck,
-          minutePerRound(clock, new int[] {1, 5})));
+      assertThrows(
+          IllegalStateException.class,
+          () ->
+              new SyncTrainer(jsc(), config(2.5), clock::get)
+                  .fit(
+                      obj,
+                      adam,
+                      data,
+                      null,
+                      SyncTrainer.initialState(obj, adam, 5),
+                      ck,
+                      minutePerRound(clock, new int[] {1, 5})));
       assertEquals(List.of("0/3", "1/0", "1/3"), ck.saves);
 
       TrainingState saved = ck.load();
       assertEquals(1, saved.position().epoch());
       assertEquals(3, saved.position().round(), "the last checkpoint is the one taken by time");
-      TrainingState resumed = new SyncTrainer(jsc(), config(2.5), clock::get).fit(obj, adam,
-          data, null, saved, ck, minutePerRound(clock, null));
+      TrainingState resumed =
+          new SyncTrainer(jsc(), config(2.5), clock::get)
+              .fit(obj, adam, data, null, saved, ck, minutePerRound(clock, null));
       assertArrayEquals(straight.liveParams(), resumed.liveParams(), "bit-identical parameters");
       assertArrayEquals(straight.liveOptimizerState(), resumed.liveOptimizerState());
       assertEquals(straight.updates(), resumed.updates());
       for (int e = 0; e < 3; e++) {
-        assertArrayEquals(straight.history().get(e).train(), resumed.history().get(e).train(),
+        assertArrayEquals(
+            straight.history().get(e).train(),
+            resumed.history().get(e).train(),
             "epoch " + (e + 1) + " train losses");
       }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -18,8 +19,9 @@ class DeterministicReduceTest {
     float[][] v = {{1e8f, 3f}, {1f, -7f}, {-1e8f, 1e-3f}, {0.5f, 2e7f}, {1f, -2e7f}, {3f, 1f}};
     List<DeterministicReduce.Leaf> out = new ArrayList<>();
     for (int i = 0; i < v.length; i++) {
-      out.add(new DeterministicReduce.Leaf(i, new Contribution(v[i].clone(),
-          new double[] {i}, 10 + i)));
+      out.add(
+          new DeterministicReduce.Leaf(
+              i, new Contribution(v[i].clone(), new double[] {i}, 10 + i)));
     }
     // An empty partition contributes no vector.
     out.add(new DeterministicReduce.Leaf(v.length, new Contribution(null, new double[] {0}, 0)));
@@ -54,11 +56,9 @@ class DeterministicReduceTest {
   void aMissingOrDuplicatePartitionIsAnError() {
     List<DeterministicReduce.Leaf> l = leaves();
     l.remove(2);
-    assertThrows(IllegalStateException.class,
-        () -> DeterministicReduce.sumInArrivalOrder(l, 7));
+    assertThrows(IllegalStateException.class, () -> DeterministicReduce.sumInArrivalOrder(l, 7));
     List<DeterministicReduce.Leaf> d = leaves();
     d.add(d.get(3));
-    assertThrows(IllegalStateException.class,
-        () -> DeterministicReduce.sumInArrivalOrder(d, 7));
+    assertThrows(IllegalStateException.class, () -> DeterministicReduce.sumInArrivalOrder(d, 7));
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -12,7 +13,6 @@ import io.sparkvae.kernel.ByteRows;
 import io.sparkvae.kernel.Gradients;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.LocalTrainer;
-import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.Schedule;
@@ -33,17 +33,26 @@ class SyncTrainerTest extends SparkTestBase {
       new VaeArchitecture(784, new int[] {64}, 8, Activation.RELU, Likelihood.BERNOULLI);
 
   private static BlockedData blocks(int[] sizes) {
-    return BlockedData.build(TestFrames.imagesWithSizes(spark(), IMAGES, sizes),
+    return BlockedData.build(
+        TestFrames.imagesWithSizes(spark(), IMAGES, sizes),
         FeatureReader.forColumn(TestFrames.IMAGE_SCHEMA, "features"),
-        new BlockedData.Requirements(true, -1), StorageLevel.MEMORY_ONLY(), "test data", "id");
+        new BlockedData.Requirements(true, -1),
+        StorageLevel.MEMORY_ONLY(),
+        "test data",
+        "id");
   }
 
-  private static TrainingState train(BlockedData data, VaeObjective obj, int epochs, int batch,
-      int k, long seed, io.sparkvae.kernel.Optimizer opt) {
+  private static TrainingState train(
+      BlockedData data,
+      VaeObjective obj,
+      int epochs,
+      int batch,
+      int k,
+      long seed,
+      io.sparkvae.kernel.Optimizer opt) {
     TrainerConfig cfg = new TrainerConfig("test", epochs, batch, k, seed, 1, 0, 0);
     TrainingState s = SyncTrainer.initialState(obj, opt, seed);
-    return new SyncTrainer(jsc(), cfg).fit(obj, opt, data, null, s, null,
-        TrainingListener.NONE);
+    return new SyncTrainer(jsc(), cfg).fit(obj, opt, data, null, s, null, TrainingListener.NONE);
   }
 
   @Test
@@ -110,8 +119,8 @@ class SyncTrainerTest extends SparkTestBase {
           start += sizes[p];
         }
         Arrays.fill(grad, 0f);
-        ws.lossAndGradient(params, x, m, eps, obj.klWeight(e + (double) j / steps), grad,
-            new double[3]);
+        ws.lossAndGradient(
+            params, x, m, eps, obj.klWeight(e + (double) j / steps), grad, new double[3]);
         adam.update(params, grad, Gradients.stepScale(grad, m, 0), state, ++t);
       }
     }
@@ -126,8 +135,10 @@ class SyncTrainerTest extends SparkTestBase {
   }
 
   private static ByteRows slice(ByteRows rows, int start, int n) {
-    return new ByteRows(Arrays.copyOfRange(rows.data(), start * rows.width(),
-        (start + n) * rows.width()), n, rows.width());
+    return new ByteRows(
+        Arrays.copyOfRange(rows.data(), start * rows.width(), (start + n) * rows.width()),
+        n,
+        rows.width());
   }
 
   @Test
@@ -175,12 +186,39 @@ class SyncTrainerTest extends SparkTestBase {
       TrainerConfig c1 = new TrainerConfig("test", 1, 10, 1, 1, 1, 0, 0);
       TrainerConfig c2 = new TrainerConfig("test", 1, 10, 1, 1, 2, 0, 0);
       Adam adam = new Adam(1e-3);
-      depth1 = new SyncTrainer(jsc(), c1).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
-      depth2a = new SyncTrainer(jsc(), c2).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
-      depth2b = new SyncTrainer(jsc(), c2).fit(obj, adam, data, null,
-          SyncTrainer.initialState(obj, adam, 1), null, TrainingListener.NONE).params();
+      depth1 =
+          new SyncTrainer(jsc(), c1)
+              .fit(
+                  obj,
+                  adam,
+                  data,
+                  null,
+                  SyncTrainer.initialState(obj, adam, 1),
+                  null,
+                  TrainingListener.NONE)
+              .params();
+      depth2a =
+          new SyncTrainer(jsc(), c2)
+              .fit(
+                  obj,
+                  adam,
+                  data,
+                  null,
+                  SyncTrainer.initialState(obj, adam, 1),
+                  null,
+                  TrainingListener.NONE)
+              .params();
+      depth2b =
+          new SyncTrainer(jsc(), c2)
+              .fit(
+                  obj,
+                  adam,
+                  data,
+                  null,
+                  SyncTrainer.initialState(obj, adam, 1),
+                  null,
+                  TrainingListener.NONE)
+              .params();
     }
     assertArrayEquals(depth2a, depth2b, "depth 2 is deterministic too");
     for (int i = 0; i < depth1.length; i++) {
@@ -192,10 +230,15 @@ class SyncTrainerTest extends SparkTestBase {
   void syncEveryLargerThanAPartitionsStepsIsAClearError() {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {100, 100})) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> train(data, obj, 1, 20, 11, 1, new Adam(1e-3)));
-      assertTrue(e.getMessage().contains("train.sync-every = 11 is larger than the 10 minibatch "
-          + "steps of an epoch (200 rows, batch 20)"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> train(data, obj, 1, 20, 11, 1, new Adam(1e-3)));
+      assertTrue(
+          e.getMessage()
+              .contains(
+                  "train.sync-every = 11 is larger than the 10 minibatch "
+                      + "steps of an epoch (200 rows, batch 20)"),
+          e.getMessage());
     }
   }
 
@@ -203,8 +246,9 @@ class SyncTrainerTest extends SparkTestBase {
   void divergenceNamesEpochRoundAndPartition() {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {100, 100})) {
-      DivergenceException e = assertThrows(DivergenceException.class,
-          () -> train(data, obj, 2, 20, 1, 1, new Sgd(1e9)));
+      DivergenceException e =
+          assertThrows(
+              DivergenceException.class, () -> train(data, obj, 2, 20, 1, 1, new Sgd(1e9)));
       assertEquals(1, e.epoch());
       assertTrue(e.partition() >= 0, "names the partition: " + e.getMessage());
       assertTrue(e.round() >= 1 && e.round() <= 5, e.getMessage());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -55,11 +56,17 @@ class AtomicFilesTest {
   void writerThatFailsMidWriteLeavesThePreviousFile() throws IOException {
     Path target = new Path(dir, "weights.safetensors");
     AtomicFiles.writeAtomically(fs, target, "previous".getBytes(UTF_8));
-    IOException e = assertThrows(IOException.class,
-        () -> AtomicFiles.writeAtomically(fs, target, out -> {
-          out.write(new byte[100_000]);
-          throw new IOException("disk full, say");
-        }));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                AtomicFiles.writeAtomically(
+                    fs,
+                    target,
+                    out -> {
+                      out.write(new byte[100_000]);
+                      throw new IOException("disk full, say");
+                    }));
     assertEquals("disk full, say", e.getMessage());
     assertEquals("previous", read(target));
     assertEquals(Set.of("weights.safetensors"), listing(dir));
@@ -68,14 +75,20 @@ class AtomicFilesTest {
   @Test
   void replacesADirectoryWhole() throws IOException {
     Path model = new Path(dir, "model");
-    AtomicFiles.replaceDirectoryAtomically(fs, model, d -> {
-      write(new Path(d, "weights.safetensors"), "w1");
-      write(new Path(d, "old-only.json"), "x");
-    });
-    AtomicFiles.replaceDirectoryAtomically(fs, model, d -> {
-      write(new Path(d, "weights.safetensors"), "w2");
-      write(new Path(d, "model.json"), "m2");
-    });
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        model,
+        d -> {
+          write(new Path(d, "weights.safetensors"), "w1");
+          write(new Path(d, "old-only.json"), "x");
+        });
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        model,
+        d -> {
+          write(new Path(d, "weights.safetensors"), "w2");
+          write(new Path(d, "model.json"), "m2");
+        });
     assertEquals(Set.of("weights.safetensors", "model.json"), listing(model));
     assertEquals("w2", read(new Path(model, "weights.safetensors")));
     assertEquals(Set.of("model"), listing(dir));
@@ -84,15 +97,24 @@ class AtomicFilesTest {
   @Test
   void saveThatFailsMidDirectoryLeavesThePreviousModelLoadable() throws IOException {
     Path model = new Path(dir, "model");
-    AtomicFiles.replaceDirectoryAtomically(fs, model, d -> {
-      write(new Path(d, "weights.safetensors"), "w1");
-      write(new Path(d, "model.json"), "m1");
-    });
-    RuntimeException e = assertThrows(RuntimeException.class,
-        () -> AtomicFiles.replaceDirectoryAtomically(fs, model, d -> {
-          write(new Path(d, "weights.safetensors"), "w2");
-          throw new IllegalStateException("out of memory in the middle, say");
-        }));
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        model,
+        d -> {
+          write(new Path(d, "weights.safetensors"), "w1");
+          write(new Path(d, "model.json"), "m1");
+        });
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                AtomicFiles.replaceDirectoryAtomically(
+                    fs,
+                    model,
+                    d -> {
+                      write(new Path(d, "weights.safetensors"), "w2");
+                      throw new IllegalStateException("out of memory in the middle, say");
+                    }));
     assertEquals("out of memory in the middle, say", e.getMessage());
     assertEquals("w1", read(new Path(model, "weights.safetensors")));
     assertEquals("m1", read(new Path(model, "model.json")));
@@ -100,26 +122,27 @@ class AtomicFilesTest {
   }
 
   /**
-   * The process dies after moving the old file aside and before moving the new one in: every
-   * file system call from then on fails, so no cleanup runs. A reader sees no target and is
-   * pointed at the backup; recover() puts the old file back and removes the rest.
+   * The process dies after moving the old file aside and before moving the new one in: every file
+   * system call from then on fails, so no cleanup runs. A reader sees no target and is pointed at
+   * the backup; recover() puts the old file back and removes the rest.
    */
   @Test
   void recoverAfterACrashBetweenTheTwoRenamesRestoresTheOldFile() throws IOException {
     Path target = new Path(dir, "weights.safetensors");
     AtomicFiles.writeAtomically(fs, target, "old".getBytes(UTF_8));
     CrashingFileSystem crashing = new CrashingFileSystem(fs, 2);
-    assertThrows(IOException.class,
+    assertThrows(
+        IOException.class,
         () -> AtomicFiles.writeAtomically(crashing, target, "new".getBytes(UTF_8)));
 
     Set<String> left = listing(dir);
     assertFalse(left.contains("weights.safetensors"), left.toString());
     assertTrue(left.contains(".weights.safetensors.bak"), left.toString());
     assertTrue(left.stream().anyMatch(n -> n.startsWith(".weights.safetensors.tmp-")), left + "");
-    FileNotFoundException missing = assertThrows(FileNotFoundException.class,
-        () -> AtomicFiles.readAll(fs, target, 100));
-    assertTrue(missing.getMessage().contains(".weights.safetensors.bak exists"),
-        missing.getMessage());
+    FileNotFoundException missing =
+        assertThrows(FileNotFoundException.class, () -> AtomicFiles.readAll(fs, target, 100));
+    assertTrue(
+        missing.getMessage().contains(".weights.safetensors.bak exists"), missing.getMessage());
 
     assertTrue(AtomicFiles.recover(fs, target), "restored from the backup");
     assertEquals("old", read(target));
@@ -130,11 +153,14 @@ class AtomicFilesTest {
   @Test
   void recoverAfterACrashBetweenTheTwoRenamesRestoresTheOldDirectory() throws IOException {
     Path model = new Path(dir, "model");
-    AtomicFiles.replaceDirectoryAtomically(fs, model,
-        d -> write(new Path(d, "weights.safetensors"), "w1"));
+    AtomicFiles.replaceDirectoryAtomically(
+        fs, model, d -> write(new Path(d, "weights.safetensors"), "w1"));
     CrashingFileSystem crashing = new CrashingFileSystem(fs, 2);
-    assertThrows(IOException.class, () -> AtomicFiles.replaceDirectoryAtomically(crashing, model,
-        d -> write(crashing, new Path(d, "weights.safetensors"), "w2")));
+    assertThrows(
+        IOException.class,
+        () ->
+            AtomicFiles.replaceDirectoryAtomically(
+                crashing, model, d -> write(crashing, new Path(d, "weights.safetensors"), "w2")));
     assertFalse(fs.exists(model));
 
     assertTrue(AtomicFiles.recover(fs, model));
@@ -163,11 +189,17 @@ class AtomicFilesTest {
     Path target = new Path(dir, "model.json");
     AtomicFiles.writeAtomically(fs, target, "old".getBytes(UTF_8));
     CrashingFileSystem crashing = new CrashingFileSystem(fs, Integer.MAX_VALUE);
-    assertThrows(IOException.class, () -> AtomicFiles.writeAtomically(crashing, target, out -> {
-      out.write("half".getBytes(UTF_8));
-      crashing.die();
-      throw new IOException("the process is gone");
-    }));
+    assertThrows(
+        IOException.class,
+        () ->
+            AtomicFiles.writeAtomically(
+                crashing,
+                target,
+                out -> {
+                  out.write("half".getBytes(UTF_8));
+                  crashing.die();
+                  throw new IOException("the process is gone");
+                }));
     assertEquals(2, listing(dir).size(), "the temporary survives the crash: " + listing(dir));
     assertEquals("old", read(target));
 
@@ -182,26 +214,28 @@ class AtomicFilesTest {
     Path directory = new Path(dir, "directory");
     AtomicFiles.writeAtomically(fs, file, new byte[] {1});
     fs.mkdirs(directory);
-    IOException e1 = assertThrows(IOException.class,
-        () -> AtomicFiles.writeAtomically(fs, directory, new byte[] {2}));
+    IOException e1 =
+        assertThrows(
+            IOException.class, () -> AtomicFiles.writeAtomically(fs, directory, new byte[] {2}));
     assertTrue(e1.getMessage().contains("is a directory"), e1.getMessage());
-    IOException e2 = assertThrows(IOException.class,
-        () -> AtomicFiles.replaceDirectoryAtomically(fs, file, d -> {}));
+    IOException e2 =
+        assertThrows(
+            IOException.class, () -> AtomicFiles.replaceDirectoryAtomically(fs, file, d -> {}));
     assertTrue(e2.getMessage().contains("is a file"), e2.getMessage());
   }
 
   @Test
   void readAllNamesThePathOnEveryFailure() throws IOException {
     Path missing = new Path(dir, "nope.safetensors");
-    FileNotFoundException e1 = assertThrows(FileNotFoundException.class,
-        () -> AtomicFiles.readAll(fs, missing, 100));
+    FileNotFoundException e1 =
+        assertThrows(FileNotFoundException.class, () -> AtomicFiles.readAll(fs, missing, 100));
     assertTrue(e1.getMessage().startsWith(missing + ": no such file"), e1.getMessage());
 
     Path big = new Path(dir, "big");
     AtomicFiles.writeAtomically(fs, big, new byte[101]);
     IOException e2 = assertThrows(IOException.class, () -> AtomicFiles.readAll(fs, big, 100));
-    assertTrue(e2.getMessage().contains(big + ": 101 bytes, more than the 100 allowed"),
-        e2.getMessage());
+    assertTrue(
+        e2.getMessage().contains(big + ": 101 bytes, more than the 100 allowed"), e2.getMessage());
     assertArrayEquals(new byte[101], AtomicFiles.readAll(fs, big, 101));
 
     IOException e3 = assertThrows(IOException.class, () -> AtomicFiles.readAll(fs, dir, 100));
@@ -245,8 +279,8 @@ class AtomicFilesTest {
   }
 
   /**
-   * The local file system until the {@code crashAt}-th rename or delete (1-based), which fails,
-   * and from then on every call fails: a process that died at that point never ran its cleanup.
+   * The local file system until the {@code crashAt}-th rename or delete (1-based), which fails, and
+   * from then on every call fails: a process that died at that point never ran its cleanup.
    */
   private static final class CrashingFileSystem extends FilterFileSystem {
     private final int crashAt;
@@ -285,12 +319,17 @@ class AtomicFilesTest {
     }
 
     @Override
-    public FSDataOutputStream create(Path f, FsPermission permission, boolean overwrite,
-        int bufferSize, short replication, long blockSize, Progressable progress)
+    public FSDataOutputStream create(
+        Path f,
+        FsPermission permission,
+        boolean overwrite,
+        int bufferSize,
+        short replication,
+        long blockSize,
+        Progressable progress)
         throws IOException {
       step(false);
-      return super.create(f, permission, overwrite, bufferSize, replication, blockSize,
-          progress);
+      return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
     }
 
     @Override

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
@@ -48,9 +49,13 @@ class ChecksumsTest {
   void verifyNamesTheSourceAndBothDigests() throws IOException {
     byte[] abc = "abc".getBytes(US_ASCII);
     Checksums.verifySha256(abc, ABC.toUpperCase(java.util.Locale.ROOT), "x");
-    IOException e = assertThrows(IOException.class,
-        () -> Checksums.verifySha256(abc, EMPTY, "model/weights.safetensors"));
-    assertTrue(e.getMessage().startsWith("model/weights.safetensors: SHA-256 is " + ABC
-        + ", expected " + EMPTY), e.getMessage());
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> Checksums.verifySha256(abc, EMPTY, "model/weights.safetensors"));
+    assertTrue(
+        e.getMessage()
+            .startsWith("model/weights.safetensors: SHA-256 is " + ABC + ", expected " + EMPTY),
+        e.getMessage());
   }
 }

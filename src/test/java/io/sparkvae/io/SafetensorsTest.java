@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -8,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.Safetensors.Dtype;
 import io.sparkvae.io.Safetensors.Tensor;
-import io.sparkvae.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,8 +69,9 @@ class SafetensorsTest {
     assertArrayEquals(expected, Arrays.copyOfRange(bytes, (int) (8 + n), bytes.length));
 
     SafetensorsContents c = Safetensors.read(bytes, SOURCE);
-    assertEquals(List.of("encoder.0.weight", "encoder.0.bias", "decoder.out.weight",
-        "decoder.log_scale"), new ArrayList<>(c.names()));
+    assertEquals(
+        List.of("encoder.0.weight", "encoder.0.bias", "decoder.out.weight", "decoder.log_scale"),
+        new ArrayList<>(c.names()));
     assertArrayEquals(new long[] {2, 3}, c.shape("encoder.0.weight"));
     assertArrayEquals(new long[] {3}, c.shape("encoder.0.bias"));
     assertArrayEquals(new long[] {4, 2}, c.shape("decoder.out.weight"));
@@ -91,8 +92,10 @@ class SafetensorsTest {
     for (int i = 0; i < flat.length; i++) {
       flat[i] = (float) Math.sin(i);
     }
-    List<Tensor> ts = List.of(Tensor.f32("a", flat, 0, 317, 101),
-        Tensor.f32("b", flat, 317 * 101, flat.length - 317 * 101));
+    List<Tensor> ts =
+        List.of(
+            Tensor.f32("a", flat, 0, 317, 101),
+            Tensor.f32("b", flat, 317 * 101, flat.length - 317 * 101));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Safetensors.write(out, ts, Map.of("k", "v"));
     assertArrayEquals(Safetensors.toBytes(ts, Map.of("k", "v")), out.toByteArray());
@@ -132,8 +135,12 @@ class SafetensorsTest {
     double[] d = {Math.PI, -0.0, Double.MIN_VALUE, 1e300};
     long[] l = {Long.MIN_VALUE, -1, 0, 42, Long.MAX_VALUE, 7};
     float[] f = {1.5f};
-    List<Tensor> ts = List.of(Tensor.f32("f", f), Tensor.f64("d", d, 0, 2, 2),
-        Tensor.i64("step", l, 3, 3), Tensor.i64("none", l, 0, 0, 5));
+    List<Tensor> ts =
+        List.of(
+            Tensor.f32("f", f),
+            Tensor.f64("d", d, 0, 2, 2),
+            Tensor.i64("step", l, 3, 3),
+            Tensor.i64("none", l, 0, 0, 5));
     SafetensorsContents c = Safetensors.read(Safetensors.toBytes(ts, null), SOURCE);
     assertArrayEquals(d, c.doubles("d"));
     assertArrayEquals(new long[] {42, Long.MAX_VALUE, 7}, c.longs("step"));
@@ -151,8 +158,11 @@ class SafetensorsTest {
   void tensorsAreFoundByNameWhenAnotherWriterReorderedThem() throws IOException {
     // As the Python library writes it: sorted by name, so "b" comes first in the data section.
     byte[] data = le(3f, 4f, 5f, 1f, 2f);
-    byte[] bytes = file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", data);
+    byte[] bytes =
+        file(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[12,20]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}",
+            data);
     SafetensorsContents c = Safetensors.read(bytes, SOURCE);
     assertEquals(List.of("b", "a"), new ArrayList<>(c.names()));
     assertArrayEquals(new float[] {1f, 2f, 3f, 4f, 5f}, c.flatFloats(List.of("a", "b")));
@@ -165,8 +175,10 @@ class SafetensorsTest {
     assertThrows(IllegalArgumentException.class, () -> Tensor.f32("x", flat, 0, 2, -2));
     assertThrows(IllegalArgumentException.class, () -> Tensor.f32("__metadata__", flat));
     assertThrows(IllegalArgumentException.class, () -> Tensor.f32("", flat));
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
-        () -> Safetensors.toBytes(List.of(Tensor.f32("x", flat), Tensor.f32("x", flat)), null));
+    IllegalArgumentException twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Safetensors.toBytes(List.of(Tensor.f32("x", flat), Tensor.f32("x", flat)), null));
     assertTrue(twice.getMessage().contains("two tensors are named 'x'"), twice.getMessage());
   }
 
@@ -180,7 +192,8 @@ class SafetensorsTest {
   @Test
   void truncatedDataSection() throws IOException {
     byte[] bytes = Safetensors.toBytes(views(flat()), null);
-    assertRejected(Arrays.copyOf(bytes, bytes.length - 4),
+    assertRejected(
+        Arrays.copyOf(bytes, bytes.length - 4),
         "'decoder.log_scale' has data_offsets [68, 72] beyond the data section, which is 68 "
             + "bytes long");
   }
@@ -188,8 +201,13 @@ class SafetensorsTest {
   @Test
   void tamperedHeaderLength() throws IOException {
     byte[] bytes = Safetensors.toBytes(views(flat()), null);
-    assertRejected(withLength(bytes, bytes.length), "header length " + bytes.length
-        + " runs past the end of the file: only " + (bytes.length - 8) + " bytes follow");
+    assertRejected(
+        withLength(bytes, bytes.length),
+        "header length "
+            + bytes.length
+            + " runs past the end of the file: only "
+            + (bytes.length - 8)
+            + " bytes follow");
     assertRejected(withLength(bytes, 1L << 40), "header length 1099511627776 is absurd");
     assertRejected(withLength(bytes, -1), "header length 18446744073709551615 is absurd");
     // One byte short: the JSON object is cut before its closing brace.
@@ -204,8 +222,9 @@ class SafetensorsTest {
     assertRejected(file("[1, 2]", new byte[0]), "header is a JSON array, not an object");
     assertRejected(file("", new byte[0]), "header is empty");
     assertRejected(file("{} trailing", new byte[0]), "header is not valid JSON");
-    String twice = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-        + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    String twice =
+        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+            + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
     assertRejected(file(twice, le(1f)), "header is not valid JSON", "Duplicate field 'a'");
     byte[] latin1 = file("{\"\u00e9\":{}}", new byte[0]);
     latin1[10] = (byte) 0xe9; // the UTF-8 pair for é becomes a lone Latin-1 byte and a junk byte
@@ -214,63 +233,80 @@ class SafetensorsTest {
 
   @Test
   void entryMissingAField() {
-    assertRejected(file("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", le(1f)),
+    assertRejected(
+        file("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", le(1f)),
         "tensor 'w' has no \"dtype\"");
-    assertRejected(file("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", le(1f)),
+    assertRejected(
+        file("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", le(1f)),
         "tensor 'w' has no \"shape\"");
-    assertRejected(file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", le(1f)),
+    assertRejected(
+        file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", le(1f)),
         "tensor 'w' has no \"data_offsets\"");
     assertRejected(file("{\"w\":[1]}", le(1f)), "tensor 'w' is an array in the header");
   }
 
   @Test
   void malformedShapeOrOffsets() {
-    assertRejected(entry("\"F32\"", "[2.5]", "[0,4]", 4), "'w' has shape [2.5]; expected an "
-        + "array of non-negative integers");
+    assertRejected(
+        entry("\"F32\"", "[2.5]", "[0,4]", 4),
+        "'w' has shape [2.5]; expected an " + "array of non-negative integers");
     assertRejected(entry("\"F32\"", "[-1]", "[0,4]", 4), "'w' has shape [-1]");
-    assertRejected(entry("\"F32\"", "[1]", "[0]", 4), "'w' has data_offsets [0]; expected an "
-        + "array of 2 non-negative integers");
+    assertRejected(
+        entry("\"F32\"", "[1]", "[0]", 4),
+        "'w' has data_offsets [0]; expected an " + "array of 2 non-negative integers");
     assertRejected(entry("\"F32\"", "[0]", "[4,0]", 4), "[4, 0], which end before they begin");
     assertRejected(entry("32", "[1]", "[0,4]", 4), "'w' has dtype 32; expected a string");
   }
 
   @Test
   void unsupportedDtype() {
-    assertRejected(entry("\"BF16\"", "[2]", "[0,4]", 4),
+    assertRejected(
+        entry("\"BF16\"", "[2]", "[0,4]", 4),
         "tensor 'w' has dtype \"BF16\", which is not supported (supported: [F32, F64, I64])");
   }
 
   @Test
   void shapeThatDoesNotMatchTheByteRange() {
-    assertRejected(entry("\"F32\"", "[2,3]", "[0,20]", 20), "'w' is F32 of shape [2, 3], which "
-        + "takes 24 bytes, but its data_offsets [0, 20] span 20 bytes");
+    assertRejected(
+        entry("\"F32\"", "[2,3]", "[0,20]", 20),
+        "'w' is F32 of shape [2, 3], which "
+            + "takes 24 bytes, but its data_offsets [0, 20] span 20 bytes");
     assertRejected(entry("\"F64\"", "[4611686018427387904, 4]", "[0,8]", 8), "too large");
   }
 
   @Test
   void overlappingTensors() {
-    assertRejected(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", le(1f, 2f, 3f)),
+    assertRejected(
+        file(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+            le(1f, 2f, 3f)),
         "tensors 'a' [0, 8) and 'b' [4, 12) overlap");
   }
 
   @Test
   void holesInTheDataSection() {
-    assertRejected(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-        + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", le(1, 2, 3, 4)),
+    assertRejected(
+        file(
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}",
+            le(1, 2, 3, 4)),
         "bytes [8, 12) of the data section belong to no tensor (a hole between 'a' [0, 8) and "
             + "'b' [12, 16))");
     assertRejected(entry("\"F32\"", "[1]", "[4,8]", 8), "bytes [0, 4)", "hole at the start");
-    assertRejected(entry("\"F32\"", "[1]", "[0,4]", 12),
+    assertRejected(
+        entry("\"F32\"", "[1]", "[0,4]", 12),
         "the last 8 bytes of the data section [4, 12) belong to no tensor");
   }
 
   @Test
   void metadataThatIsNotStringToString() {
-    assertRejected(file("{\"__metadata__\":{\"epoch\":3}}", new byte[0]),
+    assertRejected(
+        file("{\"__metadata__\":{\"epoch\":3}}", new byte[0]),
         "__metadata__ value of 'epoch' is a number (3); safetensors metadata maps strings to "
             + "strings");
-    assertRejected(file("{\"__metadata__\":[\"x\"]}", new byte[0]),
+    assertRejected(
+        file("{\"__metadata__\":[\"x\"]}", new byte[0]),
         "__metadata__ is an array; it must be an object");
   }
 
@@ -298,8 +334,15 @@ class SafetensorsTest {
 
   /** A file of one tensor 'w' with the given JSON values and {@code dataBytes} zero bytes. */
   private static byte[] entry(String dtype, String shape, String offsets, int dataBytes) {
-    return file("{\"w\":{\"dtype\":" + dtype + ",\"shape\":" + shape + ",\"data_offsets\":"
-        + offsets + "}}", new byte[dataBytes]);
+    return file(
+        "{\"w\":{\"dtype\":"
+            + dtype
+            + ",\"shape\":"
+            + shape
+            + ",\"data_offsets\":"
+            + offsets
+            + "}}",
+        new byte[dataBytes]);
   }
 
   /** A file with a hand-written header (padded as the format says) and data section. */

@@ -1,5 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
-
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,8 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchScaleCommandTest extends SparkTestBase {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static List<Row> rows(String path) {
     return spark().read().parquet(path).orderBy("id").collectAsList();
@@ -98,14 +97,15 @@ class BenchScaleCommandTest extends SparkTestBase {
     assertEquals(false, ((Map<?, ?>) r1.get("d")).get("reused"));
     long written = Files.getLastModifiedTime(Path.of(p, BenchScaleCommand.MARKER)).toMillis();
     // The same text in every JVM, so that a later run recognizes it.
-    assertEquals("{\"rows\":500,\"seed\":11,\"generator\":1}",
+    assertEquals(
+        "{\"rows\":500,\"seed\":11,\"generator\":1}",
         Files.readString(Path.of(p, BenchScaleCommand.MARKER)));
     List<Row> first = rows(p);
     Map<String, Object> r2 = new LinkedHashMap<>();
     assertEquals(p, BenchScaleCommand.ensureData(spark(), dir.toString(), 500, 11, r2, "d"));
     assertEquals(true, ((Map<?, ?>) r2.get("d")).get("reused"));
-    assertEquals(written, Files.getLastModifiedTime(Path.of(p, BenchScaleCommand.MARKER))
-        .toMillis());
+    assertEquals(
+        written, Files.getLastModifiedTime(Path.of(p, BenchScaleCommand.MARKER)).toMillis());
     // A marker for other settings (or none: an interrupted write) means writing it again.
     Files.writeString(Path.of(p, BenchScaleCommand.MARKER), "{\"rows\":499}");
     Map<String, Object> r3 = new LinkedHashMap<>();
@@ -116,8 +116,9 @@ class BenchScaleCommandTest extends SparkTestBase {
     for (int i = 0; i < 500; i++) {
       assertArrayEquals((byte[]) first.get(i).get(2), (byte[]) again.get(i).get(2));
     }
-    assertNotEquals(p, BenchScaleCommand.ensureData(spark(), dir.toString(), 500, 12,
-        new LinkedHashMap<>(), "d"));
+    assertNotEquals(
+        p,
+        BenchScaleCommand.ensureData(spark(), dir.toString(), 500, 12, new LinkedHashMap<>(), "d"));
   }
 
   @Test
@@ -128,9 +129,22 @@ class BenchScaleCommandTest extends SparkTestBase {
     int code;
     try {
       System.setOut(new PrintStream(captured, true, "UTF-8"));
-      code = Main.run(new PrintWriter(err, true), "bench-scale", "--rows", "4500",
-          "--small-rows", "4200", "--small-epochs", "3", "--warmup-epochs", "1", "--dir",
-          dir.toString(), "--sync-every", "8"); // several rounds per epoch: CPU windows need two
+      code =
+          Main.run(
+              new PrintWriter(err, true),
+              "bench-scale",
+              "--rows",
+              "4500",
+              "--small-rows",
+              "4200",
+              "--small-epochs",
+              "3",
+              "--warmup-epochs",
+              "1",
+              "--dir",
+              dir.toString(),
+              "--sync-every",
+              "8"); // several rounds per epoch: CPU windows need two
     } finally {
       System.setOut(old);
     }
@@ -147,8 +161,9 @@ class BenchScaleCommandTest extends SparkTestBase {
       assertTrue(p.path("heap_peak_bytes_training").asLong() > 0, p.toString());
       // The live set (after a full GC, the cache held) holds at least the cached pixels.
       long live = p.path("heap_live_bytes").asLong();
-      assertTrue(live >= p.path("pixel_bytes").asLong() && live <= j.path("heap_max_bytes")
-          .asLong(), p.toString());
+      assertTrue(
+          live >= p.path("pixel_bytes").asLong() && live <= j.path("heap_max_bytes").asLong(),
+          p.toString());
       // The 8-bit cache: one byte per pixel, all of it in memory at this size.
       long pixels = p.path("rows").asLong() * 784;
       assertEquals(pixels, p.path("pixel_bytes").asLong());

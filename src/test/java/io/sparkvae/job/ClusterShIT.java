@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,16 +35,19 @@ class ClusterShIT {
     fakeHome = dir.resolve("spark");
     Path bin = Files.createDirectories(fakeHome.resolve("bin"));
     Path submit = bin.resolve("spark-submit");
-    Files.writeString(submit, "#!/usr/bin/env bash\nprintf 'ARG %s\\n' \"$@\"\n"
-        + "echo \"ENV OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-}\"\n",
+    Files.writeString(
+        submit,
+        "#!/usr/bin/env bash\nprintf 'ARG %s\\n' \"$@\"\n"
+            + "echo \"ENV OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-}\"\n",
         StandardCharsets.UTF_8);
     Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   /** Runs cluster.sh with {@code env} on top of ours; returns [exit code, output]. */
   private static Object[] run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash",
-        TrainRuns.projectDir().resolve("submit/cluster.sh").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of("bash", TrainRuns.projectDir().resolve("submit/cluster.sh").toString()));
     cmd.addAll(List.of(args));
     Map<String, String> e = new LinkedHashMap<>();
     e.put("SPARK_HOME", fakeHome.toString());
@@ -51,8 +55,8 @@ class ClusterShIT {
     e.put("OPENBLAS_CORETYPE", null);
     e.put("OPENBLAS_NUM_THREADS", null);
     e.putAll(env);
-    try (ChildProcess p = ChildProcess.start("cluster.sh", cmd, e, TrainRuns.projectDir(),
-        dir.resolve("run.log"))) {
+    try (ChildProcess p =
+        ChildProcess.start("cluster.sh", cmd, e, TrainRuns.projectDir(), dir.resolve("run.log"))) {
       int code = p.waitFor(Duration.ofSeconds(60));
       return new Object[] {code, p.output()};
     }
@@ -71,17 +75,43 @@ class ClusterShIT {
   @Test
   void passesTheDefaultsJarClassAndTheJobArgumentsUnchanged() throws Exception {
     String tricky = dir.resolve("my conf; $(touch pwned) `x` 'q'.conf").toString();
-    Object[] r = run(Map.of("SPARK_MASTER", "spark://head:7077"),
-        "--conf", "spark.executor.memory=2g", "--verbose",
-        "train", "--config", tricky, "--set", "train.epochs=2", "--out", "out dir/run");
+    Object[] r =
+        run(
+            Map.of("SPARK_MASTER", "spark://head:7077"),
+            "--conf",
+            "spark.executor.memory=2g",
+            "--verbose",
+            "train",
+            "--config",
+            tricky,
+            "--set",
+            "train.epochs=2",
+            "--out",
+            "out dir/run");
     assertEquals(0, r[0], (String) r[1]);
     List<String> a = submitted((String) r[1]);
     String jar = TrainRuns.appJar().toString();
-    assertEquals(List.of("--properties-file",
-        TrainRuns.projectDir().resolve("conf/spark-defaults.conf").toString(),
-        "--load-spark-defaults", "--conf", "spark.executor.memory=2g", "--verbose",
-        "--master", "spark://head:7077", "--class", "io.sparkvae.job.Main", jar,
-        "train", "--config", tricky, "--set", "train.epochs=2", "--out", "out dir/run"), a);
+    assertEquals(
+        List.of(
+            "--properties-file",
+            TrainRuns.projectDir().resolve("conf/spark-defaults.conf").toString(),
+            "--load-spark-defaults",
+            "--conf",
+            "spark.executor.memory=2g",
+            "--verbose",
+            "--master",
+            "spark://head:7077",
+            "--class",
+            "io.sparkvae.job.Main",
+            jar,
+            "train",
+            "--config",
+            tricky,
+            "--set",
+            "train.epochs=2",
+            "--out",
+            "out dir/run"),
+        a);
     assertFalse(Files.exists(TrainRuns.projectDir().resolve("pwned")), "nothing was executed");
     assertTrue(((String) r[1]).contains("ENV OPENBLAS_NUM_THREADS=1"), (String) r[1]);
     // A remote master: the core type detected here is not forced onto other machines.
@@ -90,8 +120,8 @@ class ClusterShIT {
 
   @Test
   void masterOptionWinsOverTheEnvironment() throws Exception {
-    Object[] r = run(Map.of("SPARK_MASTER", "spark://other:7077"),
-        "--master=spark://head:7077", "doctor");
+    Object[] r =
+        run(Map.of("SPARK_MASTER", "spark://other:7077"), "--master=spark://head:7077", "doctor");
     assertEquals(0, r[0], (String) r[1]);
     List<String> a = submitted((String) r[1]);
     assertTrue(a.contains("--master=spark://head:7077"), a.toString());
@@ -100,16 +130,19 @@ class ClusterShIT {
 
   @Test
   void coreTypeGoesToExecutorsWhenChosenOrWhenTheyRunHere() throws Exception {
-    Object[] chosen = run(Map.of("OPENBLAS_CORETYPE", "Haswell"),
-        "--master", "spark://head:7077", "doctor");
-    assertTrue(submitted((String) chosen[1]).contains(
-        "spark.executorEnv.OPENBLAS_CORETYPE=Haswell"), (String) chosen[1]);
+    Object[] chosen =
+        run(Map.of("OPENBLAS_CORETYPE", "Haswell"), "--master", "spark://head:7077", "doctor");
+    assertTrue(
+        submitted((String) chosen[1]).contains("spark.executorEnv.OPENBLAS_CORETYPE=Haswell"),
+        (String) chosen[1]);
     Object[] local = run(Map.of(), "--master", "spark://127.0.0.1:7077", "doctor");
-    String detected = io.sparkvae.diagnostics.BlasInfo.recommendedCoreType(
-        io.sparkvae.diagnostics.BlasInfo.vectorFlags());
+    String detected =
+        io.sparkvae.diagnostics.BlasInfo.recommendedCoreType(
+            io.sparkvae.diagnostics.BlasInfo.vectorFlags());
     if (detected != null) {
-      assertTrue(submitted((String) local[1]).contains(
-          "spark.executorEnv.OPENBLAS_CORETYPE=" + detected), (String) local[1]);
+      assertTrue(
+          submitted((String) local[1]).contains("spark.executorEnv.OPENBLAS_CORETYPE=" + detected),
+          (String) local[1]);
     }
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * submit/cluster.sh's help and option parsing, through its --dry-run (which neither builds nor
- * runs anything), so no jar and no cluster are needed. ClusterShIT covers real runs.
+ * submit/cluster.sh's help and option parsing, through its --dry-run (which neither builds nor runs
+ * anything), so no jar and no cluster are needed. ClusterShIT covers real runs.
  */
 class ClusterShTest {
   @TempDir static Path sparkHome;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigurationPageTest {
   static final Path PAGE = Path.of("src/site/markdown/configuration.md");
-  private static final Pattern BLOCK = Pattern.compile(
-      "<!-- generated from Settings\\.markdownTable\\(\"(\\w+)\"\\)[^>]*-->\\n(.*?)<!-- end generated -->",
-      Pattern.DOTALL);
+  private static final Pattern BLOCK =
+      Pattern.compile(
+          "<!-- generated from Settings\\.markdownTable\\(\"(\\w+)\"\\)[^>]*-->\\n(.*?)<!-- end generated -->",
+          Pattern.DOTALL);
 
   @Test
   void everySectionTableOfTheConfigurationPageIsTheOneTheSettingsGenerate() throws IOException {
@@ -36,8 +38,10 @@ class ConfigurationPageTest {
     Set<String> seen = new LinkedHashSet<>();
     while (m.find()) {
       seen.add(m.group(1));
-      m.appendReplacement(expected, Matcher.quoteReplacement(
-          m.group(0).replace(m.group(2), Settings.markdownTable(m.group(1)))));
+      m.appendReplacement(
+          expected,
+          Matcher.quoteReplacement(
+              m.group(0).replace(m.group(2), Settings.markdownTable(m.group(1)))));
     }
     m.appendTail(expected);
     if (!expected.toString().equals(page)) {
@@ -45,7 +49,9 @@ class ConfigurationPageTest {
       Files.writeString(Path.of("target/configuration.md"), expected.toString());
     }
     assertEquals(Settings.sections(), List.copyOf(seen), "one generated table per section");
-    assertEquals(expected.toString(), page,
+    assertEquals(
+        expected.toString(),
+        page,
         "configuration.md differs from the Settings declarations; the page as it should be is in "
             + "target/configuration.md");
   }
@@ -64,7 +70,8 @@ class ConfigurationPageTest {
     assertTrue(keys.size() > 40, "keys: " + keys.size());
     assertEquals(keys.size(), rows.size(), "one row per key, no duplicates: " + rows);
     assertEquals(Set.copyOf(keys), Set.copyOf(rows));
-    assertTrue(Set.copyOf(keys).containsAll(JobConfig.knownKeys()), "every accepted key is documented");
+    assertTrue(
+        Set.copyOf(keys).containsAll(JobConfig.knownKeys()), "every accepted key is documented");
   }
 
   /** A key's table row lives in configuration.md only; other pages link there. */
@@ -78,7 +85,8 @@ class ConfigurationPageTest {
     for (Path page : pages) {
       for (List<String> row : JobConfigTest.tableRows(Files.readString(page))) {
         String cell = row.get(0).replace("`", "");
-        assertFalse(Settings.byKey(cell) != null,
+        assertFalse(
+            Settings.byKey(cell) != null,
             page + " has a table row for " + cell + "; link to configuration.md instead");
       }
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,18 +24,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Inputs through the real command line: training on an image folder end to end, and damaged
- * inputs as one-line errors with exit code 2 (no Spark stack trace).
+ * Inputs through the real command line: training on an image folder end to end, and damaged inputs
+ * as one-line errors with exit code 2 (no Spark stack trace).
  */
 class ImageInputsCliTest extends SparkTestBase {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path train;
   static Path test;
 
-  private static final List<String> FAST = List.of("--set", "model.hidden=[16]", "--set",
-      "model.latent=2", "--set", "train.epochs=2", "--set", "train.sync-every=1", "--set",
-      "train.batch-size=8", "--set", "eval.iwae-k=0", "--set", "eval.pca-baseline=false");
+  private static final List<String> FAST =
+      List.of(
+          "--set",
+          "model.hidden=[16]",
+          "--set",
+          "model.latent=2",
+          "--set",
+          "train.epochs=2",
+          "--set",
+          "train.sync-every=1",
+          "--set",
+          "train.batch-size=8",
+          "--set",
+          "eval.iwae-k=0",
+          "--set",
+          "eval.pca-baseline=false");
 
   static CommandRun.Errors run(String... args) {
     return CommandRun.train(FAST, args);
@@ -70,7 +83,10 @@ class ImageInputsCliTest extends SparkTestBase {
     }
     Files.write(train.resolve("horizontal/broken.png"), new byte[] {1, 2, 3});
     for (int i = 0; i < 6; i++) {
-      png(test.resolve((i % 2 == 0 ? "vertical/v" : "horizontal/h") + i + ".png"), 10, i % 2,
+      png(
+          test.resolve((i % 2 == 0 ? "vertical/v" : "horizontal/h") + i + ".png"),
+          10,
+          i % 2,
           i + 100);
     }
   }
@@ -78,9 +94,22 @@ class ImageInputsCliTest extends SparkTestBase {
   @Test
   void trainsOnAnImageFolderEndToEnd() throws IOException {
     Path out = dir.resolve("out");
-    CommandRun.Errors r = run("--set", "data.train=" + train, "--set", "data.test=" + test, "--set",
-        "data.height=8", "--set", "data.width=8", "--set", "model.latent=3", "--set",
-        "eval.pca-baseline=true", "--out", out.toString());
+    CommandRun.Errors r =
+        run(
+            "--set",
+            "data.train=" + train,
+            "--set",
+            "data.test=" + test,
+            "--set",
+            "data.height=8",
+            "--set",
+            "data.width=8",
+            "--set",
+            "model.latent=3",
+            "--set",
+            "eval.pca-baseline=true",
+            "--out",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     JsonNode meta = Json.read(Files.readString(out.resolve("model/metadata.json")), "metadata");
     assertEquals(64, meta.path("input").path("dim").asInt(), meta.toString());
@@ -93,31 +122,63 @@ class ImageInputsCliTest extends SparkTestBase {
     assertEquals(6, pca.path("n_test").asInt(), metrics.toString());
     assertTrue(pca.path("pca_mse").asDouble() > 0 && pca.path("vae_mse").asDouble() > 0);
     assertTrue(Files.size(out.resolve("images/latent.png")) > 1000);
-    Files.copy(out.resolve("images/latent.png"), Path.of("target/image-folder-latent.png"),
+    Files.copy(
+        out.resolve("images/latent.png"),
+        Path.of("target/image-folder-latent.png"),
         java.nio.file.StandardCopyOption.REPLACE_EXISTING); // to look at
     assertTrue(Files.size(out.resolve("images/reconstructions.png")) > 1000);
   }
 
   @Test
   void unreadableFilesFailTheRunWhenAsked() {
-    assertError(run("--set", "data.train=" + train, "--set", "data.height=8", "--set",
-        "data.width=8", "--set", "data.on-bad-file=fail", "--out", dir.resolve("o1").toString()),
-        "data.train = " + train, "1 of 49 image files cannot be read", "horizontal/broken.png");
+    assertError(
+        run(
+            "--set",
+            "data.train=" + train,
+            "--set",
+            "data.height=8",
+            "--set",
+            "data.width=8",
+            "--set",
+            "data.on-bad-file=fail",
+            "--out",
+            dir.resolve("o1").toString()),
+        "data.train = " + train,
+        "1 of 49 image files cannot be read",
+        "horizontal/broken.png");
   }
 
   @Test
   void mixedSizesNeedATargetSize() {
-    assertError(run("--set", "data.train=" + train, "--out", dir.resolve("o2").toString()),
-        "the images have different sizes", "44 of 10x10", "4 of 12x12 (e.g. ", "vertical/v2",
+    assertError(
+        run("--set", "data.train=" + train, "--out", dir.resolve("o2").toString()),
+        "the images have different sizes",
+        "44 of 10x10",
+        "4 of 12x12 (e.g. ",
+        "vertical/v2",
         "set data.height and data.width");
   }
 
   @Test
   void invalidImageSettingsNameTheirKey() {
-    assertError(run("--set", "data.train=" + train, "--set", "data.channels=2", "--out",
-        dir.resolve("o3").toString()), "data.channels must be 1 (grayscale) or 3 (RGB), got 2");
-    assertError(run("--set", "data.train=" + train, "--set", "data.on-bad-file=ignore", "--out",
-        dir.resolve("o3").toString()), "data.on-bad-file = 'ignore' is not allowed");
+    assertError(
+        run(
+            "--set",
+            "data.train=" + train,
+            "--set",
+            "data.channels=2",
+            "--out",
+            dir.resolve("o3").toString()),
+        "data.channels must be 1 (grayscale) or 3 (RGB), got 2");
+    assertError(
+        run(
+            "--set",
+            "data.train=" + train,
+            "--set",
+            "data.on-bad-file=ignore",
+            "--out",
+            dir.resolve("o3").toString()),
+        "data.on-bad-file = 'ignore' is not allowed");
   }
 
   static byte[] idxImages(int n) {
@@ -134,8 +195,11 @@ class ImageInputsCliTest extends SparkTestBase {
     Path header = dir.resolve("h/train-images-idx3-ubyte");
     Files.createDirectories(header.getParent());
     Files.write(header, Arrays.copyOf(idxImages(40), 9));
-    assertError(run("--set", "data.train=" + header, "--out", dir.resolve("o4").toString()),
-        "data.train", header.toString(), "truncated IDX header (ends in dimension 2 of 3)");
+    assertError(
+        run("--set", "data.train=" + header, "--out", dir.resolve("o4").toString()),
+        "data.train",
+        header.toString(),
+        "truncated IDX header (ends in dimension 2 of 3)");
 
     Path body = dir.resolve("b/train-images-idx3-ubyte.gz");
     Files.createDirectories(body.getParent());
@@ -145,16 +209,19 @@ class ImageInputsCliTest extends SparkTestBase {
     }
     byte[] bytes = gz.toByteArray();
     Files.write(body, Arrays.copyOf(bytes, bytes.length * 2 / 3));
-    assertError(run("--set", "data.train=" + body, "--out", dir.resolve("o5").toString()),
-        body.toString(), "truncated IDX body: header [40, 8, 8] promises 2560 bytes",
+    assertError(
+        run("--set", "data.train=" + body, "--out", dir.resolve("o5").toString()),
+        body.toString(),
+        "truncated IDX body: header [40, 8, 8] promises 2560 bytes",
         "the gzip stream is cut short");
   }
 
   @Test
   void badDataFoundInsideATaskIsAUserError() {
     BadDataException bad = new BadDataException("data.train x.idx: truncated IDX body");
-    Exception spark = new org.apache.spark.SparkException("Job aborted due to stage failure",
-        new RuntimeException("wrapper", bad));
+    Exception spark =
+        new org.apache.spark.SparkException(
+            "Job aborted due to stage failure", new RuntimeException("wrapper", bad));
     UserError u = UserError.among(spark);
     assertEquals("data.train x.idx: truncated IDX body", u.getMessage());
     assertEquals(Main.EXIT_USAGE, u.exitCode());

@@ -1,27 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +22,11 @@ class JobConfigTest {
   void defaultsFileAndOverridesLayerInThatOrder(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("job.conf");
     Files.writeString(f, "train { epochs = 3, batch-size = 64 }\nmodel.hidden = [256, 128]\n");
-    JobConfig c = JobConfig.load(f.toString(), List.of("train.epochs=7", "data.train=x/y.idx",
-        "spark.conf.\"spark.executor.memory\"=4g"));
+    JobConfig c =
+        JobConfig.load(
+            f.toString(),
+            List.of(
+                "train.epochs=7", "data.train=x/y.idx", "spark.conf.\"spark.executor.memory\"=4g"));
     assertEquals(7, c.positive("train.epochs"));
     assertEquals(64, c.positive("train.batch-size"));
     assertArrayEquals(new int[] {256, 128}, c.positiveInts("model.hidden"));
@@ -49,32 +43,40 @@ class JobConfigTest {
     UserError e = assertThrows(UserError.class, () -> JobConfig.load(f.toString(), List.of()));
     assertTrue(e.getMessage().contains("unknown config key 'train.epoch'"), e.getMessage());
     assertTrue(e.getMessage().contains("did you mean 'train.epochs'?"), e.getMessage());
-    UserError s = assertThrows(UserError.class,
-        () -> JobConfig.load(null, List.of("model.latnet=4")));
+    UserError s =
+        assertThrows(UserError.class, () -> JobConfig.load(null, List.of("model.latnet=4")));
     assertTrue(s.getMessage().contains("did you mean 'model.latent'?"), s.getMessage());
-    UserError n = assertThrows(UserError.class,
-        () -> JobConfig.load(null, List.of("data.tset=null")));
+    UserError n =
+        assertThrows(UserError.class, () -> JobConfig.load(null, List.of("data.tset=null")));
     assertTrue(n.getMessage().contains("did you mean 'data.test'?"), n.getMessage());
   }
 
   @Test
   void invalidValuesNameTheKey() {
-    assertMessage("train.batch-size must be a positive integer, got -5",
+    assertMessage(
+        "train.batch-size must be a positive integer, got -5",
         () -> JobConfig.load(null, List.of("train.batch-size=-5")).positive("train.batch-size"));
-    assertMessage("model.latent must be a positive integer, got 0",
+    assertMessage(
+        "model.latent must be a positive integer, got 0",
         () -> JobConfig.load(null, List.of("model.latent=0")).positive("model.latent"));
-    assertMessage("train.learning-rate must be > 0, got 0.0",
-        () -> JobConfig.load(null, List.of("train.learning-rate=0"))
-            .positiveNumber("train.learning-rate"));
-    assertMessage("model.activation = 'sigmoid' is not allowed; expected one of relu",
-        () -> JobConfig.load(null, List.of("model.activation=sigmoid"))
-            .oneOf("model.activation", "relu", "leaky-relu", "tanh"));
-    assertMessage("train.epochs must be an integer",
+    assertMessage(
+        "train.learning-rate must be > 0, got 0.0",
+        () ->
+            JobConfig.load(null, List.of("train.learning-rate=0"))
+                .positiveNumber("train.learning-rate"));
+    assertMessage(
+        "model.activation = 'sigmoid' is not allowed; expected one of relu",
+        () ->
+            JobConfig.load(null, List.of("model.activation=sigmoid"))
+                .oneOf("model.activation", "relu", "leaky-relu", "tanh"));
+    assertMessage(
+        "train.epochs must be an integer",
         () -> JobConfig.load(null, List.of("train.epochs=ten")).positive("train.epochs"));
-    assertMessage("data.train is required",
+    assertMessage(
+        "data.train is required",
         () -> JobConfig.load(null, List.of()).requiredString("data.train"));
-    assertMessage("--config /no/such.conf: no such file",
-        () -> JobConfig.load("/no/such.conf", List.of()));
+    assertMessage(
+        "--config /no/such.conf: no such file", () -> JobConfig.load("/no/such.conf", List.of()));
   }
 
   @Test
@@ -111,8 +113,8 @@ class JobConfigTest {
 
   @Test
   void nearestOnlySuggestsCloseKeys() {
-    assertEquals("train.epochs", JobConfig.nearest("train.epoch", Set.of("train.epochs",
-        "model.latent")));
+    assertEquals(
+        "train.epochs", JobConfig.nearest("train.epoch", Set.of("train.epochs", "model.latent")));
     assertNull(JobConfig.nearest("completely.unrelated.thing", Set.of("train.epochs")));
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class JvmFlagsTest {
   private static List<String> fileFlags() throws Exception {
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(Path.of("submit/jvm-flags.properties"),
-        StandardCharsets.UTF_8)) {
+    try (Reader r =
+        Files.newBufferedReader(Path.of("submit/jvm-flags.properties"), StandardCharsets.UTF_8)) {
       p.load(r);
     }
     List<String> flags = List.of(p.getProperty("spark.jvm.flags", "").trim().split("\\s+"));
@@ -42,9 +43,13 @@ class JvmFlagsTest {
 
   @Test
   void commonShReadsTheSameFlagsAsTheFile() throws Exception {
-    Process p = new ProcessBuilder("bash", "-c",
-        "set -euo pipefail; source submit/common.sh; printf '%s\\n' \"${SPARK_VAE_JVM_FLAGS[@]}\"")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "set -euo pipefail; source submit/common.sh; printf '%s\\n' \"${SPARK_VAE_JVM_FLAGS[@]}\"")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
@@ -53,7 +58,9 @@ class JvmFlagsTest {
 
   @Test
   void theFileMatchesTheFlagsOfSparksLauncher() throws Exception {
-    assertEquals(Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()), fileFlags(),
+    assertEquals(
+        Arrays.asList(JavaModuleOptions.defaultModuleOptionArray()),
+        fileFlags(),
         "Spark's JavaModuleOptions changed: update submit/jvm-flags.properties");
   }
 }

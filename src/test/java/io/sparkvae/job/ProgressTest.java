@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,16 +67,23 @@ class ProgressTest {
       assertTrue(printedAt.get(i) - printedAt.get(i - 1) >= 30 * SECOND);
     }
     // 1,000 rows in 7 s: 143 rows/s; 95,000 rows left = 665 s; two more epochs of 700 s.
-    assertEquals("  epoch 1/3  round 5/100  rows 5,000/100,000  143 samples/s  "
-        + "ETA epoch 11m05s, run 34m25s", lines().get(0));
+    assertEquals(
+        "  epoch 1/3  round 5/100  rows 5,000/100,000  143 samples/s  "
+            + "ETA epoch 11m05s, run 34m25s",
+        lines().get(0));
 
     // Faster rounds than the interval: still at most one line per 30 s.
     Progress q = new Progress(console, null, clock::get, WALL, Progress.CONSOLE_EVERY_NANOS);
     bytes.reset();
     rounds(q, 1, 1, 99, 1);
     assertEquals(3, lines().size(), "99 s of rounds: lines at 30, 60 and 90 s");
-    assertTrue(lines().get(0).startsWith("  epoch 2/3  round 30/100  rows 30,000/100,000  "
-        + "1,000 samples/s  ETA epoch 1m10s, run 2m50s"), lines().get(0));
+    assertTrue(
+        lines()
+            .get(0)
+            .startsWith(
+                "  epoch 2/3  round 30/100  rows 30,000/100,000  "
+                    + "1,000 samples/s  ETA epoch 1m10s, run 2m50s"),
+        lines().get(0));
   }
 
   @Test
@@ -86,8 +94,8 @@ class ProgressTest {
     clock.addAndGet(SECOND);
     p.onRound(new Round(0, 3, 100, 100, 100_000, 100_000, 1));
     clock.addAndGet(5 * SECOND); // validation
-    p.onEpoch(new EpochReport(1, LOSSES, new double[] {250, 230, 20}, null, 100_000, 100,
-        100, 100), 3);
+    p.onEpoch(
+        new EpochReport(1, LOSSES, new double[] {250, 230, 20}, null, 100_000, 100, 100, 100), 3);
     assertEquals(10, lines().size());
     assertTrue(lines().get(9).startsWith("epoch   1/3  train -ELBO 250.00"), lines().get(9));
     rounds(p, 1, 1, 9, 1);
@@ -132,8 +140,17 @@ class ProgressTest {
 
     rounds(p, 0, 4, 100, 2);
     clock.addAndGet(SECOND);
-    p.onEpoch(new EpochReport(1, LOSSES, new double[] {250.5, 230, 20.5},
-        new double[] {260.25, 240, 20.25}, 100_000, 100, 100, 200), 3);
+    p.onEpoch(
+        new EpochReport(
+            1,
+            LOSSES,
+            new double[] {250.5, 230, 20.5},
+            new double[] {260.25, 240, 20.25},
+            100_000,
+            100,
+            100,
+            200),
+        3);
     j = read(dir);
     assertEquals(1, j.path("epoch").asInt());
     assertEquals(100, j.path("round").asInt());
@@ -144,7 +161,9 @@ class ProgressTest {
     assertEquals(402.0, j.path("eta_run_seconds").asDouble(), "two epochs of 200 s + 1 s");
 
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of(Progress.FILE), files.map(f -> f.getFileName().toString()).toList(),
+      assertEquals(
+          List.of(Progress.FILE),
+          files.map(f -> f.getFileName().toString()).toList(),
           "written under a temporary name and renamed: nothing else is left");
     }
   }
@@ -154,8 +173,8 @@ class ProgressTest {
     Progress p = new Progress(console, out(dir), clock::get, WALL, Progress.CONSOLE_EVERY_NANOS);
     p.started(1);
     rounds(p, 0, 1, 100, 1);
-    p.onEpoch(new EpochReport(1, LOSSES, new double[] {250, 230, 20}, null, 100_000, 100, 100,
-        100), 1);
+    p.onEpoch(
+        new EpochReport(1, LOSSES, new double[] {250, 230, 20}, null, 100_000, 100, 100, 100), 1);
     p.done();
     JsonNode j = read(dir);
     assertEquals("done", j.path("state").asText());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -7,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.io.Json;
+import io.sparkvae.ml.VariationalAutoencoderModel;
 import io.sparkvae.testing.CommandRun;
 import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
@@ -30,12 +31,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Scheduled retraining through {@link Main#run}: versioned runs, warm starts from the latest
- * model, the gate and its exit codes, and the errors around them.
+ * Scheduled retraining through {@link Main#run}: versioned runs, warm starts from the latest model,
+ * the gate and its exit codes, and the errors around them.
  */
 class RetrainingTest extends SparkTestBase {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static CommandRun retrain(Path base, String... more) {
     List<String> a = new ArrayList<>(List.of("--config", "conf/retrain.conf"));
@@ -96,12 +96,16 @@ class RetrainingTest extends SparkTestBase {
     assertTrue(g2.path("promoted").asBoolean());
     assertEquals(run1, g2.path("latest_run").asText());
     // The latest model was evaluated exactly as round 1 evaluated itself: same rows, same noise.
-    assertEquals(g1.path("new_neg_elbo").asDouble(), g2.path("latest_neg_elbo").asDouble(),
-        1e-9);
+    assertEquals(g1.path("new_neg_elbo").asDouble(), g2.path("latest_neg_elbo").asDouble(), 1e-9);
 
     // Round 3, warm start by an explicit path, a gate no model can pass: kept, not promoted.
-    CommandRun r3 = retrain(base, "--set", "gate.tolerance=-1e9",
-        "--set", "train.init-model=\"" + base.resolve("latest") + "\"");
+    CommandRun r3 =
+        retrain(
+            base,
+            "--set",
+            "gate.tolerance=-1e9",
+            "--set",
+            "train.init-model=\"" + base.resolve("latest") + "\"");
     assertEquals(Main.EXIT_NOT_PROMOTED, r3.code, r3.toString());
     assertTrue(r3.out.contains("NOT promoted"), r3.out);
     List<String> after3 = runs(base);
@@ -112,69 +116,107 @@ class RetrainingTest extends SparkTestBase {
     assertFalse(g3.path("promoted").asBoolean());
     assertEquals(run2, g3.path("latest_run").asText());
     assertEquals(-1e9, g3.path("tolerance").asDouble());
-    assertTrue(Files.exists(base.resolve(run3).resolve("model/metadata.json")),
-        "the refused run is kept");
-    assertTrue(json(base.resolve(run3).resolve("metrics.json")).path("training")
-        .path("warm_start").asBoolean());
+    assertTrue(
+        Files.exists(base.resolve(run3).resolve("model/metadata.json")), "the refused run is kept");
+    assertTrue(
+        json(base.resolve(run3).resolve("metrics.json"))
+            .path("training")
+            .path("warm_start")
+            .asBoolean());
 
     // The inference commands read the base's latest model.
     Path enc = dir.resolve("enc");
-    CommandRun e = CommandRun.run("evaluate", "--model", base.toString(), "--data",
-        Samples.TEST_IMAGES.toString(), "--k", "0", "--out", enc.toString());
+    CommandRun e =
+        CommandRun.run(
+            "evaluate",
+            "--model",
+            base.toString(),
+            "--data",
+            Samples.TEST_IMAGES.toString(),
+            "--k",
+            "0",
+            "--out",
+            enc.toString());
     assertEquals(0, e.code, e.toString());
     assertEquals(base.toString(), json(enc.resolve("evaluation.json")).path("model").asText());
-    assertEquals(g2.path("new_neg_elbo").asDouble(),
-        json(enc.resolve("evaluation.json")).path("neg_elbo").asDouble(), 1e-9,
+    assertEquals(
+        g2.path("new_neg_elbo").asDouble(),
+        json(enc.resolve("evaluation.json")).path("neg_elbo").asDouble(),
+        1e-9,
         "evaluated the promoted model of round 2, with the gate's seed");
 
-    // How a consumer without spark-vae's CLI resolves latest (src/site/markdown/retraining.md, Versioned runs).
+    // How a consumer without spark-vae's CLI resolves latest (src/site/markdown/retraining.md,
+    // Versioned runs).
     org.apache.hadoop.fs.Path b = new org.apache.hadoop.fs.Path(base.toString());
-    org.apache.hadoop.fs.FileSystem fs = b.getFileSystem(
-        spark().sparkContext().hadoopConfiguration());
+    org.apache.hadoop.fs.FileSystem fs =
+        b.getFileSystem(spark().sparkContext().hadoopConfiguration());
     String latestRun;
     try (java.io.InputStream in = fs.open(new org.apache.hadoop.fs.Path(b, "latest"))) {
       latestRun = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
     }
-    VariationalAutoencoderModel model = VariationalAutoencoderModel.load(
-        new org.apache.hadoop.fs.Path(b, latestRun + "/model").toString());
-    assertArrayEquals(VariationalAutoencoderModel.load(base.resolve(run2).resolve("model")
-        .toString()).weights(), model.weights());
+    VariationalAutoencoderModel model =
+        VariationalAutoencoderModel.load(
+            new org.apache.hadoop.fs.Path(b, latestRun + "/model").toString());
+    assertArrayEquals(
+        VariationalAutoencoderModel.load(base.resolve(run2).resolve("model").toString()).weights(),
+        model.weights());
   }
 
   @Test
   void aWarmStartOfAnotherArchitectureIsAClearError() throws IOException {
     Path first = dir.resolve("first");
     assertEquals(0, CommandRun.tiny("train", "--out", first.toString()).code);
-    CommandRun r = CommandRun.tiny("train", "--set", "model.latent=5", "--set",
-        "train.init-model=\"" + first + "\"", "--out", dir.resolve("second").toString());
+    CommandRun r =
+        CommandRun.tiny(
+            "train",
+            "--set",
+            "model.latent=5",
+            "--set",
+            "train.init-model=\"" + first + "\"",
+            "--out",
+            dir.resolve("second").toString());
     assertEquals(Main.EXIT_USAGE, r.code, r.toString());
-    assertTrue(r.err.contains("train.init-model") && r.err.contains("model.latent = 5 vs 3"),
-        r.err);
+    assertTrue(
+        r.err.contains("train.init-model") && r.err.contains("model.latent = 5 vs 3"), r.err);
     assertFalse(Files.exists(dir.resolve("second")), "nothing created for a refused run");
 
-    CommandRun missing = CommandRun.tiny("train", "--set", "train.init-model=\""
-        + dir.resolve("nowhere") + "\"", "--out", dir.resolve("third").toString());
+    CommandRun missing =
+        CommandRun.tiny(
+            "train",
+            "--set",
+            "train.init-model=\"" + dir.resolve("nowhere") + "\"",
+            "--out",
+            dir.resolve("third").toString());
     assertEquals(Main.EXIT_USAGE, missing.code, missing.toString());
-    assertTrue(missing.err.contains("train.init-model") && missing.err.contains("no such file"),
+    assertTrue(
+        missing.err.contains("train.init-model") && missing.err.contains("no such file"),
         missing.err);
 
-    CommandRun word = CommandRun.tiny("train", "--set", "train.init-model=latest", "--out",
-        dir.resolve("fourth").toString());
+    CommandRun word =
+        CommandRun.tiny(
+            "train", "--set", "train.init-model=latest", "--out", dir.resolve("fourth").toString());
     assertEquals(Main.EXIT_USAGE, word.code, word.toString());
     assertTrue(word.err.contains("output.versioned"), word.err);
 
     // A plain run's directory is no versioned base.
-    CommandRun onPlain = CommandRun.tiny("train", "--set", "output.versioned=true", "--out",
-        first.toString());
+    CommandRun onPlain =
+        CommandRun.tiny("train", "--set", "output.versioned=true", "--out", first.toString());
     assertEquals(Main.EXIT_USAGE, onPlain.code, onPlain.toString());
     assertTrue(onPlain.err.contains("holds a plain train run"), onPlain.err);
   }
 
   @Test
   void versionedRunsNeedATestSet() {
-    List<String> a = new ArrayList<>(List.of("train", "--set",
-        "data.train=" + Samples.TRAIN_IMAGES,
-        "--set", "output.versioned=true", "--out", dir.resolve("b").toString()));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--set",
+                "data.train=" + Samples.TRAIN_IMAGES,
+                "--set",
+                "output.versioned=true",
+                "--out",
+                dir.resolve("b").toString()));
     CommandRun r = CommandRun.run(a.toArray(new String[0]));
     assertEquals(Main.EXIT_USAGE, r.code, r.toString());
     assertTrue(r.err.contains("output.versioned = true needs data.test"), r.err);
@@ -205,12 +247,13 @@ class RetrainingTest extends SparkTestBase {
     // File systems other than the local one claim a name by creating a marker file without
     // overwrite (atomic on HDFS); the checksummed local file system takes that path here.
     org.apache.hadoop.fs.FileSystem checksummed = org.apache.hadoop.fs.FileSystem.getLocal(conf);
-    VersionedOutput other = new VersionedOutput(checksummed,
-        new org.apache.hadoop.fs.Path(dir.resolve("other").toUri()));
+    VersionedOutput other =
+        new VersionedOutput(
+            checksummed, new org.apache.hadoop.fs.Path(dir.resolve("other").toUri()));
     assertEquals("runs/20261124T083012Z", other.newRun(t));
     assertEquals("runs/20261124T083012Z-2", other.newRun(t));
-    assertTrue(Files.exists(dir.resolve("other/runs/20261124T083012Z-2")
-        .resolve(VersionedOutput.CLAIM)));
+    assertTrue(
+        Files.exists(dir.resolve("other/runs/20261124T083012Z-2").resolve(VersionedOutput.CLAIM)));
     assertEquals(null, v.latest());
     v.promote("runs/20261124T083012Z-2");
     assertEquals("runs/20261124T083012Z-2", v.latest());

@@ -1,6 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
-
-import io.sparkvae.testing.CommandRun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.Json;
 import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.testing.CommandRun;
 import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import io.sparkvae.testing.TestFrames;
@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * across restarts; the thresholds {@code train} stores; {@code score --threshold}.
  */
 class ScoreStreamCommandTest extends SparkTestBase {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path run;
 
   @BeforeAll
@@ -48,14 +47,18 @@ class ScoreStreamCommandTest extends SparkTestBase {
 
   /** Rows [from, to) of the test sample written as one Parquet file, renamed into {@code watch}. */
   static void dropParquet(Path watch, String name, int from, int to) throws IOException {
-    Dataset<Row> rows = TestFrames.images(spark(), Samples.testImages(), to, 1)
-        .where(functions.col("id").geq(from));
+    Dataset<Row> rows =
+        TestFrames.images(spark(), Samples.testImages(), to, 1)
+            .where(functions.col("id").geq(from));
     Path tmp = dir.resolve("staging-" + name);
     rows.coalesce(1).write().parquet(tmp.toString());
     Files.createDirectories(watch);
     try (Stream<Path> files = Files.list(tmp)) {
-      Path part = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst()
-          .orElseThrow();
+      Path part =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
       Files.move(part, watch.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
   }
@@ -70,8 +73,8 @@ class ScoreStreamCommandTest extends SparkTestBase {
 
   @Test
   void trainStoresCalibratedThresholdsBesideTheModel() throws IOException {
-    JsonNode t = Json.read(Files.readString(run.resolve("model").resolve("thresholds.json")),
-        "thresholds");
+    JsonNode t =
+        Json.read(Files.readString(run.resolve("model").resolve("thresholds.json")), "thresholds");
     assertEquals("neg_elbo", t.path("score").asText());
     assertEquals(2000, t.path("rows").asLong(), "every training row");
     double q95 = t.path("quantiles").path("0.95").asDouble();
@@ -89,15 +92,26 @@ class ScoreStreamCommandTest extends SparkTestBase {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    String[] args = {"score-stream", "--model", run.toString(), "--watch", watch.toString(),
-        "--threshold", "q0.99", "--once", "--out", out.toString()};
+    String[] args = {
+      "score-stream",
+      "--model",
+      run.toString(),
+      "--watch",
+      watch.toString(),
+      "--threshold",
+      "q0.99",
+      "--once",
+      "--out",
+      out.toString()
+    };
     CommandRun first = CommandRun.run(args);
     assertEquals(0, first.code, first.toString());
     assertTrue(first.out.contains("scored 60 new rows"), first.out);
     assertTrue(first.out.contains("calibrated thresholds (training -ELBO): q0.95 = "), first.out);
     Dataset<Row> scores = spark().read().parquet(out.resolve("scores.parquet").toString());
-    assertEquals(List.of("id:bigint", "neg_elbo:double", "flagged:boolean",
-        "scored_at:timestamp"), columns(scores));
+    assertEquals(
+        List.of("id:bigint", "neg_elbo:double", "flagged:boolean", "scored_at:timestamp"),
+        columns(scores));
     assertEquals(60, scores.count());
 
     try {
@@ -109,8 +123,12 @@ class ScoreStreamCommandTest extends SparkTestBase {
     assertEquals(0, second.code, second.toString());
     assertTrue(second.out.contains("resuming"), second.out);
     assertTrue(second.out.contains("scored 40 new rows"), second.out);
-    List<Row> all = spark().read().parquet(out.resolve("scores.parquet").toString())
-        .select("id").collectAsList();
+    List<Row> all =
+        spark()
+            .read()
+            .parquet(out.resolve("scores.parquet").toString())
+            .select("id")
+            .collectAsList();
     assertEquals(100, all.size(), "each file scored once");
     Set<Long> ids = new HashSet<>();
     for (Row r : all) {
@@ -136,26 +154,48 @@ class ScoreStreamCommandTest extends SparkTestBase {
     }
     Files.writeString(watch.resolve("broken.png"), "not an image");
     Path out = dir.resolve("stream-images");
-    CommandRun r = CommandRun.run("score-stream", "--model", run.toString(), "--watch",
-        watch.toString(), "--format", "images", "--k", "5", "--once", "--out", out.toString());
+    CommandRun r =
+        CommandRun.run(
+            "score-stream",
+            "--model",
+            run.toString(),
+            "--watch",
+            watch.toString(),
+            "--format",
+            "images",
+            "--k",
+            "5",
+            "--once",
+            "--out",
+            out.toString());
     assertEquals(0, r.code, r.toString());
     assertTrue(r.out.contains("scored 5 new rows; skipped 1 unreadable image files"), r.out);
     Dataset<Row> scores = spark().read().parquet(out.resolve("scores.parquet").toString());
-    assertEquals(List.of("path:string", "neg_elbo:double", "iwae_nll:double",
-        "scored_at:timestamp"), columns(scores));
+    assertEquals(
+        List.of("path:string", "neg_elbo:double", "iwae_nll:double", "scored_at:timestamp"),
+        columns(scores));
     assertEquals(5, scores.count());
   }
 
   @Test
   void batchScoreReportsThresholdsAndFlagsRowsAboveTheChosenOne() throws IOException {
     Path o = dir.resolve("score-flag");
-    CommandRun r = CommandRun.run("score", "--model", run.toString(), "--data",
-        Samples.TEST_IMAGES.toString(), "--threshold", "q0.95", "--out", o.toString());
+    CommandRun r =
+        CommandRun.run(
+            "score",
+            "--model",
+            run.toString(),
+            "--data",
+            Samples.TEST_IMAGES.toString(),
+            "--threshold",
+            "q0.95",
+            "--out",
+            o.toString());
     assertEquals(0, r.code, r.toString());
     assertTrue(r.out.contains("calibrated thresholds (training -ELBO): q0.95 = "), r.out);
     Dataset<Row> df = spark().read().parquet(o.resolve("scores.parquet").toString());
-    assertEquals(List.of("id:bigint", "label:int", "neg_elbo:double", "flagged:boolean"),
-        columns(df));
+    assertEquals(
+        List.of("id:bigint", "label:int", "neg_elbo:double", "flagged:boolean"), columns(df));
     JsonNode s = Json.read(Files.readString(o.resolve("score_summary.json")), "summary");
     double t = s.path("threshold").asDouble();
     assertEquals(s.path("thresholds").path("0.95").asDouble(), t, 1e-12);
@@ -164,10 +204,20 @@ class ScoreStreamCommandTest extends SparkTestBase {
     assertEquals(flagged, df.where(functions.col("neg_elbo").gt(t)).count());
     assertTrue(flagged > 0 && flagged < 100, "about 5% of 500 test rows: " + flagged);
 
-    CommandRun bad = CommandRun.run("score", "--model", run.toString(), "--data",
-        Samples.TEST_IMAGES.toString(), "--threshold", "q0.5", "--out", dir.resolve("x").toString());
+    CommandRun bad =
+        CommandRun.run(
+            "score",
+            "--model",
+            run.toString(),
+            "--data",
+            Samples.TEST_IMAGES.toString(),
+            "--threshold",
+            "q0.5",
+            "--out",
+            dir.resolve("x").toString());
     assertEquals(Main.EXIT_USAGE, bad.code, bad.toString());
-    assertTrue(bad.err.contains("not among the model's calibrated quantiles (q0.95, q0.99, "
-        + "q0.999)"), bad.err);
+    assertTrue(
+        bad.err.contains("not among the model's calibrated quantiles (q0.95, q0.99, " + "q0.999)"),
+        bad.err);
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,8 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code train} says on its first line. */
 class TrainCommandTest extends SparkTestBase {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theFirstLineNamesTheModelWithTheDataRealInputSize() throws IOException {
@@ -31,11 +31,29 @@ class TrainCommandTest extends SparkTestBase {
     }
     Path csv = dir.resolve("rows.csv");
     Files.write(csv, lines);
-    CommandRun rows = CommandRun.run("train", "--set", "data.train=" + csv, "--set",
-        "model.hidden=[8]", "--set", "model.latent=2", "--set", "train.epochs=1", "--set",
-        "train.batch-size=10", "--set", "eval.iwae-k=0", "--set", "eval.pca-baseline=false",
-        "--set", "eval.images=0", "--set", "eval.samples=0", "--out",
-        dir.resolve("csv").toString());
+    CommandRun rows =
+        CommandRun.run(
+            "train",
+            "--set",
+            "data.train=" + csv,
+            "--set",
+            "model.hidden=[8]",
+            "--set",
+            "model.latent=2",
+            "--set",
+            "train.epochs=1",
+            "--set",
+            "train.batch-size=10",
+            "--set",
+            "eval.iwae-k=0",
+            "--set",
+            "eval.pca-baseline=false",
+            "--set",
+            "eval.images=0",
+            "--set",
+            "eval.samples=0",
+            "--out",
+            dir.resolve("csv").toString());
     assertEquals(0, rows.code, rows.toString());
     assertTrue(rows.out.contains("training a VAE 5-8-2 bernoulli on "), rows.out);
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,25 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pictures of a train run with a 2-dimensional latent space. */
 class TrainPicturesTest extends SparkTestBase {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aTwoDimensionalLatentSpaceGetsTheManifoldAndTheScatterOfMeans() throws IOException {
     Path out = dir.resolve("h2");
-    CommandRun r = CommandRun.tiny("train", "--set", "model.latent=2", "--set", "train.epochs=2",
-        "--out", out.toString());
+    CommandRun r =
+        CommandRun.tiny(
+            "train", "--set", "model.latent=2", "--set", "train.epochs=2", "--out", out.toString());
     assertEquals(0, r.code, r.toString());
     List<String> names;
     try (Stream<Path> s = Files.list(out.resolve("images"))) {
       names = s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
     }
-    assertEquals(List.of("latent.png", "latent_means.png", "loss_curves.png",
-        "reconstructions.png", "samples.png"), names);
+    assertEquals(
+        List.of(
+            "latent.png",
+            "latent_means.png",
+            "loss_curves.png",
+            "reconstructions.png",
+            "samples.png"),
+        names);
     BufferedImage manifold = ImageIO.read(out.resolve("images/latent.png").toFile());
     // 15 × 15 tiles of 28 pixels (at least), about as tall as wide.
-    assertTrue(manifold.getWidth() > 15 * 28 && manifold.getHeight() > 15 * 28,
-        manifold.toString());
+    assertTrue(
+        manifold.getWidth() > 15 * 28 && manifold.getHeight() > 15 * 28, manifold.toString());
     assertTrue(Math.abs(manifold.getWidth() - manifold.getHeight()) < 0.2 * manifold.getWidth());
     BufferedImage means = ImageIO.read(out.resolve("images/latent_means.png").toFile());
     assertEquals(Charts.WIDTH, means.getWidth());

@@ -1,6 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
-
-import io.sparkvae.testing.CommandRun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.io.Json;
+import io.sparkvae.testing.CommandRun;
 import io.sparkvae.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** progress.json as {@code train} leaves it. */
 class TrainProgressFileTest extends SparkTestBase {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static JsonNode progress(Path out) throws IOException {
     return Json.read(Files.readString(out.resolve(Progress.FILE)), Progress.FILE);
@@ -28,8 +27,15 @@ class TrainProgressFileTest extends SparkTestBase {
   @Test
   void aFinishedTrainRunLeavesProgressJsonInTheStateDone() throws IOException {
     Path out = dir.resolve("run");
-    CommandRun r = CommandRun.tiny("train", "--set", "train.epochs=2",
-        "--set", "train.checkpoint-every-minutes=0.5", "--out", out.toString());
+    CommandRun r =
+        CommandRun.tiny(
+            "train",
+            "--set",
+            "train.epochs=2",
+            "--set",
+            "train.checkpoint-every-minutes=0.5",
+            "--out",
+            out.toString());
     assertEquals(0, r.code, r.toString());
     JsonNode j = progress(out);
     assertEquals("done", j.path("state").asText(), j.toString());
@@ -48,8 +54,8 @@ class TrainProgressFileTest extends SparkTestBase {
   @Test
   void aFailedTrainRunLeavesProgressJsonInTheStateFailedWithTheMessage() throws IOException {
     Path out = dir.resolve("bad");
-    CommandRun r = CommandRun.tiny("train", "--set", "train.sync-every=1000", "--out",
-        out.toString());
+    CommandRun r =
+        CommandRun.tiny("train", "--set", "train.sync-every=1000", "--out", out.toString());
     assertNotEquals(0, r.code, r.toString());
     JsonNode j = progress(out);
     assertEquals("failed", j.path("state").asText(), j.toString());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -13,7 +14,8 @@ class ElementwiseTest {
 
   @Test
   void theTestJvmRunsTheVectorPath() {
-    assertTrue(Elementwise.current().startsWith("vector"),
+    assertTrue(
+        Elementwise.current().startsWith("vector"),
         "surefire passes --add-modules=jdk.incubator.vector; got " + Elementwise.current());
   }
 

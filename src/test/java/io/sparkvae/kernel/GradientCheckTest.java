@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,8 +35,8 @@ class GradientCheckTest {
 
   @ParameterizedTest(name = "{0} {1} L={2} beta={3}")
   @MethodSource("cases")
-  void analyticGradientMatchesFiniteDifferences(Likelihood lik, Activation act, int draws,
-      double beta) {
+  void analyticGradientMatchesFiniteDifferences(
+      Likelihood lik, Activation act, int draws, double beta) {
     int dim = 7;
     int n = 5;
     VaeArchitecture arch = new VaeArchitecture(dim, new int[] {6, 5}, 3, act, lik);
@@ -49,7 +50,8 @@ class GradientCheckTest {
     }
     float[] x = new float[n * dim];
     for (int i = 0; i < x.length; i++) {
-      x[i] = lik.needsUnitInterval() ? (float) rng.nextDouble() : (float) (2 * rng.nextDouble() - 1);
+      x[i] =
+          lik.needsUnitInterval() ? (float) rng.nextDouble() : (float) (2 * rng.nextDouble() - 1);
     }
     float[] eps = new float[draws * n * arch.latent()];
     rng.fillGaussian(eps, 0, eps.length);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +9,8 @@ import org.junit.jupiter.api.Test;
 class LikelihoodAndKlTest {
 
   /** A model with no hidden layers whose decoder ignores z: logits are exactly the output bias. */
-  private static float[] constantDecoder(VaeArchitecture arch, float[] logits, float[] mu,
-      float[] logVar) {
+  private static float[] constantDecoder(
+      VaeArchitecture arch, float[] logits, float[] mu, float[] logVar) {
     float[] p = new float[arch.numParams()];
     for (VaeArchitecture.Tensor t : arch.tensors()) {
       if (t.name().equals("decoder.out.bias")) {
@@ -28,8 +29,8 @@ class LikelihoodAndKlTest {
     float[] logits = {-3f, -0.5f, 0f, 0.7f, 4f, 100f, -100f, 100f, -100f};
     float[] x = {0f, 1f, 0.25f, 0.5f, 1f, 1f, 0f, 0f, 1f};
     int d = logits.length;
-    VaeArchitecture arch = new VaeArchitecture(d, new int[0], 2, Activation.RELU,
-        Likelihood.BERNOULLI);
+    VaeArchitecture arch =
+        new VaeArchitecture(d, new int[0], 2, Activation.RELU, Likelihood.BERNOULLI);
     VaeObjective obj = new VaeObjective(arch);
     float[] p = constantDecoder(arch, logits, new float[2], new float[2]);
     VaeObjective.Workspace ws = obj.newWorkspace(1, 1);
@@ -42,7 +43,8 @@ class LikelihoodAndKlTest {
       double s = 1 / (1 + Math.exp(-logits[j]));
       expected -= x[j] * Math.log(s) + (1 - x[j]) * Math.log(1 - s);
     }
-    // Extreme logits, by hand: l=100,x=1 -> ~0; l=-100,x=0 -> ~0; l=100,x=0 -> 100; l=-100,x=1 -> 100.
+    // Extreme logits, by hand: l=100,x=1 -> ~0; l=-100,x=0 -> ~0; l=100,x=0 -> 100; l=-100,x=1 ->
+    // 100.
     expected += 0 + 0 + 100 + 100;
     assertTrue(Double.isFinite(recon[0]));
     assertEquals(expected, recon[0], 1e-5);
@@ -54,8 +56,12 @@ class LikelihoodAndKlTest {
       assertTrue(Float.isFinite(g), "gradient finite at logits of ±100");
     }
     // ∂/∂logit = sigmoid(l) − x: −1 where l = −100 and x = 1.
-    int bias = arch.tensors().stream().filter(t -> t.name().equals("decoder.out.bias"))
-        .findFirst().orElseThrow().offset();
+    int bias =
+        arch.tensors().stream()
+            .filter(t -> t.name().equals("decoder.out.bias"))
+            .findFirst()
+            .orElseThrow()
+            .offset();
     assertEquals(-1f, grad[bias + 8], 1e-6f);
     assertEquals(1f, grad[bias + 7], 1e-6f);
   }
@@ -64,8 +70,8 @@ class LikelihoodAndKlTest {
   void closedFormKlMatchesMonteCarlo() {
     float[] mu = {0.8f, -1.3f, 0.1f};
     float[] logVar = {-0.7f, 0.4f, -2.0f};
-    VaeArchitecture arch = new VaeArchitecture(2, new int[0], 3, Activation.RELU,
-        Likelihood.GAUSSIAN);
+    VaeArchitecture arch =
+        new VaeArchitecture(2, new int[0], 3, Activation.RELU, Likelihood.GAUSSIAN);
     VaeObjective obj = new VaeObjective(arch);
     float[] p = constantDecoder(arch, new float[2], mu, logVar);
     double[] recon = new double[1];

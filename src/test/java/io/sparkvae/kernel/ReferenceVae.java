@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import java.util.List;
@@ -67,22 +68,23 @@ final class ReferenceVae {
           s += 0.5 * diff * diff + 0.5 * Math.log(2 * Math.PI);
         }
         return s;
-      case GAUSSIAN_LEARNED_VARIANCE: {
-        VaeArchitecture.Tensor lv = arch.tensors().get(arch.tensors().size() - 1);
-        for (int j = 0; j < d; j++) {
-          double v = Math.max(p[lv.offset() + j], Likelihood.MIN_LOG_VARIANCE);
-          double diff = x[r * d + j] - y[j];
-          s += 0.5 * (diff * diff * Math.exp(-v) + v + Math.log(2 * Math.PI));
+      case GAUSSIAN_LEARNED_VARIANCE:
+        {
+          VaeArchitecture.Tensor lv = arch.tensors().get(arch.tensors().size() - 1);
+          for (int j = 0; j < d; j++) {
+            double v = Math.max(p[lv.offset() + j], Likelihood.MIN_LOG_VARIANCE);
+            double diff = x[r * d + j] - y[j];
+            s += 0.5 * (diff * diff * Math.exp(-v) + v + Math.log(2 * Math.PI));
+          }
+          return s;
         }
-        return s;
-      }
       default:
         throw new AssertionError();
     }
   }
 
-  private double[] dense(double[] p, VaeArchitecture.Tensor w, VaeArchitecture.Tensor b,
-      double[] in, boolean hidden) {
+  private double[] dense(
+      double[] p, VaeArchitecture.Tensor w, VaeArchitecture.Tensor b, double[] in, boolean hidden) {
     int out = w.shape()[0];
     int inDim = w.shape()[1];
     double[] y = new double[out];

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -56,8 +57,9 @@ class TrainingTest {
     float[][] runs = new float[3][];
     long[] seeds = {42, 42, 43};
     for (int i = 0; i < 3; i++) {
-      LocalTrainer t = new LocalTrainer(new VaeObjective(smallModel(), 1.0, 1.0, 2),
-          new Adam(1e-3), 50, seeds[i], 5.0);
+      LocalTrainer t =
+          new LocalTrainer(
+              new VaeObjective(smallModel(), 1.0, 1.0, 2), new Adam(1e-3), 50, seeds[i], 5.0);
       t.trainEpoch(train, 0);
       t.trainEpoch(train, 1);
       runs[i] = t.params().clone();

@@ -1,4 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sparkvae.kernel.Adam;
 import io.sparkvae.kernel.FloatRows;
@@ -6,12 +13,6 @@ import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.Rows;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -154,22 +155,25 @@ class LinearRegressionObjectiveTest {
   void failsFastOnWrongShapes() {
     assertThrows(IllegalArgumentException.class, () -> new LinearRegressionObjective(0));
     LinearRegressionObjective obj = new LinearRegressionObjective(2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> obj.initialize(new float[2], 0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> obj.initialize(new float[2], 0));
     assertTrue(e.getMessage().contains("needs 3"), e.getMessage());
     Objective.Evaluator ev = obj.newEvaluator(4);
     float[] rows = new float[5 * 3];
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ev.accumulate(new float[3], rows, 5, STEP, new float[3], new double[1]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ev.accumulate(new float[3], new float[8], 3, STEP, new float[3], new double[1]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ev.accumulate(new float[3], rows, 2, STEP, new float[2], new double[1]));
   }
 
   private static LocalTrainer train(float[] rows, int n, int batchSize, int epochs) {
-    LocalTrainer trainer = new LocalTrainer(new LinearRegressionObjective(1), new Adam(0.05),
-        batchSize, 7, 0);
+    LocalTrainer trainer =
+        new LocalTrainer(new LinearRegressionObjective(1), new Adam(0.05), batchSize, 7, 0);
     Rows data = Rows.of(new FloatRows(rows, n, 2));
     for (int epoch = 0; epoch < epochs; epoch++) {
       trainer.trainEpoch(data, epoch);

@@ -1,15 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
-import io.sparkvae.kernel.FloatRows;
-import io.sparkvae.kernel.Rng;
-import io.sparkvae.kernel.Rows;
-import io.sparkvae.linalg.SymmetricEigen;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.kernel.FloatRows;
+import io.sparkvae.kernel.Rng;
+import io.sparkvae.linalg.SymmetricEigen;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -161,7 +161,8 @@ class NormalEquationsTest {
     RegressionFit fit = NormalEquations.solve(stats(x, y), null);
     for (int j = 0; j < 3; j++) {
       double se = fit.weightCoefficient(j).stdError();
-      assertTrue(Math.abs(fit.weights()[j] - w[j]) < 4 * se,
+      assertTrue(
+          Math.abs(fit.weights()[j] - w[j]) < 4 * se,
           "W" + j + " = " + fit.weights()[j] + " ± " + se + ", truth " + w[j]);
     }
     double seB = fit.interceptCoefficient().stdError();
@@ -188,8 +189,9 @@ class NormalEquationsTest {
 
   @Test
   void standardErrorsTAndPValuesMatchADirectComputationWithTheInverseOfXtX() {
-    double[][] x = {{1, 2.5}, {2, 1.0}, {3, 3.5}, {4, 2.0}, {5, 5.5}, {6, 4.0}, {7, 6.5},
-        {8, 5.0}, {9, 8.0}};
+    double[][] x = {
+      {1, 2.5}, {2, 1.0}, {3, 3.5}, {4, 2.0}, {5, 5.5}, {6, 4.0}, {7, 6.5}, {8, 5.0}, {9, 8.0}
+    };
     double[] y = {3.1, 3.9, 7.2, 6.8, 11.5, 10.1, 14.9, 13.2, 18.8};
     int n = y.length;
     RegressionFit fit = NormalEquations.solve(stats(x, y), null);
@@ -202,26 +204,33 @@ class NormalEquationsTest {
       assertEquals(ref.theta()[i], estimates[i], 1e-10 * Math.abs(ref.theta()[i]), "estimate " + i);
       assertEquals(se, c.stdError(), 1e-9 * se, "standard error " + i);
       assertEquals(ref.theta()[i] / se, c.tValue(), 1e-8 * Math.abs(c.tValue()), "t " + i);
-      assertEquals(Distributions.studentTTwoSidedP(ref.theta()[i] / se, n - 3), c.pValue(),
-          1e-8 * c.pValue(), "p " + i);
+      assertEquals(
+          Distributions.studentTTwoSidedP(ref.theta()[i] / se, n - 3),
+          c.pValue(),
+          1e-8 * c.pValue(),
+          "p " + i);
     }
     assertEquals(ref.rss(), fit.rss(), 1e-9 * ref.rss());
   }
 
   /**
    * R's {@code summary(lm(dist ~ speed, data = cars))}: Estimate −17.5791 and 3.9324, Std. Error
-   * 6.7584 and 0.4155, t −2.601 and 9.464, Pr 0.0123 and 1.49e-12; residual standard error 15.38
-   * on 48 degrees of freedom; R² 0.6511, adjusted 0.6438; F 89.57 on 1 and 48 DF. The full-digit
+   * 6.7584 and 0.4155, t −2.601 and 9.464, Pr 0.0123 and 1.49e-12; residual standard error 15.38 on
+   * 48 degrees of freedom; R² 0.6511, adjusted 0.6438; F 89.57 on 1 and 48 DF. The full-digit
    * references below are SciPy's and agree with R's printout.
    */
   @Test
   void matchesRsSummaryOfLmOnTheCarsData() {
-    double[] speed = {4, 4, 7, 7, 8, 9, 10, 10, 10, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 14,
-        14, 14, 14, 15, 15, 15, 16, 16, 17, 17, 17, 18, 18, 18, 18, 19, 19, 19, 20, 20, 20, 20, 20,
-        22, 23, 24, 24, 24, 24, 25};
-    double[] dist = {2, 10, 4, 22, 16, 10, 18, 26, 34, 17, 28, 14, 20, 24, 28, 26, 34, 34, 46,
-        26, 36, 60, 80, 20, 26, 54, 32, 40, 32, 40, 50, 42, 56, 76, 84, 36, 46, 68, 32, 48, 52, 56,
-        64, 66, 54, 70, 92, 93, 120, 85};
+    double[] speed = {
+      4, 4, 7, 7, 8, 9, 10, 10, 10, 11, 11, 12, 12, 12, 12, 13, 13, 13, 13, 14, 14, 14, 14, 15, 15,
+      15, 16, 16, 17, 17, 17, 18, 18, 18, 18, 19, 19, 19, 20, 20, 20, 20, 20, 22, 23, 24, 24, 24,
+      24, 25
+    };
+    double[] dist = {
+      2, 10, 4, 22, 16, 10, 18, 26, 34, 17, 28, 14, 20, 24, 28, 26, 34, 34, 46, 26, 36, 60, 80, 20,
+      26, 54, 32, 40, 32, 40, 50, 42, 56, 76, 84, 36, 46, 68, 32, 48, 52, 56, 64, 66, 54, 70, 92,
+      93, 120, 85
+    };
     SufficientStats s = new SufficientStats(1);
     for (int r = 0; r < speed.length; r++) {
       s.add(new double[] {speed[r]}, dist[r]);
@@ -248,11 +257,14 @@ class NormalEquationsTest {
 
     String summary = fit.toSummaryString();
     assertTrue(summary.contains("Estimate Std. Error t value Pr(>|t|)"), summary);
-    assertTrue(summary.contains("            Estimate Std. Error t value Pr(>|t|)    \n"
-        + "(Intercept) -17.5791     6.7584  -2.601   0.0123 *  \n"
-        + "speed         3.9324     0.4155   9.464 1.49e-12 ***\n"), summary);
-    assertTrue(summary.contains("Residual standard error: 15.38 on 48 degrees of freedom"),
+    assertTrue(
+        summary.contains(
+            "            Estimate Std. Error t value Pr(>|t|)    \n"
+                + "(Intercept) -17.5791     6.7584  -2.601   0.0123 *  \n"
+                + "speed         3.9324     0.4155   9.464 1.49e-12 ***\n"),
         summary);
+    assertTrue(
+        summary.contains("Residual standard error: 15.38 on 48 degrees of freedom"), summary);
     assertTrue(summary.contains("Multiple R-squared: 0.6511"), summary);
     assertTrue(summary.contains("F-statistic: 89.57 on 1 and 48 DF,  p-value: 1.49e-12"), summary);
     assertTrue(summary.contains("50 rows, 1 feature"), summary);
@@ -283,8 +295,11 @@ class NormalEquationsTest {
     // Any least-squares solution has the same fitted values: compare with x3 left out.
     Direct ref = direct(x, y, new int[] {0, 1, 3});
     for (double[] row : x) {
-      double expected = ref.theta()[0] + ref.theta()[1] * row[0] + ref.theta()[2] * row[1]
-          + ref.theta()[3] * row[3];
+      double expected =
+          ref.theta()[0]
+              + ref.theta()[1] * row[0]
+              + ref.theta()[2] * row[1]
+              + ref.theta()[3] * row[3];
       assertEquals(expected, fit.predict(row), 1e-9 * (1 + Math.abs(expected)));
     }
     for (double v : fit.weights()) {
@@ -314,7 +329,8 @@ class NormalEquationsTest {
     assertEquals(ref.theta()[1] / 2, fit.weights()[0], 1e-10);
     assertEquals(ref.theta()[1] / 2, fit.weights()[1], 1e-10);
     assertEquals(ref.theta()[0], fit.intercept(), 1e-10);
-    assertTrue(fit.warnings().get(0).startsWith("feature 'a_copy' is collinear with 'a' "),
+    assertTrue(
+        fit.warnings().get(0).startsWith("feature 'a_copy' is collinear with 'a' "),
         fit.warnings().toString());
   }
 
@@ -353,14 +369,21 @@ class NormalEquationsTest {
     assertArrayEquals(new int[] {1}, s.constantFeatures());
     String[] names = {"age", "version", "income"};
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NormalEquations.requireNoConstantFeatures(s, names));
-    assertEquals("feature 'version' (every row is 5) is constant: a constant column cannot"
-        + " be told apart from the intercept; drop it", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NormalEquations.requireNoConstantFeatures(s, names));
+    assertEquals(
+        "feature 'version' (every row is 5) is constant: a constant column cannot"
+            + " be told apart from the intercept; drop it",
+        e.getMessage());
 
     RegressionFit fit = NormalEquations.solve(s, names);
-    assertEquals(List.of("feature 'version' is constant (every row is 5); it cannot be told"
-        + " apart from the intercept, so its weight is set to 0"), fit.warnings());
+    assertEquals(
+        List.of(
+            "feature 'version' is constant (every row is 5); it cannot be told"
+                + " apart from the intercept, so its weight is set to 0"),
+        fit.warnings());
     Direct ref = direct(x, y, new int[] {0, 2});
     assertEquals(ref.theta()[1], fit.weights()[0], 1e-10);
     assertEquals(0.0, fit.weights()[1]);
@@ -511,7 +534,8 @@ class NormalEquationsTest {
     assertEquals(0.0, fit.rss(), 1e-12);
     assertTrue(Double.isNaN(fit.residualStandardError()));
     assertTrue(Double.isNaN(fit.interceptCoefficient().pValue()));
-    assertTrue(fit.warnings().get(0).startsWith("no residual degrees of freedom (3 rows, 3"),
+    assertTrue(
+        fit.warnings().get(0).startsWith("no residual degrees of freedom (3 rows, 3"),
         fit.warnings().toString());
     for (double[] row : x) {
       assertTrue(Double.isFinite(fit.predict(row)));
@@ -524,21 +548,27 @@ class NormalEquationsTest {
     for (int r = 0; r < 3; r++) {
       s.add(new double[] {r, r * r, 1.0 / (r + 1)}, r);
     }
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> NormalEquations.solve(s, null));
-    assertEquals("linear regression with 3 features has 4 parameters (weights and intercept)"
-        + " and needs at least 4 rows; got 3", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> NormalEquations.solve(s, null));
+    assertEquals(
+        "linear regression with 3 features has 4 parameters (weights and intercept)"
+            + " and needs at least 4 rows; got 3",
+        e.getMessage());
     s.add(new double[] {5, 1, 2}, 0);
-    e = assertThrows(IllegalArgumentException.class,
-        () -> NormalEquations.solve(s, new String[] {"a", "b"}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> NormalEquations.solve(s, new String[] {"a", "b"}));
     assertEquals("2 feature names given for 3 features", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new SufficientStats(0));
     e = assertThrows(IllegalArgumentException.class, () -> s.add(new double[2], 1));
     assertEquals("row has 2 features, expected 3", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class,
-        () -> s.add(new double[] {1, Double.NaN, 2}, 1));
+    e =
+        assertThrows(
+            IllegalArgumentException.class, () -> s.add(new double[] {1, Double.NaN, 2}, 1));
     assertTrue(e.getMessage().startsWith("feature 2 of a row is NaN"), e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> s.add(new double[] {1, 2, 3}, Double.POSITIVE_INFINITY));
     assertEquals(4, s.count(), "rejected rows are not counted");
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,16 +23,24 @@ import org.junit.jupiter.api.Test;
 class CacheOnDiskTest extends SparkTestBase {
 
   static VariationalAutoencoderModel fit(Dataset<Row> train, String level, List<Long> disk) {
-    VariationalAutoencoder est = new VariationalAutoencoder().setHiddenLayers(new int[] {32})
-        .setLatentSize(3).setEpochs(2).setBatchSize(40).setSyncEvery(2).setSeed(5)
-        .setIdCol("id").setStorageLevel(level);
-    est.setListener((report, total) -> {
-      for (RDDInfo info : spark().sparkContext().getRDDStorageInfo()) {
-        if (info.name() != null && info.name().startsWith("spark-vae blocks: training")) {
-          disk.add(info.diskSize());
-        }
-      }
-    });
+    VariationalAutoencoder est =
+        new VariationalAutoencoder()
+            .setHiddenLayers(new int[] {32})
+            .setLatentSize(3)
+            .setEpochs(2)
+            .setBatchSize(40)
+            .setSyncEvery(2)
+            .setSeed(5)
+            .setIdCol("id")
+            .setStorageLevel(level);
+    est.setListener(
+        (report, total) -> {
+          for (RDDInfo info : spark().sparkContext().getRDDStorageInfo()) {
+            if (info.name() != null && info.name().startsWith("spark-vae blocks: training")) {
+              disk.add(info.diskSize());
+            }
+          }
+        });
     return est.fit(train);
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The typed {@code metadata.json}. The resource {@code models/v1-2026-12/} is a tiny model (4
  * inputs, hidden 3, latent 2, with validation, image shape and test metrics) saved by the code
- * before {@link ModelMetadata} existed, when the file was assembled from string keys: it pins
- * the layout on disk.
+ * before {@link ModelMetadata} existed, when the file was assembled from string keys: it pins the
+ * layout on disk.
  */
 class ModelMetadataTest extends SparkTestBase {
   private static final String OLD = "/models/v1-2026-12/";
@@ -40,27 +41,40 @@ class ModelMetadataTest extends SparkTestBase {
     var params = Json.object().put("seed", 7).put("featuresCol", "features");
     var trainingParams = Json.object().put("activation", "tanh");
     trainingParams.putArray("hiddenLayers").add(3);
-    return new ModelMetadata(ModelFiles.FORMAT, ModelFiles.VERSION,
-        VariationalAutoencoderModel.CLASS, "vae_1",
-        ModelMetadata.Architecture.of(new VaeArchitecture(4, new int[] {3}, 2, Activation.TANH,
-            Likelihood.BERNOULLI)),
-        params, new ModelMetadata.Input("features", "uint8", "pixel / 255", 4, List.of(2, 2, 1)),
-        new ModelMetadata.Training(trainingParams, null, 40, 2, 8, 1.5, true, false, List.of(
-            new ModelMetadata.Epoch(1, 3.1, 2.9, 0.2, 3.2, 3.0, 0.2, 0.5, 80.0, 4, 4),
-            new ModelMetadata.Epoch(2, 3.0, 2.8, 0.2, null, null, null, 0.5, Double.NaN, 4, 8))),
+    return new ModelMetadata(
+        ModelFiles.FORMAT,
+        ModelFiles.VERSION,
+        VariationalAutoencoderModel.CLASS,
+        "vae_1",
+        ModelMetadata.Architecture.of(
+            new VaeArchitecture(4, new int[] {3}, 2, Activation.TANH, Likelihood.BERNOULLI)),
+        params,
+        new ModelMetadata.Input("features", "uint8", "pixel / 255", 4, List.of(2, 2, 1)),
+        new ModelMetadata.Training(
+            trainingParams,
+            null,
+            40,
+            2,
+            8,
+            1.5,
+            true,
+            false,
+            List.of(
+                new ModelMetadata.Epoch(1, 3.1, 2.9, 0.2, 3.2, 3.0, 0.2, 0.5, 80.0, 4, 4),
+                new ModelMetadata.Epoch(
+                    2, 3.0, 2.8, 0.2, null, null, null, 0.5, Double.NaN, 4, 8))),
         Provenance.current(),
-        new ModelMetadata.Metrics(
-            new ModelMetadata.TestMetrics(3.1, 2.9, 0.2, 40, 3.0, 5, 10L)),
-        new ModelMetadata.Weights("weights.safetensors", "ab", 1024, "F32",
-            List.of("encoder.0.weight")));
+        new ModelMetadata.Metrics(new ModelMetadata.TestMetrics(3.1, 2.9, 0.2, 40, 3.0, 5, 10L)),
+        new ModelMetadata.Weights(
+            "weights.safetensors", "ab", 1024, "F32", List.of("encoder.0.weight")));
   }
 
   @Test
   void metadataWrittenThenReadIsEqualToTheOriginal() throws IOException {
     ModelMetadata m = full();
     assertEquals(m, ModelMetadata.read(m.toJson(), "test"));
-    ModelMetadata bare = m.withMetrics(null).withInput(new ModelMetadata.Input("f", "float",
-        "none", 4, null));
+    ModelMetadata bare =
+        m.withMetrics(null).withInput(new ModelMetadata.Input("f", "float", "none", 4, null));
     ModelMetadata back = ModelMetadata.read(bare.toJson(), "test");
     assertEquals(bare, back);
     assertNull(back.input().imageShape());
@@ -89,8 +103,9 @@ class ModelMetadataTest extends SparkTestBase {
 
   @Test
   void fieldsAnOlderFileLacksTakeDefaultsAndUnknownFieldsAreIgnored() throws IOException {
-    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Json.read(
-        resource("metadata.json"), "old");
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            Json.read(resource("metadata.json"), "old");
     tree.remove(List.of("provenance", "metrics"));
     ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("training"))
         .remove(List.of("warm_start", "epochs"));
@@ -135,8 +150,8 @@ class ModelMetadataTest extends SparkTestBase {
     Path again = dir.resolve("again");
     m.save(again.toString());
     ModelMetadata before = ModelMetadata.read(resource("metadata.json"), "old");
-    ModelMetadata after = ModelMetadata.read(Files.readString(again.resolve("metadata.json")),
-        "new");
+    ModelMetadata after =
+        ModelMetadata.read(Files.readString(again.resolve("metadata.json")), "new");
     assertEquals(before, after);
     assertArrayEquals(m.weights(), VariationalAutoencoderModel.load(again.toString()).weights());
   }

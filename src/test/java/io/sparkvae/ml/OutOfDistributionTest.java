@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,8 +32,16 @@ class OutOfDistributionTest extends SparkTestBase {
   @BeforeAll
   static void fitOnInDistributionRows() {
     train = TestFrames.images(spark(), Samples.trainImages(), TRAIN, 2);
-    model = new VariationalAutoencoder().setHiddenLayers(new int[] {64}).setLatentSize(4)
-        .setEpochs(3).setBatchSize(50).setSyncEvery(2).setSeed(11).setIdCol("id").fit(train);
+    model =
+        new VariationalAutoencoder()
+            .setHiddenLayers(new int[] {64})
+            .setLatentSize(4)
+            .setEpochs(3)
+            .setBatchSize(50)
+            .setSyncEvery(2)
+            .setSeed(11)
+            .setIdCol("id")
+            .fit(train);
   }
 
   /** The first n rows of {@code rows}, each pixel p replaced by 255 − p. */
@@ -46,15 +55,19 @@ class OutOfDistributionTest extends SparkTestBase {
   }
 
   static double[] negElbo(Dataset<Row> df) {
-    VariationalAutoencoderModel m = model.copy(new ParamMap()).setLatentMeanCol("")
-        .setLatentLogVarCol("").setReconstructionCol("");
+    VariationalAutoencoderModel m =
+        model
+            .copy(new ParamMap())
+            .setLatentMeanCol("")
+            .setLatentLogVarCol("")
+            .setReconstructionCol("");
     List<Row> rows = m.transform(df).select("neg_elbo").collectAsList();
     return rows.stream().mapToDouble(r -> r.getDouble(0)).toArray();
   }
 
   /**
-   * Area under the ROC curve of scores where {@code positive} should rank above
-   * {@code negative}: the Mann–Whitney U statistic over the pooled ranks, ties given mid-ranks.
+   * Area under the ROC curve of scores where {@code positive} should rank above {@code negative}:
+   * the Mann–Whitney U statistic over the pooled ranks, ties given mid-ranks.
    */
   static double auroc(double[] positive, double[] negative) {
     int n = positive.length + negative.length;
@@ -95,11 +108,17 @@ class OutOfDistributionTest extends SparkTestBase {
   @Test
   void invertedImagesRankAboveNormalOnesAndTheQ99ThresholdFlagsThem() {
     double[] normal = negElbo(TestFrames.images(spark(), Samples.testImages(), TEST, 2));
-    double[] odd = negElbo(TestFrames.images(spark(), inverted(Samples.testImages(), TEST),
-        TEST, 2));
+    double[] odd =
+        negElbo(TestFrames.images(spark(), inverted(Samples.testImages(), TEST), TEST, 2));
     double auc = auroc(odd, normal);
-    System.out.printf(Locale.ROOT, "AUROC of -ELBO, %d inverted vs %d normal Fashion-MNIST test "
-        + "images (784-64-4 VAE, %d training rows, 3 epochs): %.4f%n", TEST, TEST, TRAIN, auc);
+    System.out.printf(
+        Locale.ROOT,
+        "AUROC of -ELBO, %d inverted vs %d normal Fashion-MNIST test "
+            + "images (784-64-4 VAE, %d training rows, 3 epochs): %.4f%n",
+        TEST,
+        TEST,
+        TRAIN,
+        auc);
     assertTrue(auc >= 0.9, "AUROC " + auc);
 
     AnomalyThresholds t = AnomalyThresholds.compute(model, train, "train");
@@ -110,14 +129,25 @@ class OutOfDistributionTest extends SparkTestBase {
     assertTrue(q95 <= q99 && q99 <= q999, t.describe());
     assertEquals(123.5, AnomalyThresholds.resolve("123.5", t), 0);
 
-    long trainFlagged = model.copy(new ParamMap()).setLatentMeanCol("").setLatentLogVarCol("")
-        .setReconstructionCol("").transform(train)
-        .where(functions.col("neg_elbo").gt(q99)).count();
+    long trainFlagged =
+        model
+            .copy(new ParamMap())
+            .setLatentMeanCol("")
+            .setLatentLogVarCol("")
+            .setReconstructionCol("")
+            .transform(train)
+            .where(functions.col("neg_elbo").gt(q99))
+            .count();
     double trainRate = (double) trainFlagged / TRAIN;
     double oddRate = Arrays.stream(odd).filter(s -> s > q99).count() / (double) TEST;
     double normalRate = Arrays.stream(normal).filter(s -> s > q99).count() / (double) TEST;
-    System.out.printf(Locale.ROOT, "q0.99 = %.2f nats flags %.1f%% of training rows, %.1f%% of "
-        + "normal test rows, %.1f%% of inverted rows%n", q99, 100 * trainRate, 100 * normalRate,
+    System.out.printf(
+        Locale.ROOT,
+        "q0.99 = %.2f nats flags %.1f%% of training rows, %.1f%% of "
+            + "normal test rows, %.1f%% of inverted rows%n",
+        q99,
+        100 * trainRate,
+        100 * normalRate,
         100 * oddRate);
     assertTrue(trainRate >= 0.003 && trainRate <= 0.02, "training rows flagged: " + trainRate);
     assertTrue(oddRate >= 0.9, "inverted rows flagged: " + oddRate);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static io.sparkvae.testing.DataFrameAssertions.assertDataFrameEquals;
@@ -55,19 +56,22 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The estimator and the model as stages of Spark ML's own containers: a saved {@code Pipeline},
  * {@code PipelineModel}, {@code CrossValidatorModel} and {@code TrainValidationSplitModel} load
- * back (Spark reads each stage's {@code metadata/}), while the model directory stays
- * {@code weights.safetensors} + {@code metadata.json}, and directories saved before
- * {@code metadata/} existed still load. Training is tiny: 1 epoch, hidden [16], latent 2.
+ * back (Spark reads each stage's {@code metadata/}), while the model directory stays {@code
+ * weights.safetensors} + {@code metadata.json}, and directories saved before {@code metadata/}
+ * existed still load. Training is tiny: 1 epoch, hidden [16], latent 2.
  */
 class SparkMlPersistenceTest extends SparkTestBase {
   /** The output columns of a VAE transform, compared exactly after a round trip. */
-  private static final String[] OUTPUTS =
-      {"id", "latent_mean", "latent_log_var", "reconstruction", "neg_elbo"};
+  private static final String[] OUTPUTS = {
+    "id", "latent_mean", "latent_log_var", "reconstruction", "neg_elbo"
+  };
 
   /** (id, pixels: ML vector of raw 0..255 values, 784 wide), 300 rows in 2 partitions. */
   private static Dataset<Row> pixels;
+
   /** (id, features: binary 8-bit pixels, zero: 0.0), 300 rows in 2 partitions. */
   private static Dataset<Row> images;
+
   /** MinMaxScaler (pixels → scaled in [0, 1]) then the VAE on scaled, fitted once. */
   private static PipelineModel fitted;
 
@@ -88,26 +92,38 @@ class SparkMlPersistenceTest extends SparkTestBase {
       }
       list.add(RowFactory.create((long) i, Vectors.dense(v)));
     }
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("pixels", SQLDataTypes.VectorType(), false)});
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.LongType, false),
+              DataTypes.createStructField("pixels", SQLDataTypes.VectorType(), false)
+            });
     return spark().createDataFrame(jsc().parallelize(list, 2), schema);
   }
 
   private static VariationalAutoencoder tiny() {
-    return new VariationalAutoencoder().setHiddenLayers(new int[] {16}).setLatentSize(2)
-        .setEpochs(1).setBatchSize(50).setSeed(5);
+    return new VariationalAutoencoder()
+        .setHiddenLayers(new int[] {16})
+        .setLatentSize(2)
+        .setEpochs(1)
+        .setBatchSize(50)
+        .setSeed(5);
   }
 
   private static Pipeline scaledVae() {
-    return new Pipeline().setStages(new PipelineStage[] {
-        new MinMaxScaler().setInputCol("pixels").setOutputCol("scaled"),
-        tiny().setFeaturesCol("scaled")});
+    return new Pipeline()
+        .setStages(
+            new PipelineStage[] {
+              new MinMaxScaler().setInputCol("pixels").setOutputCol("scaled"),
+              tiny().setFeaturesCol("scaled")
+            });
   }
 
   /** Mean −ELBO, as a regression error against a column of zeros: smaller is better. */
   private static RegressionEvaluator negElbo() {
-    return new RegressionEvaluator().setLabelCol("zero").setPredictionCol("neg_elbo")
+    return new RegressionEvaluator()
+        .setLabelCol("zero")
+        .setPredictionCol("neg_elbo")
         .setMetricName("mae");
   }
 
@@ -118,7 +134,8 @@ class SparkMlPersistenceTest extends SparkTestBase {
   /** The names in a directory, without Hadoop's hidden .crc files. */
   private static Set<String> names(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith("."))
           .collect(Collectors.toSet());
     }
   }
@@ -126,19 +143,22 @@ class SparkMlPersistenceTest extends SparkTestBase {
   private static Path onlyStageDir(Path pipelineDir, String prefix) throws IOException {
     try (Stream<Path> s = Files.list(pipelineDir.resolve("stages"))) {
       return s.filter(p -> p.getFileName().toString().matches("\\d+_" + prefix + "_.*"))
-          .findFirst().orElseThrow();
+          .findFirst()
+          .orElseThrow();
     }
   }
 
   @SuppressWarnings("unchecked")
-  private static void assertSameParams(org.apache.spark.ml.param.Params a,
-      org.apache.spark.ml.param.Params b) {
+  private static void assertSameParams(
+      org.apache.spark.ml.param.Params a, org.apache.spark.ml.param.Params b) {
     assertEquals(a.uid(), b.uid());
     for (Param<?> p : a.params()) {
       Param<Object> q = b.getParam(p.name());
       assertEquals(a.isSet(p), b.isSet(q), p.name() + " set");
-      assertEquals(((Param<Object>) p).jsonEncode(a.getOrDefault(p)),
-          q.jsonEncode(b.getOrDefault(q)), p.name());
+      assertEquals(
+          ((Param<Object>) p).jsonEncode(a.getOrDefault(p)),
+          q.jsonEncode(b.getOrDefault(q)),
+          p.name());
     }
   }
 
@@ -146,7 +166,9 @@ class SparkMlPersistenceTest extends SparkTestBase {
   void anUnfittedPipelineWithTheEstimatorSavesAndLoadsWithTheSameParams(@TempDir Path dir)
       throws IOException {
     Pipeline pipeline = scaledVae();
-    ((VariationalAutoencoder) pipeline.getStages()[1]).setLikelihood("gaussian").setBeta(0.5)
+    ((VariationalAutoencoder) pipeline.getStages()[1])
+        .setLikelihood("gaussian")
+        .setBeta(0.5)
         .setStorageLevel("MEMORY_ONLY");
     String path = dir.resolve("pipeline").toString();
     pipeline.write().overwrite().save(path);
@@ -172,7 +194,8 @@ class SparkMlPersistenceTest extends SparkTestBase {
     VariationalAutoencoder loaded = VariationalAutoencoder.load(path);
     assertEquals(est.uid(), loaded.uid());
     for (Param<?> p : est.params()) {
-      assertEquals(((Param<Object>) p).jsonEncode(est.getOrDefault(p)),
+      assertEquals(
+          ((Param<Object>) p).jsonEncode(est.getOrDefault(p)),
           loaded.getParam(p.name()).jsonEncode(loaded.getOrDefault(loaded.getParam(p.name()))),
           p.name());
     }
@@ -199,10 +222,17 @@ class SparkMlPersistenceTest extends SparkTestBase {
   void aCrossValidatorModelSavesAndLoadsAndItsBestModelTransformsIdentically(@TempDir Path dir)
       throws IOException {
     VariationalAutoencoder vae = tiny();
-    CrossValidatorModel cv = new CrossValidator().setEstimator(vae).setEvaluator(negElbo())
-        .setEstimatorParamMaps(new ParamGridBuilder()
-            .addGrid(vae.learningRate(), new double[] {1e-3, 3e-3}).build())
-        .setNumFolds(2).setSeed(1).fit(images);
+    CrossValidatorModel cv =
+        new CrossValidator()
+            .setEstimator(vae)
+            .setEvaluator(negElbo())
+            .setEstimatorParamMaps(
+                new ParamGridBuilder()
+                    .addGrid(vae.learningRate(), new double[] {1e-3, 3e-3})
+                    .build())
+            .setNumFolds(2)
+            .setSeed(1)
+            .fit(images);
     String path = dir.resolve("cv").toString();
     cv.write().overwrite().save(path);
 
@@ -211,8 +241,9 @@ class SparkMlPersistenceTest extends SparkTestBase {
     assertSameParams(vae, loaded.getEstimator());
     ParamMap[] grid = loaded.getEstimatorParamMaps();
     assertEquals(2, grid.length);
-    assertEquals(3e-3, (Double) grid[1].apply(
-        ((VariationalAutoencoder) loaded.getEstimator()).learningRate()));
+    assertEquals(
+        3e-3,
+        (Double) grid[1].apply(((VariationalAutoencoder) loaded.getEstimator()).learningRate()));
     assertInstanceOf(VariationalAutoencoderModel.class, loaded.bestModel());
     assertDataFrameEquals(outputs(cv.bestModel(), images), outputs(loaded.bestModel(), images));
     assertDataFrameEquals(outputs(cv, images), outputs(loaded, images));
@@ -224,11 +255,15 @@ class SparkMlPersistenceTest extends SparkTestBase {
     Pipeline pipeline = scaledVae();
     VariationalAutoencoder vae = (VariationalAutoencoder) pipeline.getStages()[1];
     Dataset<Row> data = pixels.withColumn("zero", functions.lit(0.0));
-    TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(pipeline)
-        .setEvaluator(negElbo())
-        .setEstimatorParamMaps(new ParamGridBuilder()
-            .addGrid(vae.beta(), new double[] {1.0, 0.5}).build())
-        .setTrainRatio(0.75).setSeed(1).fit(data);
+    TrainValidationSplitModel tvs =
+        new TrainValidationSplit()
+            .setEstimator(pipeline)
+            .setEvaluator(negElbo())
+            .setEstimatorParamMaps(
+                new ParamGridBuilder().addGrid(vae.beta(), new double[] {1.0, 0.5}).build())
+            .setTrainRatio(0.75)
+            .setSeed(1)
+            .fit(data);
     String path = dir.resolve("tvs").toString();
     tvs.write().overwrite().save(path);
 
@@ -260,9 +295,15 @@ class SparkMlPersistenceTest extends SparkTestBase {
     for (int i = 0; i < 20; i++) {
       rows.add(RowFactory.create((long) i, Vectors.dense(i % 2, (i / 2) % 2, 0.25, 0.75)));
     }
-    Dataset<Row> df = spark().createDataFrame(jsc().parallelize(rows, 2), new StructType(
-        new StructField[] {DataTypes.createStructField("id", DataTypes.LongType, false),
-            DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)}));
+    Dataset<Row> df =
+        spark()
+            .createDataFrame(
+                jsc().parallelize(rows, 2),
+                new StructType(
+                    new StructField[] {
+                      DataTypes.createStructField("id", DataTypes.LongType, false),
+                      DataTypes.createStructField("features", SQLDataTypes.VectorType(), false)
+                    }));
     PipelineModel pm = new Pipeline().setStages(new PipelineStage[] {m}).fit(df);
     String path = dir.resolve("upgraded").toString();
     pm.write().save(path);
@@ -286,15 +327,16 @@ class SparkMlPersistenceTest extends SparkTestBase {
     assertArrayEquals(m.weights(), l.params());
     assertEquals(m.uid(), l.metadata().uid());
     assertEquals(ModelFiles.VERSION, l.metadata().formatVersion());
-    SafetensorsContents st = Safetensors.read(
-        Files.readAllBytes(model.resolve("weights.safetensors")), "weights");
+    SafetensorsContents st =
+        Safetensors.read(Files.readAllBytes(model.resolve("weights.safetensors")), "weights");
     for (var t : m.architecture().tensors()) {
       assertEquals(t.shape().length, st.shape(t.name()).length, t.name());
     }
 
     // Spark's metadata: the class to load, the uid and the params.
-    var spark = DefaultParamsReader.loadMetadata(model.toString(), spark(),
-        VariationalAutoencoderModel.CLASS);
+    var spark =
+        DefaultParamsReader.loadMetadata(
+            model.toString(), spark(), VariationalAutoencoderModel.CLASS);
     assertEquals(m.uid(), spark.uid());
     assertTrue(spark.metadataJson().contains("\"featuresCol\":\"scaled\""), spark.metadataJson());
   }
@@ -310,8 +352,9 @@ class SparkMlPersistenceTest extends SparkTestBase {
     // a's files with b's metadata/: a directory mixed from two saves.
     deleteTree(a.resolve(SparkMetadata.DIR));
     Files.move(b.resolve(SparkMetadata.DIR), a.resolve(SparkMetadata.DIR));
-    UncheckedIOException e = assertThrows(UncheckedIOException.class,
-        () -> VariationalAutoencoderModel.load(a.toString()));
+    UncheckedIOException e =
+        assertThrows(
+            UncheckedIOException.class, () -> VariationalAutoencoderModel.load(a.toString()));
     assertTrue(e.getMessage().contains("vae_other"), e.getMessage());
   }
 

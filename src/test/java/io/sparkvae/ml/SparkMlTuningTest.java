@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,8 +47,14 @@ class SparkMlTuningTest extends SparkTestBase {
   }
 
   private static VariationalAutoencoder tiny() {
-    return new VariationalAutoencoder().setHiddenLayers(new int[] {16}).setLatentSize(4)
-        .setEpochs(3).setBatchSize(25).setSyncEvery(3).setLearningRate(3e-3).setSeed(5)
+    return new VariationalAutoencoder()
+        .setHiddenLayers(new int[] {16})
+        .setLatentSize(4)
+        .setEpochs(3)
+        .setBatchSize(25)
+        .setSyncEvery(3)
+        .setLearningRate(3e-3)
+        .setSeed(5)
         .setIdCol("id");
   }
 
@@ -67,8 +74,8 @@ class SparkMlTuningTest extends SparkTestBase {
       assertFalse(e.isLargerBetter(), m.paramName());
     }
     assertEquals("negElbo", new VaeTuningEvaluator().getMetricName());
-    assertThrows(IllegalArgumentException.class,
-        () -> new VaeTuningEvaluator().setMetricName("accuracy"));
+    assertThrows(
+        IllegalArgumentException.class, () -> new VaeTuningEvaluator().setMetricName("accuracy"));
   }
 
   @Test
@@ -80,16 +87,21 @@ class SparkMlTuningTest extends SparkTestBase {
     assertEquals(means.getDouble(0), e.evaluate(scored), 1e-9);
     assertEquals(means.getDouble(1), e.setMetricName("iwae").evaluate(scored), 1e-9);
     double sq = e.setMetricName("reconstruction").evaluate(scored);
-    double byHand = scored.collectAsList().stream().mapToDouble(r -> {
-      byte[] x = r.getAs("features");
-      org.apache.spark.ml.linalg.Vector rec = r.getAs("reconstruction");
-      double s = 0;
-      for (int j = 0; j < x.length; j++) {
-        double d = (x[j] & 0xFF) / 255.0 - rec.apply(j);
-        s += d * d;
-      }
-      return s;
-    }).average().orElseThrow();
+    double byHand =
+        scored.collectAsList().stream()
+            .mapToDouble(
+                r -> {
+                  byte[] x = r.getAs("features");
+                  org.apache.spark.ml.linalg.Vector rec = r.getAs("reconstruction");
+                  double s = 0;
+                  for (int j = 0; j < x.length; j++) {
+                    double d = (x[j] & 0xFF) / 255.0 - rec.apply(j);
+                    s += d * d;
+                  }
+                  return s;
+                })
+            .average()
+            .orElseThrow();
     assertEquals(byHand, sq, 1e-6 * byHand);
     assertTrue(sq > 0 && sq < 784, "squared error " + sq);
   }
@@ -97,24 +109,32 @@ class SparkMlTuningTest extends SparkTestBase {
   @Test
   void aMissingScoreColumnIsAnErrorThatSaysHowToGetIt() {
     Dataset<Row> scored = model().transform(test);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new VaeTuningEvaluator().setMetricName("iwae").evaluate(scored));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new VaeTuningEvaluator().setMetricName("iwae").evaluate(scored));
     assertTrue(e.getMessage().contains("iwaeSamples > 0"), e.getMessage());
   }
 
   @Test
-  void crossValidationPicksTheBiggerHiddenLayer(@TempDir Path dir)
-      throws Exception {
+  void crossValidationPicksTheBiggerHiddenLayer(@TempDir Path dir) throws Exception {
     VariationalAutoencoder vae = tiny();
-    ParamMap[] grid = new ParamGridBuilder()
-        .addGrid(vae.latentSize(), new int[] {4})
-        .addGrid(vae.hiddenLayers(), 
-            CollectionConverters.asScala(List.of(new int[] {4}, new int[] {64})))
-        .addGrid(vae.learningRate(), new double[] {3e-3})
-        .build();
-    CrossValidator cv = new CrossValidator().setEstimator(vae)
-        .setEvaluator(new VaeTuningEvaluator().setMetricName("negElbo"))
-        .setEstimatorParamMaps(grid).setNumFolds(2).setParallelism(2).setSeed(7);
+    ParamMap[] grid =
+        new ParamGridBuilder()
+            .addGrid(vae.latentSize(), new int[] {4})
+            .addGrid(
+                vae.hiddenLayers(),
+                CollectionConverters.asScala(List.of(new int[] {4}, new int[] {64})))
+            .addGrid(vae.learningRate(), new double[] {3e-3})
+            .build();
+    CrossValidator cv =
+        new CrossValidator()
+            .setEstimator(vae)
+            .setEvaluator(new VaeTuningEvaluator().setMetricName("negElbo"))
+            .setEstimatorParamMaps(grid)
+            .setNumFolds(2)
+            .setParallelism(2)
+            .setSeed(7);
     CrossValidatorModel cvm = cv.fit(train);
     double[] metrics = cvm.avgMetrics();
     int best = 0;
@@ -125,8 +145,7 @@ class SparkMlTuningTest extends SparkTestBase {
     assertArrayEquals(new int[] {64}, chosen.architecture().hidden(), Arrays.toString(metrics));
     assertArrayEquals(new int[] {64}, (int[]) grid[best].apply(vae.hiddenLayers()));
     assertEquals(3e-3, (Double) grid[best].apply(vae.learningRate()));
-    assertEquals(3e-3, chosen.metadata().training().params().path("learningRate")
-        .asDouble(), 0);
+    assertEquals(3e-3, chosen.metadata().training().params().path("learningRate").asDouble(), 0);
     // Every setting ran with its own params: no two grid points scored the same.
     assertEquals(2, Arrays.stream(metrics).distinct().count(), Arrays.toString(metrics));
 
@@ -141,15 +160,19 @@ class SparkMlTuningTest extends SparkTestBase {
   void trainValidationSplitPicksTheBiggerLatentSpaceInAPipeline() {
     VariationalAutoencoder vae = tiny().setHiddenLayers(new int[] {64}).setFeaturesCol("pixels");
     // A feature stage before the VAE: the tuner fits the whole pipeline per grid point.
-    SQLTransformer rename = new SQLTransformer()
-        .setStatement("SELECT id, features AS pixels FROM __THIS__");
+    SQLTransformer rename =
+        new SQLTransformer().setStatement("SELECT id, features AS pixels FROM __THIS__");
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {rename, vae});
-    ParamMap[] grid = new ParamGridBuilder()
-        .addGrid(vae.latentSize(), new int[] {1, 16}).build();
-    TrainValidationSplitModel tvs = new TrainValidationSplit().setEstimator(pipeline)
-        .setEvaluator(new VaeTuningEvaluator().setFeaturesCol("pixels"))
-        .setEstimatorParamMaps(grid).setTrainRatio(0.7).setParallelism(2).setSeed(3)
-        .fit(train);
+    ParamMap[] grid = new ParamGridBuilder().addGrid(vae.latentSize(), new int[] {1, 16}).build();
+    TrainValidationSplitModel tvs =
+        new TrainValidationSplit()
+            .setEstimator(pipeline)
+            .setEvaluator(new VaeTuningEvaluator().setFeaturesCol("pixels"))
+            .setEstimatorParamMaps(grid)
+            .setTrainRatio(0.7)
+            .setParallelism(2)
+            .setSeed(3)
+            .fit(train);
     double[] metrics = tvs.validationMetrics();
     assertTrue(metrics[1] < metrics[0], "latent 16 beats latent 1: " + Arrays.toString(metrics));
     VariationalAutoencoderModel chosen =
@@ -180,15 +203,18 @@ class SparkMlTuningTest extends SparkTestBase {
     model().write().overwrite().save(saved);
     VariationalAutoencoder est = tiny().setEpochs(1).setInitialModelPath(saved);
     est.write().overwrite().save(dir.resolve("est").toString());
-    assertEquals(saved,
-        VariationalAutoencoder.load(dir.resolve("est").toString()).getInitialModelPath());
+    assertEquals(
+        saved, VariationalAutoencoder.load(dir.resolve("est").toString()).getInitialModelPath());
     VariationalAutoencoderModel warm = est.fit(train);
     assertTrue(warm.metadata().training().warmStart());
     VariationalAutoencoderModel cold = tiny().setEpochs(1).fit(train);
-    assertNotEquals(cold.transform(test).agg(functions.avg("neg_elbo")).first().getDouble(0),
+    assertNotEquals(
+        cold.transform(test).agg(functions.avg("neg_elbo")).first().getDouble(0),
         warm.transform(test).agg(functions.avg("neg_elbo")).first().getDouble(0));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> tiny().setInitialModelPath(dir.resolve("none").toString()).fit(train));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> tiny().setInitialModelPath(dir.resolve("none").toString()).fit(train));
     assertTrue(e.getMessage().contains("initialModelPath"), e.getMessage());
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,15 +25,22 @@ import org.junit.jupiter.api.io.TempDir;
  * arriving in a folder, scored per row into a Parquet sink with a checkpoint.
  */
 class StreamingTransformTest extends SparkTestBase {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static VariationalAutoencoderModel model;
 
   @BeforeAll
   static void fitTinyModel() {
     Dataset<Row> train = TestFrames.images(spark(), Samples.trainImages(), 300, 2);
-    model = new VariationalAutoencoder().setHiddenLayers(new int[] {32}).setLatentSize(3)
-        .setEpochs(1).setBatchSize(50).setSyncEvery(2).setSeed(3).setIdCol("id").fit(train);
+    model =
+        new VariationalAutoencoder()
+            .setHiddenLayers(new int[] {32})
+            .setLatentSize(3)
+            .setEpochs(1)
+            .setBatchSize(50)
+            .setSyncEvery(2)
+            .setSeed(3)
+            .setIdCol("id")
+            .fit(train);
   }
 
   @Test
@@ -40,23 +48,38 @@ class StreamingTransformTest extends SparkTestBase {
     Path in = dir.resolve("in");
     Dataset<Row> rows = TestFrames.images(spark(), Samples.testImages(), 60, 1);
     rows.write().parquet(in.resolve("part-a").toString());
-    Dataset<Row> stream = spark().readStream().schema(TestFrames.IMAGE_SCHEMA)
-        .option("recursiveFileLookup", "true").parquet(in.toString());
+    Dataset<Row> stream =
+        spark()
+            .readStream()
+            .schema(TestFrames.IMAGE_SCHEMA)
+            .option("recursiveFileLookup", "true")
+            .parquet(in.toString());
     assertTrue(stream.isStreaming());
-    VariationalAutoencoderModel m = model.copy(new ParamMap()).setLatentMeanCol("")
-        .setLatentLogVarCol("").setReconstructionCol("").setIwaeSamples(5);
+    VariationalAutoencoderModel m =
+        model
+            .copy(new ParamMap())
+            .setLatentMeanCol("")
+            .setLatentLogVarCol("")
+            .setReconstructionCol("")
+            .setIwaeSamples(5);
     Dataset<Row> scored = m.transform(stream).select("id", "neg_elbo", "iwae_nll");
     assertTrue(scored.isStreaming());
     Path sink = dir.resolve("scores");
-    StreamingQuery q = scored.writeStream().format("parquet")
-        .option("checkpointLocation", dir.resolve("checkpoint").toString())
-        .trigger(Trigger.AvailableNow()).start(sink.toString());
+    StreamingQuery q =
+        scored
+            .writeStream()
+            .format("parquet")
+            .option("checkpointLocation", dir.resolve("checkpoint").toString())
+            .trigger(Trigger.AvailableNow())
+            .start(sink.toString());
     q.awaitTermination();
     List<Row> out = spark().read().parquet(sink.toString()).collectAsList();
     assertEquals(60, out.size());
     Map<Long, Row> batch = new HashMap<>();
-    for (Row r : m.transform(spark().read().parquet(in.resolve("part-a").toString()))
-        .select("id", "neg_elbo", "iwae_nll").collectAsList()) {
+    for (Row r :
+        m.transform(spark().read().parquet(in.resolve("part-a").toString()))
+            .select("id", "neg_elbo", "iwae_nll")
+            .collectAsList()) {
       batch.put(r.getLong(0), r);
     }
     for (Row r : out) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
 import static io.sparkvae.testing.DataFrameAssertions.assertDataFrameApproximateEquals;
@@ -36,8 +37,14 @@ class VariationalAutoencoderTest extends SparkTestBase {
   }
 
   private static VariationalAutoencoder small() {
-    return new VariationalAutoencoder().setHiddenLayers(new int[] {64}).setLatentSize(4)
-        .setEpochs(2).setBatchSize(50).setSyncEvery(2).setSeed(3).setIdCol("id");
+    return new VariationalAutoencoder()
+        .setHiddenLayers(new int[] {64})
+        .setLatentSize(4)
+        .setEpochs(2)
+        .setBatchSize(50)
+        .setSyncEvery(2)
+        .setSeed(3)
+        .setIdCol("id");
   }
 
   @Test
@@ -51,10 +58,16 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertHasColumn(out, "iwae_nll", "double");
     List<Row> rows = out.collectAsList();
     assertEquals(100, rows.size());
-    double meanScore = rows.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("neg_elbo")))
-        .average().orElseThrow();
-    double meanIwae = rows.stream().mapToDouble(r -> r.getDouble(r.fieldIndex("iwae_nll")))
-        .average().orElseThrow();
+    double meanScore =
+        rows.stream()
+            .mapToDouble(r -> r.getDouble(r.fieldIndex("neg_elbo")))
+            .average()
+            .orElseThrow();
+    double meanIwae =
+        rows.stream()
+            .mapToDouble(r -> r.getDouble(r.fieldIndex("iwae_nll")))
+            .average()
+            .orElseThrow();
     assertTrue(meanScore > 100 && meanScore < 543, "mean −ELBO " + meanScore);
     assertTrue(meanIwae < meanScore, "IWAE bound is tighter: " + meanIwae + " vs " + meanScore);
     assertEquals(4, ((org.apache.spark.ml.linalg.Vector) rows.get(0).getAs("latent_mean")).size());
@@ -62,20 +75,34 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertEquals(2, history.size());
     assertTrue(history.get(1).valNegElbo() != null);
     // Turning an output off skips it.
-    Dataset<Row> slim = m.copy(new org.apache.spark.ml.param.ParamMap()).setReconstructionCol("")
-        .setLatentLogVarCol("").transform(test);
+    Dataset<Row> slim =
+        m.copy(new org.apache.spark.ml.param.ParamMap())
+            .setReconstructionCol("")
+            .setLatentLogVarCol("")
+            .transform(test);
     assertFalse(List.of(slim.columns()).contains("reconstruction"));
   }
 
   @Test
   void saveAndLoadRoundTripEveryParamAndTheWeights(@TempDir Path dir) throws IOException {
-    VariationalAutoencoder est = small().setActivation("tanh").setLikelihood("bernoulli")
-        .setInitialization("xavier")
-        .setBeta(0.5).setKlWarmupEpochs(1.0).setLatentSamples(2).setLearningRate(2e-3)
-        .setOptimizer("adam").setAggregationDepth(2).setClipNorm(5.0).setNumPartitions(3)
-        .setStorageLevel("MEMORY_ONLY").setCheckpointEveryRounds(7).setCheckpointEveryMinutes(1.5)
-        .setFeaturesCol("features")
-        .setInitialModelPath(""); // "" = no warm start (SparkMlTuningTest warm-starts)
+    VariationalAutoencoder est =
+        small()
+            .setActivation("tanh")
+            .setLikelihood("bernoulli")
+            .setInitialization("xavier")
+            .setBeta(0.5)
+            .setKlWarmupEpochs(1.0)
+            .setLatentSamples(2)
+            .setLearningRate(2e-3)
+            .setOptimizer("adam")
+            .setAggregationDepth(2)
+            .setClipNorm(5.0)
+            .setNumPartitions(3)
+            .setStorageLevel("MEMORY_ONLY")
+            .setCheckpointEveryRounds(7)
+            .setCheckpointEveryMinutes(1.5)
+            .setFeaturesCol("features")
+            .setInitialModelPath(""); // "" = no warm start (SparkMlTuningTest warm-starts)
     // Every estimator param is set explicitly, so the round trip covers them all.
     for (Param<?> p : est.params()) {
       assertTrue(est.isSet(p), "test sets " + p.name());
@@ -83,16 +110,24 @@ class VariationalAutoencoderTest extends SparkTestBase {
     est.save(dir.resolve("est").toString());
     VariationalAutoencoder est2 = VariationalAutoencoder.load(dir.resolve("est").toString());
     for (Param<?> p : est.params()) {
-      assertEquals(est.getParam(p.name()).jsonEncode(est.getOrDefault(p)),
+      assertEquals(
+          est.getParam(p.name()).jsonEncode(est.getOrDefault(p)),
           est2.getParam(p.name()).jsonEncode(est2.getOrDefault(est2.getParam(p.name()))),
           p.name());
     }
     assertEquals(est.uid(), est2.uid());
 
     VariationalAutoencoderModel m = est.fit(train);
-    m.setLatentMeanCol("mu").setLatentLogVarCol("lv").setReconstructionCol("rec")
-        .setNegElboCol("score").setIwaeCol("nll").setIwaeSamples(5).setScoreSamples(3)
-        .setBlockSize(17).setSeed(99).setFeaturesCol("features");
+    m.setLatentMeanCol("mu")
+        .setLatentLogVarCol("lv")
+        .setReconstructionCol("rec")
+        .setNegElboCol("score")
+        .setIwaeCol("nll")
+        .setIwaeSamples(5)
+        .setScoreSamples(3)
+        .setBlockSize(17)
+        .setSeed(99)
+        .setFeaturesCol("features");
     for (Param<?> p : m.params()) {
       assertTrue(m.isSet(p), "test sets model param " + p.name());
     }
@@ -102,8 +137,10 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertTrue(Files.exists(dir.resolve("model/metadata.json")));
     VariationalAutoencoderModel m2 = VariationalAutoencoderModel.load(path);
     for (Param<?> p : m.params()) {
-      assertEquals(m.getParam(p.name()).jsonEncode(m.getOrDefault(p)),
-          m2.getParam(p.name()).jsonEncode(m2.getOrDefault(m2.getParam(p.name()))), p.name());
+      assertEquals(
+          m.getParam(p.name()).jsonEncode(m.getOrDefault(p)),
+          m2.getParam(p.name()).jsonEncode(m2.getOrDefault(m2.getParam(p.name()))),
+          p.name());
     }
     assertArrayEquals(m.weights(), m2.weights(), "weights bit-identical");
     assertEquals(m.architecture(), m2.architecture());
@@ -128,25 +165,27 @@ class VariationalAutoencoderTest extends SparkTestBase {
     b[b.length - 3] ^= 1;
     Files.write(w, b);
     assertFalse(Files.exists(dir.resolve("m/.weights.safetensors.crc")), "no .crc clutter");
-    UncheckedIOException sha = assertThrows(UncheckedIOException.class,
-        () -> VariationalAutoencoderModel.load(path));
+    UncheckedIOException sha =
+        assertThrows(UncheckedIOException.class, () -> VariationalAutoencoderModel.load(path));
     assertTrue(sha.getMessage().contains("weights.safetensors: SHA-256 is"), sha.getMessage());
     assertTrue(sha.getMessage().contains("corrupt"), sha.getMessage());
 
     m.write().overwrite().save(path);
     Path meta = dir.resolve("m/metadata.json");
-    Files.writeString(meta, Files.readString(meta).replace("\"format_version\" : 1",
-        "\"format_version\" : 7"));
-    UncheckedIOException v = assertThrows(UncheckedIOException.class,
-        () -> VariationalAutoencoderModel.load(path));
+    Files.writeString(
+        meta, Files.readString(meta).replace("\"format_version\" : 1", "\"format_version\" : 7"));
+    UncheckedIOException v =
+        assertThrows(UncheckedIOException.class, () -> VariationalAutoencoderModel.load(path));
     assertTrue(v.getMessage().contains("format version 7 is newer"), v.getMessage());
   }
 
   @Test
   void warmStartNeedsTheSameArchitecture() {
     VariationalAutoencoderModel m = small().setEpochs(1).fit(train);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> small().setLatentSize(5).setInitialModel(m).fit(train));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> small().setLatentSize(5).setInitialModel(m).fit(train));
     assertTrue(e.getMessage().contains("warm-start model is 784-64-4"), e.getMessage());
     VariationalAutoencoderModel warm = small().setEpochs(1).setInitialModel(m).fit(train);
     double cold = m.metadata().training().epochs().get(0).trainNegElbo();
@@ -161,30 +200,51 @@ class VariationalAutoencoderTest extends SparkTestBase {
     String ck = dir.resolve("ck").toString();
     // Stop after round 4 of epoch 2 (rounds per epoch: 6 steps of 50 rows / k=2 = 3... per
     // partition 300 rows: 6 steps, 3 rounds), with a checkpoint every round.
-    RuntimeException crash = assertThrows(RuntimeException.class, () -> small().setEpochs(3)
-        .setCheckpointEveryRounds(1).setCheckpointDir(ck).setListener(new TrainingListener() {
-          @Override
-          public void onEpoch(io.sparkvae.engine.EpochReport r, int total) {}
+    RuntimeException crash =
+        assertThrows(
+            RuntimeException.class,
+            () ->
+                small()
+                    .setEpochs(3)
+                    .setCheckpointEveryRounds(1)
+                    .setCheckpointDir(ck)
+                    .setListener(
+                        new TrainingListener() {
+                          @Override
+                          public void onEpoch(io.sparkvae.engine.EpochReport r, int total) {}
 
-          @Override
-          public void onRound(int epoch, int round, int rounds, double s) {
-            if (epoch == 1 && round == 2) {
-              throw new RuntimeException("simulated crash");
-            }
-          }
-        }).fit(train));
+                          @Override
+                          public void onRound(int epoch, int round, int rounds, double s) {
+                            if (epoch == 1 && round == 2) {
+                              throw new RuntimeException("simulated crash");
+                            }
+                          }
+                        })
+                    .fit(train));
     assertEquals("simulated crash", crash.getMessage());
-    VariationalAutoencoderModel resumed = small().setEpochs(3).setCheckpointEveryRounds(1)
-        .setCheckpointDir(ck).setResume(true).fit(train);
+    VariationalAutoencoderModel resumed =
+        small()
+            .setEpochs(3)
+            .setCheckpointEveryRounds(1)
+            .setCheckpointDir(ck)
+            .setResume(true)
+            .fit(train);
     assertTrue(resumed.metadata().training().resumed());
     assertArrayEquals(straight.weights(), resumed.weights(), "bit-identical after resume");
     assertEquals(3, resumed.metadata().training().epochs().size());
 
-    IllegalStateException changed = assertThrows(IllegalStateException.class,
-        () -> small().setEpochs(3).setLearningRate(0.01).setCheckpointDir(ck).setResume(true)
-            .fit(train));
-    assertTrue(changed.getMessage().contains("learningRate was 0.001, now 0.01"),
-        changed.getMessage());
+    IllegalStateException changed =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                small()
+                    .setEpochs(3)
+                    .setLearningRate(0.01)
+                    .setCheckpointDir(ck)
+                    .setResume(true)
+                    .fit(train));
+    assertTrue(
+        changed.getMessage().contains("learningRate was 0.001, now 0.01"), changed.getMessage());
   }
 
   @Test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,8 +72,13 @@ class ChartsTest {
     assertEquals(Charts.WIDTH, im.getWidth());
     assertTrue(count(im, Drawing.PALETTE[0].getRGB() & 0xFFFFFF) > 10, "the lone point's marker");
 
-    decode(Charts.trainingCurves(new int[] {1}, new double[] {312.4}, new double[] {NAN},
-        new double[] {300.1}, new double[] {12.3}));
+    decode(
+        Charts.trainingCurves(
+            new int[] {1},
+            new double[] {312.4},
+            new double[] {NAN},
+            new double[] {300.1},
+            new double[] {12.3}));
     decode(Charts.trainingCurves(new int[] {7}, new double[] {NAN}, null, null, null));
   }
 
@@ -110,15 +116,19 @@ class ChartsTest {
 
   @Test
   void curvesMustMatchTheEpochs() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Charts.trainingCurves(new int[] {1, 2}, new double[] {1, 2}, new double[] {1},
-            null, null));
-    assertTrue(e.getMessage().contains("'validation -ELBO' has 1 values for 2 epochs"),
-        e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Charts.trainingCurves(
+                    new int[] {1, 2}, new double[] {1, 2}, new double[] {1}, null, null));
+    assertTrue(
+        e.getMessage().contains("'validation -ELBO' has 1 values for 2 epochs"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Charts.lossCurves(new int[0], Map.of("a", new double[0]), "t", "y"));
-    assertThrows(IllegalArgumentException.class,
-        () -> Charts.lossCurves(new int[] {1}, Map.of(), "t", "y"));
+    assertThrows(
+        IllegalArgumentException.class, () -> Charts.lossCurves(new int[] {1}, Map.of(), "t", "y"));
   }
 
   @Test
@@ -159,14 +169,17 @@ class ChartsTest {
     JFreeChart plain = Charts.scatterChart(xs, ys, null, null, "t", "x", "y");
     assertEquals(1, plain.getXYPlot().getDataset().getSeriesCount());
     assertEquals(null, plain.getLegend(), "one colour needs no legend");
-    JFreeChart odd = Charts.scatterChart(xs, ys, new int[] {12, -1, 12}, new String[] {"a"},
-        "t", "x", "y");
+    JFreeChart odd =
+        Charts.scatterChart(xs, ys, new int[] {12, -1, 12}, new String[] {"a"}, "t", "x", "y");
     assertEquals("label -1 (1)", odd.getXYPlot().getDataset().getSeriesKey(0));
     assertEquals("label 12 (2)", odd.getXYPlot().getDataset().getSeriesKey(1));
     decode(Charts.latentScatter(xs, ys, null, null, "t", "x", "y"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Charts.latentScatter(xs, ys, new int[2], null, "t", "x", "y")).getMessage()
-        .contains("2 labels for 3 points"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Charts.latentScatter(xs, ys, new int[2], null, "t", "x", "y"))
+            .getMessage()
+            .contains("2 labels for 3 points"));
   }
 
   @Test
@@ -176,19 +189,20 @@ class ChartsTest {
     AtomicInteger calls = new AtomicInteger();
     float[][][] seen = new float[1][][];
     // RGB tiles: black everywhere except pure green for the code (max z1, max z2).
-    Charts.Decoder decoder = zs -> {
-      calls.incrementAndGet();
-      seen[0] = zs;
-      float[][] out = new float[zs.length][4 * 4 * 3];
-      for (int k = 0; k < zs.length; k++) {
-        if (zs[k][0] == (float) q[n - 1] && zs[k][1] == (float) q[n - 1]) {
-          for (int p = 0; p < 16; p++) {
-            out[k][3 * p + 1] = 1f;
+    Charts.Decoder decoder =
+        zs -> {
+          calls.incrementAndGet();
+          seen[0] = zs;
+          float[][] out = new float[zs.length][4 * 4 * 3];
+          for (int k = 0; k < zs.length; k++) {
+            if (zs[k][0] == (float) q[n - 1] && zs[k][1] == (float) q[n - 1]) {
+              for (int p = 0; p < 16; p++) {
+                out[k][3 * p + 1] = 1f;
+              }
+            }
           }
-        }
-      }
-      return out;
-    };
+          return out;
+        };
     BufferedImage im = Charts.manifoldImage(decoder, n, 0.05, 0.95, 4, 4, 3, 10, "manifold");
     assertEquals(1, calls.get());
     assertEquals(n * n, seen[0].length);
@@ -231,11 +245,14 @@ class ChartsTest {
   @Test
   void manifoldChecksWhatTheDecoderReturns() {
     Charts.Decoder tooFew = zs -> new float[zs.length - 1][784];
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Charts.manifold(tooFew, 3, 28, 28, 1)).getMessage()
-        .contains("returned 8 images for 9 latent codes"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Charts.manifold(tooFew, 3, 28, 28, 1))
+            .getMessage()
+            .contains("returned 8 images for 9 latent codes"));
     Charts.Decoder wrongSize = zs -> new float[zs.length][100];
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> Charts.manifold(wrongSize, 3, 28, 28, 1)).getMessage().contains("100 floats"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Charts.manifold(wrongSize, 3, 28, 28, 1))
+            .getMessage()
+            .contains("100 floats"));
   }
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -87,16 +88,24 @@ class ImageGridTest {
   void captionsAndTitleAddRoomButKeepTheTilesIntact() {
     float[][] images = {filled(784, 1f), filled(784, 1f)};
     BufferedImage plain = ImageGrid.grid(images, 28, 28, 1, 2, 4);
-    BufferedImage text = ImageGrid.grid(images, 28, 28, 1, 2, 4,
-        new String[] {"Ankle boot", "312.4"}, "Samples");
+    BufferedImage text =
+        ImageGrid.grid(images, 28, 28, 1, 2, 4, new String[] {"Ankle boot", "312.4"}, "Samples");
     assertTrue(text.getHeight() > plain.getHeight() + 20, "room for a title and captions");
     assertEquals(plain.getWidth() + 2 * (8 - 2), text.getWidth(), "only the margin widens");
     // Some dark text pixels must exist above and below the first tile's column.
     assertTrue(hasDarkPixel(text, 0, 0, text.getWidth(), 15), "title drawn");
     assertTrue(hasDarkPixel(text, 8, text.getHeight() - 22, 112, 20), "caption drawn");
     // A very long caption is fitted to its tile rather than spilling over the next one.
-    BufferedImage longCaption = ImageGrid.grid(new float[][] {filled(784, 1f)}, 28, 28, 1, 1, 1,
-        new String[] {"a caption much wider than a tiny tile"}, null);
+    BufferedImage longCaption =
+        ImageGrid.grid(
+            new float[][] {filled(784, 1f)},
+            28,
+            28,
+            1,
+            1,
+            1,
+            new String[] {"a caption much wider than a tiny tile"},
+            null);
     assertEquals(28 + 2 * 8, longCaption.getWidth());
   }
 
@@ -130,31 +139,58 @@ class ImageGridTest {
 
   @Test
   void pairsNeedMatchingCounts() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.pairs(new float[][] {filled(4, 0f)}, new float[][] {}, 2, 2, 1, 4));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ImageGrid.pairs(new float[][] {filled(4, 0f)}, new float[][] {}, 2, 2, 1, 4));
     assertTrue(e.getMessage().contains("reconstructions"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ImageGrid.pairs(
-        new float[][] {filled(4, 0f)}, new float[][] {filled(4, 0f), filled(4, 0f)}, 2, 2, 1, 4));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ImageGrid.pairs(
+                    new float[][] {filled(4, 0f)},
+                    new float[][] {filled(4, 0f), filled(4, 0f)},
+                    2,
+                    2,
+                    1,
+                    4));
     assertTrue(e.getMessage().contains("1 originals but 2 reconstructions"), e.getMessage());
   }
 
   @Test
   void badArgumentsAreNamed() {
     float[][] one = {filled(784, 0f)};
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(new float[][] {filled(783, 0f)}, 28, 28, 1, 4, 1))
-        .getMessage().contains("images[0] has 783 floats"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(one, 28, 28, 2, 4, 1)).getMessage().contains("channels"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(one, 28, 28, 1, 0, 1)).getMessage().contains("columns"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(one, 28, 28, 1, 4, 0)).getMessage().contains("scale"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(one, 28, 28, 1, 4, 1, new String[2], null))
-        .getMessage().contains("2 captions for 1 image"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ImageGrid.grid(new float[0][], 28, 28, 1, 4, 1)).getMessage().contains("no images"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageGrid.grid(new float[][] {filled(783, 0f)}, 28, 28, 1, 4, 1))
+            .getMessage()
+            .contains("images[0] has 783 floats"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.grid(one, 28, 28, 2, 4, 1))
+            .getMessage()
+            .contains("channels"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.grid(one, 28, 28, 1, 0, 1))
+            .getMessage()
+            .contains("columns"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.grid(one, 28, 28, 1, 4, 0))
+            .getMessage()
+            .contains("scale"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageGrid.grid(one, 28, 28, 1, 4, 1, new String[2], null))
+            .getMessage()
+            .contains("2 captions for 1 image"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ImageGrid.grid(new float[0][], 28, 28, 1, 4, 1))
+            .getMessage()
+            .contains("no images"));
   }
 
   @Test
@@ -164,8 +200,8 @@ class ImageGridTest {
     assertEquals(2, ImageGrid.defaultScale(64, 64));
     assertEquals(1, ImageGrid.defaultScale(128, 96));
     assertEquals(8, ImageGrid.defaultScale(4, 4));
-    assertEquals(28 * 4 + 4, ImageGrid.grid(new float[][] {filled(784, 0f)}, 28, 28, 1, 8)
-        .getWidth());
+    assertEquals(
+        28 * 4 + 4, ImageGrid.grid(new float[][] {filled(784, 0f)}, 28, 28, 1, 8).getWidth());
   }
 
   @Test

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -108,9 +109,9 @@ class ReportMathTest {
   }
 
   /**
-   * Points spread widely along u = (0.8, −0.6, 0, …) and a little along e₂ = (0, 0, 1, 0, …),
-   * with slight noise in all 20 dimensions: PC1 must be u, signed so that its largest loading
-   * (0.8) is positive, and PC2 must be e₂.
+   * Points spread widely along u = (0.8, −0.6, 0, …) and a little along e₂ = (0, 0, 1, 0, …), with
+   * slight noise in all 20 dimensions: PC1 must be u, signed so that its largest loading (0.8) is
+   * positive, and PC2 must be e₂.
    */
   @Test
   void pcaFindsTheDominantDirectionWithAFixedSign() {
@@ -172,12 +173,17 @@ class ReportMathTest {
 
   @Test
   void pcaRejectsRaggedOrNonFiniteInput() {
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ReportMath.pca2(new float[][] {{1, 2}, {3}})).getMessage()
-        .contains("point 1 has 1 coordinates; point 0 has 2"));
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> ReportMath.pca2(new float[][] {{1, 2}, {3, Float.NaN}})).getMessage()
-        .contains("point 1 coordinate 1 is NaN"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> ReportMath.pca2(new float[][] {{1, 2}, {3}}))
+            .getMessage()
+            .contains("point 1 has 1 coordinates; point 0 has 2"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ReportMath.pca2(new float[][] {{1, 2}, {3, Float.NaN}}))
+            .getMessage()
+            .contains("point 1 coordinate 1 is NaN"));
     assertThrows(IllegalArgumentException.class, () -> ReportMath.pca2(new float[0][]));
   }
 }

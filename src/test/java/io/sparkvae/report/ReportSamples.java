@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.report;
 
 import io.sparkvae.kernel.ByteRows;
@@ -39,11 +40,20 @@ public final class ReportSamples {
       shapes[i] = shape(i);
       shapeNames[i] = kinds[i % 6];
     }
-    write(dir.resolve("grid-synthetic.png"), ImageGrid.toPngBytes(
-        ImageGrid.grid(shapes, 28, 28, 1, 8, ImageGrid.defaultScale(28, 28), shapeNames,
-            "Synthetic shapes (captions under tiles)")));
-    write(dir.resolve("grid-plain.png"),
-        ImageGrid.toPngBytes(ImageGrid.grid(shapes, 28, 28, 1, 8)));
+    write(
+        dir.resolve("grid-synthetic.png"),
+        ImageGrid.toPngBytes(
+            ImageGrid.grid(
+                shapes,
+                28,
+                28,
+                1,
+                8,
+                ImageGrid.defaultScale(28, 28),
+                shapeNames,
+                "Synthetic shapes (captions under tiles)")));
+    write(
+        dir.resolve("grid-plain.png"), ImageGrid.toPngBytes(ImageGrid.grid(shapes, 28, 28, 1, 8)));
 
     ByteRows rows = Samples.trainImages();
     int[] labels = labels();
@@ -53,8 +63,11 @@ public final class ReportSamples {
       real[i] = row(rows, i);
       names[i] = FASHION[labels[i]];
     }
-    write(dir.resolve("grid-fashion.png"), ImageGrid.toPngBytes(
-        ImageGrid.grid(real, 28, 28, 1, 10, 4, names, "Fashion-MNIST, first 40 training images")));
+    write(
+        dir.resolve("grid-fashion.png"),
+        ImageGrid.toPngBytes(
+            ImageGrid.grid(
+                real, 28, 28, 1, 10, 4, names, "Fashion-MNIST, first 40 training images")));
 
     float[][] originals = new float[16][];
     float[][] blurred = new float[16][];
@@ -65,17 +78,31 @@ public final class ReportSamples {
       blurred[i] = blur(real[i]);
       losses[i] = String.format(Locale.ROOT, "%.1f", 200 + 150 * rnd.nextDouble());
     }
-    write(dir.resolve("pairs.png"), ImageGrid.toPngBytes(ImageGrid.pairs(originals, blurred, 28,
-        28, 1, 4, 4, losses, "Reconstructions (a box blur standing in for a model)")));
-    write(dir.resolve("pairs-plain.png"),
+    write(
+        dir.resolve("pairs.png"),
+        ImageGrid.toPngBytes(
+            ImageGrid.pairs(
+                originals,
+                blurred,
+                28,
+                28,
+                1,
+                4,
+                4,
+                losses,
+                "Reconstructions (a box blur standing in for a model)")));
+    write(
+        dir.resolve("pairs-plain.png"),
         ImageGrid.toPngBytes(ImageGrid.pairs(originals, blurred, 28, 28, 1, 8)));
 
     float[][] colour = new float[12][];
     for (int i = 0; i < colour.length; i++) {
       colour[i] = colourImage(i);
     }
-    write(dir.resolve("grid-rgb.png"), ImageGrid.toPngBytes(
-        ImageGrid.grid(colour, 32, 32, 3, 6, ImageGrid.defaultScale(32, 32), null, "RGB")));
+    write(
+        dir.resolve("grid-rgb.png"),
+        ImageGrid.toPngBytes(
+            ImageGrid.grid(colour, 32, 32, 3, 6, ImageGrid.defaultScale(32, 32), null, "RGB")));
 
     int[] epochs = new int[10];
     double[] train = new double[10];
@@ -90,16 +117,21 @@ public final class ReportSamples {
       val[e] = train[e] + 2 + 0.4 * e;
     }
     val[3] = Double.NaN;
-    write(dir.resolve("training-curves.png"),
-        Charts.trainingCurves(epochs, train, val, recon, kl));
+    write(dir.resolve("training-curves.png"), Charts.trainingCurves(epochs, train, val, recon, kl));
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("train -ELBO", train);
     series.put("validation -ELBO", val);
-    write(dir.resolve("loss-curves.png"),
+    write(
+        dir.resolve("loss-curves.png"),
         Charts.lossCurves(epochs, series, "Negative ELBO per epoch", "-ELBO (nats / image)"));
-    write(dir.resolve("training-curves-one-epoch.png"), Charts.trainingCurves(new int[] {1},
-        new double[] {312.4}, new double[] {Double.NaN}, new double[] {300.1},
-        new double[] {12.3}));
+    write(
+        dir.resolve("training-curves-one-epoch.png"),
+        Charts.trainingCurves(
+            new int[] {1},
+            new double[] {312.4},
+            new double[] {Double.NaN},
+            new double[] {300.1},
+            new double[] {12.3}));
     int[] many = new int[200];
     double[] manyTrain = new double[200];
     double[] manyVal = new double[200];
@@ -108,8 +140,9 @@ public final class ReportSamples {
       manyTrain[e] = 240 + 80 * Math.exp(-e / 20.0) + rnd.nextGaussian();
       manyVal[e] = e % 10 == 9 ? manyTrain[e] + 3 : Double.NaN;
     }
-    write(dir.resolve("training-curves-200.png"), Charts.trainingCurves(many, manyTrain, manyVal,
-        null, null));
+    write(
+        dir.resolve("training-curves-200.png"),
+        Charts.trainingCurves(many, manyTrain, manyVal, null, null));
 
     float[] xs = new float[2000];
     float[] ys = new float[2000];
@@ -121,8 +154,9 @@ public final class ReportSamples {
       ys[i] = (float) (2.2 * Math.sin(angle) + 0.55 * rnd.nextGaussian());
       cls[i] = c;
     }
-    write(dir.resolve("scatter.png"), Charts.latentScatter(xs, ys, cls, FASHION,
-        "Latent means, 2000 points", "z1", "z2"));
+    write(
+        dir.resolve("scatter.png"),
+        Charts.latentScatter(xs, ys, cls, FASHION, "Latent means, 2000 points", "z1", "z2"));
 
     float[][] high = new float[2000][16];
     for (int i = 0; i < high.length; i++) {
@@ -131,25 +165,33 @@ public final class ReportSamples {
       }
     }
     ReportMath.Pca2 pca = ReportMath.pca2(high);
-    write(dir.resolve("scatter-pca.png"), Charts.latentScatter(pca.xs(), pca.ys(), cls, FASHION,
-        "Latent means (16-D), first two principal components", pca.axisLabel(1),
-        pca.axisLabel(2)));
+    write(
+        dir.resolve("scatter-pca.png"),
+        Charts.latentScatter(
+            pca.xs(),
+            pca.ys(),
+            cls,
+            FASHION,
+            "Latent means (16-D), first two principal components",
+            pca.axisLabel(1),
+            pca.axisLabel(2)));
 
     // A stand-in decoder: a blob that moves with z1 and changes size with z2.
-    Charts.Decoder blob = zs -> {
-      float[][] out = new float[zs.length][784];
-      for (int k = 0; k < zs.length; k++) {
-        double cx = 14 + 6 * zs[k][0];
-        double radius = 5 + 2 * zs[k][1];
-        for (int r = 0; r < 28; r++) {
-          for (int c = 0; c < 28; c++) {
-            double d = Math.hypot(r - 14, c - cx);
-            out[k][r * 28 + c] = (float) (1 / (1 + Math.exp(2 * (d - radius))));
+    Charts.Decoder blob =
+        zs -> {
+          float[][] out = new float[zs.length][784];
+          for (int k = 0; k < zs.length; k++) {
+            double cx = 14 + 6 * zs[k][0];
+            double radius = 5 + 2 * zs[k][1];
+            for (int r = 0; r < 28; r++) {
+              for (int c = 0; c < 28; c++) {
+                double d = Math.hypot(r - 14, c - cx);
+                out[k][r * 28 + c] = (float) (1 / (1 + Math.exp(2 * (d - radius))));
+              }
+            }
           }
-        }
-      }
-      return out;
-    };
+          return out;
+        };
     write(dir.resolve("manifold.png"), Charts.manifold(blob, 15, 28, 28, 1));
     System.out.println("wrote samples to " + dir);
   }

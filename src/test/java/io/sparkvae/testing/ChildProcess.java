@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import java.io.BufferedReader;
@@ -31,11 +32,15 @@ public final class ChildProcess implements AutoCloseable {
   private static final Set<ChildProcess> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      for (ChildProcess p : LIVE) {
-        p.killTree();
-      }
-    }, "kill-child-processes"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (ChildProcess p : LIVE) {
+                    p.killTree();
+                  }
+                },
+                "kill-child-processes"));
   }
 
   private final String name;
@@ -58,18 +63,19 @@ public final class ChildProcess implements AutoCloseable {
    * Starts {@code command} in {@code workDir}. The environment is this JVM's, with {@code env}
    * applied on top (a null value removes a variable). Output goes to {@code log} as well.
    */
-  public static ChildProcess start(String name, List<String> command, Map<String, String> env,
-      Path workDir, Path log) {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true);
+  public static ChildProcess start(
+      String name, List<String> command, Map<String, String> env, Path workDir, Path log) {
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
     Map<String, String> e = pb.environment();
-    env.forEach((k, v) -> {
-      if (v == null) {
-        e.remove(k);
-      } else {
-        e.put(k, v);
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            e.remove(k);
+          } else {
+            e.put(k, v);
+          }
+        });
     try {
       Files.createDirectories(log.getParent());
       Process p = pb.start();
@@ -87,10 +93,11 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-        StandardCharsets.UTF_8));
-        PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8),
-            true)) {
+    try (BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter w =
+            new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8), true)) {
       String line;
       while ((line = r.readLine()) != null) {
         w.println(line);
@@ -163,12 +170,20 @@ public final class ChildProcess implements AutoCloseable {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError(name + ": no expected line within " + timeout.toSeconds()
-              + " s; last output:\n" + tail(40));
+          throw new AssertionError(
+              name
+                  + ": no expected line within "
+                  + timeout.toSeconds()
+                  + " s; last output:\n"
+                  + tail(40));
         }
         if (!process.isAlive() && !pump.isAlive()) {
-          throw new AssertionError(name + " ended (exit " + process.exitValue()
-              + ") before printing the expected line; last output:\n" + tail(40));
+          throw new AssertionError(
+              name
+                  + " ended (exit "
+                  + process.exitValue()
+                  + ") before printing the expected line; last output:\n"
+                  + tail(40));
         }
         lines.wait(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 200));
       }
@@ -178,8 +193,8 @@ public final class ChildProcess implements AutoCloseable {
   /** Waits for the process to end and for its output to be read; returns the exit code. */
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError(name + " did not end within " + timeout.toSeconds()
-          + " s; last output:\n" + tail(40));
+      throw new AssertionError(
+          name + " did not end within " + timeout.toSeconds() + " s; last output:\n" + tail(40));
     }
     pump.join(10_000);
     return process.exitValue();

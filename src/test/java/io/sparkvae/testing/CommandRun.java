@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,14 +18,34 @@ import java.util.List;
 /** One command line run through {@link Main#run}, with its exit code and captured output. */
 public final class CommandRun {
   /** A tiny, fast model on the bundled sample: trains in a few seconds. */
-  public static final List<String> TINY = List.of(
-      "--set", "data.train=" + Samples.TRAIN_IMAGES,
-      "--set", "data.test=" + Samples.TEST_IMAGES,
-      "--set", "model.hidden=[32]", "--set", "model.latent=3",
-      "--set", "train.epochs=1", "--set", "train.batch-size=100", "--set", "train.sync-every=2",
-      "--set", "train.partitions=2",
-      "--set", "eval.iwae-k=10", "--set", "eval.iwae-rows=100", "--set", "eval.pca-baseline=false",
-      "--set", "eval.images=8", "--set", "eval.samples=8");
+  public static final List<String> TINY =
+      List.of(
+          "--set",
+          "data.train=" + Samples.TRAIN_IMAGES,
+          "--set",
+          "data.test=" + Samples.TEST_IMAGES,
+          "--set",
+          "model.hidden=[32]",
+          "--set",
+          "model.latent=3",
+          "--set",
+          "train.epochs=1",
+          "--set",
+          "train.batch-size=100",
+          "--set",
+          "train.sync-every=2",
+          "--set",
+          "train.partitions=2",
+          "--set",
+          "eval.iwae-k=10",
+          "--set",
+          "eval.iwae-rows=100",
+          "--set",
+          "eval.pca-baseline=false",
+          "--set",
+          "eval.images=8",
+          "--set",
+          "eval.samples=8");
 
   public final int code;
   public final String out;
@@ -52,8 +73,9 @@ public final class CommandRun {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
-    CommandRun r = new CommandRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    CommandRun r =
+        new CommandRun(
+            code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     oldOut.println("$ " + String.join(" ", args) + "\n" + r.out + r.err + "exit " + code);
     return r;
   }
@@ -72,7 +94,9 @@ public final class CommandRun {
     return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
   }
 
-  /** Exit code and standard error of a command run through {@link Main#run(PrintWriter, String...)}. */
+  /**
+   * Exit code and standard error of a command run through {@link Main#run(PrintWriter, String...)}.
+   */
   public record Errors(int code, String err) {}
 
   /** {@code train}, then {@code settings}, then {@code args}; standard error captured. */
@@ -85,8 +109,10 @@ public final class CommandRun {
     return new Errors(code, err.toString());
   }
 
-  /** A usage error (exit 2): one "error: " message without a stack trace, naming each of
-   *  {@code expected}. */
+  /**
+   * A usage error (exit 2): one "error: " message without a stack trace, naming each of {@code
+   * expected}.
+   */
   public static void assertUsageError(Errors r, String... expected) {
     assertEquals(Main.EXIT_USAGE, r.code(), "exit code; stderr: " + r.err());
     assertTrue(r.err().startsWith("error: "), r.err());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,8 +17,11 @@ public final class DataFrameAssertions {
   /** Same schema (names, types, nullability) in the same order. */
   public static void assertSchemaEquals(StructType expected, StructType actual) {
     if (!expected.equals(actual)) {
-      fail("schemas differ\nexpected: " + expected.treeString() + "\nactual:   "
-          + actual.treeString());
+      fail(
+          "schemas differ\nexpected: "
+              + expected.treeString()
+              + "\nactual:   "
+              + actual.treeString());
     }
   }
 
@@ -33,11 +37,11 @@ public final class DataFrameAssertions {
   }
 
   /**
-   * Same schema and, row by row in order, equal values; doubles, floats and vectors within
-   * {@code tol} (absolute or relative, whichever is larger).
+   * Same schema and, row by row in order, equal values; doubles, floats and vectors within {@code
+   * tol} (absolute or relative, whichever is larger).
    */
-  public static void assertDataFrameApproximateEquals(Dataset<Row> expected, Dataset<Row> actual,
-      double tol) {
+  public static void assertDataFrameApproximateEquals(
+      Dataset<Row> expected, Dataset<Row> actual, double tol) {
     assertSchemaEquals(expected.schema(), actual.schema());
     List<Row> e = expected.collectAsList();
     List<Row> a = actual.collectAsList();

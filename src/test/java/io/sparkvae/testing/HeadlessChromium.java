@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import java.awt.image.BufferedImage;
@@ -22,8 +23,8 @@ import javax.imageio.ImageIO;
  * missing: CI installs it ({@code .ci/run}).
  */
 public final class HeadlessChromium {
-  private static final List<String> NAMES = List.of("chromium", "chromium-browser",
-      "google-chrome", "google-chrome-stable");
+  private static final List<String> NAMES =
+      List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
   private static final long TIMEOUT_SECONDS = 90;
 
   private final String binary;
@@ -35,8 +36,8 @@ public final class HeadlessChromium {
   }
 
   /**
-   * Chromium found on the PATH (or in {@code $CHROMIUM}), with a profile under {@code scratch};
-   * an AssertionError that says how to install it when it is missing.
+   * Chromium found on the PATH (or in {@code $CHROMIUM}), with a profile under {@code scratch}; an
+   * AssertionError that says how to install it when it is missing.
    */
   public static HeadlessChromium find(Path scratch) {
     String env = System.getenv("CHROMIUM");
@@ -52,20 +53,31 @@ public final class HeadlessChromium {
         }
       }
     }
-    throw new AssertionError("this test opens report.html in a headless browser, and no "
-        + "chromium was found on the PATH (" + String.join(", ", NAMES) + "): install it with "
-        + "`sudo apt-get install -y chromium` (Debian/Ubuntu; .ci/run does), or set $CHROMIUM "
-        + "to a Chrome/Chromium binary");
+    throw new AssertionError(
+        "this test opens report.html in a headless browser, and no "
+            + "chromium was found on the PATH ("
+            + String.join(", ", NAMES)
+            + "): install it with "
+            + "`sudo apt-get install -y chromium` (Debian/Ubuntu; .ci/run does), or set $CHROMIUM "
+            + "to a Chrome/Chromium binary");
   }
 
   /** A full-page screenshot of {@code page} at {@code width} × {@code height} CSS pixels. */
   public Path screenshot(Path page, Path png, int width, int height) throws IOException {
     Files.deleteIfExists(png);
-    run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
-        "--hide-scrollbars", url(page)), png.getFileName() + ".log");
+    run(
+        List.of(
+            "--screenshot=" + png.toAbsolutePath(),
+            "--window-size=" + width + "," + height,
+            "--hide-scrollbars",
+            url(page)),
+        png.getFileName() + ".log");
     if (!Files.isRegularFile(png)) {
-      throw new AssertionError("chromium wrote no screenshot " + png + "; its output is in "
-          + scratch.resolve(png.getFileName() + ".log"));
+      throw new AssertionError(
+          "chromium wrote no screenshot "
+              + png
+              + "; its output is in "
+              + scratch.resolve(png.getFileName() + ".log"));
     }
     return png;
   }
@@ -81,14 +93,23 @@ public final class HeadlessChromium {
 
   private String run(List<String> args, String logName) throws IOException {
     Files.createDirectories(scratch);
-    List<String> cmd = new ArrayList<>(List.of(binary, "--headless", "--no-sandbox",
-        "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
-        "--disable-extensions", "--user-data-dir=" + scratch.resolve("profile").toAbsolutePath()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--user-data-dir=" + scratch.resolve("profile").toAbsolutePath()));
     cmd.addAll(args);
     Path out = scratch.resolve(logName + ".stdout");
     Path err = scratch.resolve(logName);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-        .redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put("HOME", scratch.toAbsolutePath().toString());
     Process p = pb.start();
     try {
@@ -102,8 +123,13 @@ public final class HeadlessChromium {
       throw new IOException("interrupted waiting for chromium", e);
     }
     if (p.exitValue() != 0) {
-      throw new AssertionError("chromium exited with " + p.exitValue() + ": " + cmd + "\n"
-          + Files.readString(err, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "chromium exited with "
+              + p.exitValue()
+              + ": "
+              + cmd
+              + "\n"
+              + Files.readString(err, StandardCharsets.UTF_8));
     }
     return Files.readString(out, StandardCharsets.UTF_8);
   }
@@ -134,8 +160,8 @@ public final class HeadlessChromium {
     if (!body.find()) {
       return null;
     }
-    Matcher a = Pattern.compile("\\s" + Pattern.quote(name) + "=\"([^\"]*)\"")
-        .matcher(body.group(1));
+    Matcher a =
+        Pattern.compile("\\s" + Pattern.quote(name) + "=\"([^\"]*)\"").matcher(body.group(1));
     return a.find() ? unescape(a.group(1)) : null;
   }
 
@@ -145,8 +171,8 @@ public final class HeadlessChromium {
   /** Every element carrying {@code data-key} and {@code data-value}, in page order. */
   public static List<Figure> figures(String dom) {
     List<Figure> out = new ArrayList<>();
-    Matcher m = Pattern.compile("data-key=\"([^\"]*)\" data-value=\"([^\"]*)\">([^<]*)<")
-        .matcher(dom);
+    Matcher m =
+        Pattern.compile("data-key=\"([^\"]*)\" data-value=\"([^\"]*)\">([^<]*)<").matcher(dom);
     while (m.find()) {
       out.add(new Figure(unescape(m.group(1)), unescape(m.group(2)), unescape(m.group(3))));
     }
@@ -154,7 +180,11 @@ public final class HeadlessChromium {
   }
 
   private static String unescape(String s) {
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-        .replace("&#39;", "'").replace("&nbsp;", "\u00a0").replace("&amp;", "&");
+    return s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u00a0")
+        .replace("&amp;", "&");
   }
 }

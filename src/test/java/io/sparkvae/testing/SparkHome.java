@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import java.io.File;
@@ -17,12 +18,12 @@ import org.apache.spark.launcher.JavaModuleOptions;
 
 /**
  * A Spark installation made from the jars Maven resolved, with no Spark download: a directory
- * {@code target/it/spark-home} whose {@code jars/} holds symbolic links to the Spark runtime
- * jars listed in {@code target/spark-classpath.txt} (written by the pom's dependency plugin).
+ * {@code target/it/spark-home} whose {@code jars/} holds symbolic links to the Spark runtime jars
+ * listed in {@code target/spark-classpath.txt} (written by the pom's dependency plugin).
  *
  * <p>That is all Spark's multi-JVM modes need to start executors ({@code local-cluster[...]},
- * standalone Workers): they build the executor's classpath from {@code $SPARK_HOME/jars}, and
- * with {@code SPARK_SCALA_VERSION} set they do not look for a source build.
+ * standalone Workers): they build the executor's classpath from {@code $SPARK_HOME/jars}, and with
+ * {@code SPARK_SCALA_VERSION} set they do not look for a source build.
  */
 public final class SparkHome {
   private static Path home;
@@ -38,8 +39,10 @@ public final class SparkHome {
   public static Path classpathFile() {
     Path p = Path.of(System.getProperty("sparkvae.sparkClasspath", "target/spark-classpath.txt"));
     if (!Files.isRegularFile(p)) {
-      throw new IllegalStateException(p + " is missing: run `mvn verify` (the dependency plugin "
-          + "writes it at generate-test-resources)");
+      throw new IllegalStateException(
+          p
+              + " is missing: run `mvn verify` (the dependency plugin "
+              + "writes it at generate-test-resources)");
     }
     return p;
   }
@@ -89,8 +92,8 @@ public final class SparkHome {
   }
 
   /**
-   * The environment every Spark process of a test needs: SPARK_HOME, SPARK_SCALA_VERSION=2.13
-   * (else Spark's launcher looks for a source build: "Cannot find any build directories") and
+   * The environment every Spark process of a test needs: SPARK_HOME, SPARK_SCALA_VERSION=2.13 (else
+   * Spark's launcher looks for a source build: "Cannot find any build directories") and
    * SPARK_LOCAL_IP=127.0.0.1 (else Spark binds to the external interface).
    */
   public static Map<String, String> env() {

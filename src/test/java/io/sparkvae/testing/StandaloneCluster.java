@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,18 +20,19 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A Spark standalone cluster on this machine, from the Maven-resolved jars ({@link SparkHome}):
- * a Master and N Workers, each a child JVM, all bound to 127.0.0.1 on ports the OS picks.
+ * A Spark standalone cluster on this machine, from the Maven-resolved jars ({@link SparkHome}): a
+ * Master and N Workers, each a child JVM, all bound to 127.0.0.1 on ports the OS picks.
  *
- * <p>{@link #close()} stops the Workers (SIGTERM; a Worker kills its executors as it exits),
- * then the Master, by PID, then SIGKILLs anything left, executors included. The REST submission
- * server the Master starts by default on port 6066 is switched off: it would accept
- * unauthenticated submissions, and a fixed port collides with a second cluster.
+ * <p>{@link #close()} stops the Workers (SIGTERM; a Worker kills its executors as it exits), then
+ * the Master, by PID, then SIGKILLs anything left, executors included. The REST submission server
+ * the Master starts by default on port 6066 is switched off: it would accept unauthenticated
+ * submissions, and a fixed port collides with a second cluster.
  */
 public final class StandaloneCluster implements AutoCloseable {
-  private static final Pattern MASTER_URL = Pattern.compile("Starting Spark master at "
-      + "(spark://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern MASTER_URL =
+      Pattern.compile("Starting Spark master at " + "(spark://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern UI_PORT = Pattern.compile("'MasterUI' on port (\\d+)");
+
   /** The class of the executor JVMs a Worker starts. */
   public static final String EXECUTOR_CLASS =
       "org.apache.spark.executor.CoarseGrainedExecutorBackend";
@@ -51,15 +53,16 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Starts a Master and {@code workers} Workers with {@code cores} cores and {@code memory}
-   * (e.g. "1g") each, and waits until the Master lists every Worker as ALIVE.
+   * Starts a Master and {@code workers} Workers with {@code cores} cores and {@code memory} (e.g.
+   * "1g") each, and waits until the Master lists every Worker as ALIVE.
    *
    * @param env extra environment for every JVM (executors inherit the Workers' environment)
    * @param properties a Spark properties file for the Master and the Workers (e.g. the
    *     authentication settings), or null
    */
-  public static StandaloneCluster start(Path dir, int workers, int cores, String memory,
-      Map<String, String> env, Path properties) throws InterruptedException {
+  public static StandaloneCluster start(
+      Path dir, int workers, int cores, String memory, Map<String, String> env, Path properties)
+      throws InterruptedException {
     Map<String, String> all = new LinkedHashMap<>(env);
     all.putAll(SparkHome.env());
     StandaloneCluster c = new StandaloneCluster(dir, all, properties);
@@ -100,16 +103,23 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    master = ChildProcess.start("spark master", daemon("512m",
-        "org.apache.spark.deploy.master.Master",
-        List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0")), env,
-        dir, dir.resolve("master.log"));
-    Matcher url = MASTER_URL.matcher(master.awaitLine(l -> MASTER_URL.matcher(l).find(),
-        Duration.ofSeconds(60)));
+    master =
+        ChildProcess.start(
+            "spark master",
+            daemon(
+                "512m",
+                "org.apache.spark.deploy.master.Master",
+                List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0")),
+            env,
+            dir,
+            dir.resolve("master.log"));
+    Matcher url =
+        MASTER_URL.matcher(
+            master.awaitLine(l -> MASTER_URL.matcher(l).find(), Duration.ofSeconds(60)));
     url.find();
     masterUrl = url.group(1);
-    Matcher ui = UI_PORT.matcher(master.awaitLine(l -> UI_PORT.matcher(l).find(),
-        Duration.ofSeconds(60)));
+    Matcher ui =
+        UI_PORT.matcher(master.awaitLine(l -> UI_PORT.matcher(l).find(), Duration.ofSeconds(60)));
     ui.find();
     webUi = "http://127.0.0.1:" + ui.group(1);
     master.awaitLine(l -> l.contains("New state: ALIVE"), Duration.ofSeconds(60));
@@ -122,11 +132,29 @@ public final class StandaloneCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    workers.add(ChildProcess.start("spark worker " + i, daemon("256m",
-        "org.apache.spark.deploy.worker.Worker",
-        List.of(masterUrl, "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
-            "--cores", Integer.toString(cores), "--memory", memory,
-            "--work-dir", work.toString())), env, dir, dir.resolve("worker-" + i + ".log")));
+    workers.add(
+        ChildProcess.start(
+            "spark worker " + i,
+            daemon(
+                "256m",
+                "org.apache.spark.deploy.worker.Worker",
+                List.of(
+                    masterUrl,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--webui-port",
+                    "0",
+                    "--cores",
+                    Integer.toString(cores),
+                    "--memory",
+                    memory,
+                    "--work-dir",
+                    work.toString())),
+            env,
+            dir,
+            dir.resolve("worker-" + i + ".log")));
   }
 
   private void awaitWorkers(int n, Duration timeout) throws InterruptedException {
@@ -149,16 +177,28 @@ public final class StandaloneCluster implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("the master did not list " + n + " alive workers within "
-        + timeout.toSeconds() + " s: " + last);
+    throw new AssertionError(
+        "the master did not list "
+            + n
+            + " alive workers within "
+            + timeout.toSeconds()
+            + " s: "
+            + last);
   }
 
   /** The Master's status page as JSON ({@code <web UI>/json/}: workers, apps, cores). */
   public JsonNode status() throws IOException, InterruptedException {
-    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(webUi + "/json/"))
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpClient http =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(webUi + "/json/"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET " + webUi + "/json/ gave HTTP " + r.statusCode());
     }
@@ -183,10 +223,14 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** The executor JVMs that Worker {@code i} (0-based) runs now, found by PID. */
   public synchronized List<ProcessHandle> executorsOf(int i) {
-    List<ProcessHandle> found = workers.get(i).handle().children()
-        .filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().commandLine().orElse("").contains(EXECUTOR_CLASS))
-        .collect(Collectors.toList());
+    List<ProcessHandle> found =
+        workers
+            .get(i)
+            .handle()
+            .children()
+            .filter(ProcessHandle::isAlive)
+            .filter(h -> h.info().commandLine().orElse("").contains(EXECUTOR_CLASS))
+            .collect(Collectors.toList());
     executorsSeen.addAll(found);
     return found;
   }
@@ -201,8 +245,8 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Stops every process of the cluster by PID: Workers first (their executors with them), then
-   * the Master; SIGKILL for anything that does not go within 20 s.
+   * Stops every process of the cluster by PID: Workers first (their executors with them), then the
+   * Master; SIGKILL for anything that does not go within 20 s.
    *
    * @throws IllegalStateException when a process survives SIGKILL
    */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import io.sparkvae.kernel.ByteRows;
@@ -19,9 +20,12 @@ import org.apache.spark.sql.types.StructType;
 public final class TestFrames {
   private TestFrames() {}
 
-  public static final StructType IMAGE_SCHEMA = new StructType(new StructField[] {
-      DataTypes.createStructField("id", DataTypes.LongType, false),
-      DataTypes.createStructField("features", DataTypes.BinaryType, true)});
+  public static final StructType IMAGE_SCHEMA =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("id", DataTypes.LongType, false),
+            DataTypes.createStructField("features", DataTypes.BinaryType, true)
+          });
 
   /** The first n rows of {@code images} as (id, features binary) in P nearly equal partitions. */
   public static Dataset<Row> images(SparkSession spark, ByteRows images, int n, int partitions) {
@@ -42,12 +46,17 @@ public final class TestFrames {
     }
     List<Integer> parts = IntStream.range(0, sizes.length).boxed().collect(Collectors.toList());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    return spark.createDataFrame(jsc.parallelize(parts, sizes.length).flatMap(p -> {
-      List<Row> rows = new ArrayList<>();
-      for (int i = starts[p]; i < starts[p + 1]; i++) {
-        rows.add(RowFactory.create((long) i, Arrays.copyOfRange(d, i * w, (i + 1) * w)));
-      }
-      return rows.iterator();
-    }), IMAGE_SCHEMA);
+    return spark.createDataFrame(
+        jsc.parallelize(parts, sizes.length)
+            .flatMap(
+                p -> {
+                  List<Row> rows = new ArrayList<>();
+                  for (int i = starts[p]; i < starts[p + 1]; i++) {
+                    rows.add(
+                        RowFactory.create((long) i, Arrays.copyOfRange(d, i * w, (i + 1) * w)));
+                  }
+                  return rows.iterator();
+                }),
+        IMAGE_SCHEMA);
   }
 }

@@ -1,10 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.io.Safetensors;
 import io.sparkvae.io.SafetensorsContents;
-import io.sparkvae.diagnostics.BlasInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,29 +20,30 @@ import java.util.Map;
 
 /**
  * Runs of the real {@code train} command in child JVMs, for the integration tests: one small
- * training on the bundled sample whose settings every test shares, so that every run, whatever
- * the master, must end with the same bytes in {@code model/weights.safetensors}.
+ * training on the bundled sample whose settings every test shares, so that every run, whatever the
+ * master, must end with the same bytes in {@code model/weights.safetensors}.
  */
 public final class TrainRuns {
   /** Epochs of {@link #SETTINGS}: enough that a process can be killed after the first one. */
   public static final int EPOCHS = 6;
 
   /**
-   * A small model (784-64-8) on the 2,000 sample images in 2 partitions: 8 steps of batch 128
-   * per partition and epoch, k = 2, so 4 rounds (Spark jobs) per epoch. No IWAE, no PCA
-   * baseline and no Spark UI, so that a run stays short.
+   * A small model (784-64-8) on the 2,000 sample images in 2 partitions: 8 steps of batch 128 per
+   * partition and epoch, k = 2, so 4 rounds (Spark jobs) per epoch. No IWAE, no PCA baseline and no
+   * Spark UI, so that a run stays short.
    */
-  public static final List<String> SETTINGS = List.of(
-      "--config", "conf/fashion-mnist-sample.conf",
-      "--set", "model.hidden=[64]",
-      "--set", "model.latent=8",
-      "--set", "train.epochs=" + EPOCHS,
-      "--set", "train.sync-every=2",
-      "--set", "train.partitions=2",
-      "--set", "train.seed=7",
-      "--set", "eval.iwae-k=0",
-      "--set", "eval.pca-baseline=false",
-      "--set", "spark.conf.\"spark.ui.enabled\"=false");
+  public static final List<String> SETTINGS =
+      List.of(
+          "--config", "conf/fashion-mnist-sample.conf",
+          "--set", "model.hidden=[64]",
+          "--set", "model.latent=8",
+          "--set", "train.epochs=" + EPOCHS,
+          "--set", "train.sync-every=2",
+          "--set", "train.partitions=2",
+          "--set", "train.seed=7",
+          "--set", "eval.iwae-k=0",
+          "--set", "eval.pca-baseline=false",
+          "--set", "spark.conf.\"spark.ui.enabled\"=false");
 
   private static Path reference;
   private static double referenceSeconds;
@@ -57,8 +59,11 @@ public final class TrainRuns {
   public static Path appJar() {
     String p = System.getProperty("sparkvae.appJar");
     if (p == null || !Files.isRegularFile(Path.of(p))) {
-      throw new IllegalStateException("the application jar " + p + " is missing: integration "
-          + "tests run from `mvn verify`, after `package`");
+      throw new IllegalStateException(
+          "the application jar "
+              + p
+              + " is missing: integration "
+              + "tests run from `mvn verify`, after `package`");
     }
     return Path.of(p).toAbsolutePath();
   }
@@ -77,8 +82,8 @@ public final class TrainRuns {
 
   /**
    * The environment of every child: this machine's loopback only, and the same BLAS settings in
-   * every JVM (driver and executors inherit them). Bit-identical results need the same BLAS
-   * kernels everywhere: OpenBLAS's kernels for different core types round differently.
+   * every JVM (driver and executors inherit them). Bit-identical results need the same BLAS kernels
+   * everywhere: OpenBLAS's kernels for different core types round differently.
    */
   public static Map<String, String> env(Path tmp) {
     Map<String, String> env = new LinkedHashMap<>();
@@ -135,9 +140,13 @@ public final class TrainRuns {
     if (reference == null) {
       Path dir = freshDir("reference");
       Path out = dir.resolve("out");
-      try (ChildProcess p = ChildProcess.start("reference training (local[2])",
-          mainCommand(dir, List.of(), trainArgs("local[2]", out)), env(dir), projectDir(),
-          dir.resolve("driver.log"))) {
+      try (ChildProcess p =
+          ChildProcess.start(
+              "reference training (local[2])",
+              mainCommand(dir, List.of(), trainArgs("local[2]", out)),
+              env(dir),
+              projectDir(),
+              dir.resolve("driver.log"))) {
         int code = p.waitFor(Duration.ofMinutes(3));
         assertEquals(0, code, () -> "reference run failed:\n" + p.tail(60));
         referenceSeconds = p.seconds();
@@ -158,8 +167,8 @@ public final class TrainRuns {
   }
 
   /**
-   * Asserts that two runs saved the same weights, byte for byte; when they differ, the message
-   * says in how many parameters and by how much.
+   * Asserts that two runs saved the same weights, byte for byte; when they differ, the message says
+   * in how many parameters and by how much.
    */
   public static void assertSameWeights(Path expectedOut, Path actualOut, String what) {
     byte[] a = weightBytes(expectedOut);
@@ -175,8 +184,12 @@ public final class TrainRuns {
         float[] x = ca.floats(name);
         float[] y = cb.names().contains(name) ? cb.floats(name) : new float[0];
         if (x.length != y.length) {
-          sb.append("; tensor ").append(name).append(" has ").append(y.length)
-              .append(" values, expected ").append(x.length);
+          sb.append("; tensor ")
+              .append(name)
+              .append(" has ")
+              .append(y.length)
+              .append(" values, expected ")
+              .append(x.length);
           continue;
         }
         int diff = 0;
@@ -188,8 +201,14 @@ public final class TrainRuns {
           }
         }
         if (diff > 0) {
-          sb.append(String.format(Locale.ROOT, "; %s: %d of %d values differ (max |diff| %.3g)",
-              name, diff, x.length, max));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "; %s: %d of %d values differ (max |diff| %.3g)",
+                  name,
+                  diff,
+                  x.length,
+                  max));
         }
       }
     } catch (IOException | RuntimeException e) {

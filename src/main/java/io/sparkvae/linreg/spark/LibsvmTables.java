@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
 import java.io.BufferedReader;
@@ -34,8 +35,7 @@ final class LibsvmTables {
     } catch (Exception e) {
       // The source reads every line to count the features; a line it cannot parse fails here
       // (as a SparkException, which Scala throws unchecked).
-      String where = firstBadLine(spark.sparkContext().hadoopConfiguration(),
-          spec.path());
+      String where = firstBadLine(spark.sparkContext().hadoopConfiguration(), spec.path());
       if (where != null) {
         throw new IllegalArgumentException(spec.key() + ": " + where, e);
       }
@@ -50,13 +50,13 @@ final class LibsvmTables {
   static Dataset<Row> expand(Dataset<Row> raw, RegressionTables.Spec spec) {
     int d = AttributeGroup.fromStructField(raw.schema().apply("features")).size();
     if (d <= 0) {
-      throw new IllegalArgumentException(spec.key() + " " + spec.path()
-          + ": the LibSVM data has no features");
+      throw new IllegalArgumentException(
+          spec.key() + " " + spec.path() + ": the LibSVM data has no features");
     }
     List<Column> cols = new ArrayList<>();
     cols.add(functions.col("label"));
-    Column arr = org.apache.spark.ml.functions.vector_to_array(functions.col("features"),
-        "float64");
+    Column arr =
+        org.apache.spark.ml.functions.vector_to_array(functions.col("features"), "float64");
     for (int j = 0; j < d; j++) {
       cols.add(arr.getItem(j).as("x" + (j + 1)));
     }
@@ -89,8 +89,12 @@ final class LibsvmTables {
               } else if (!tok[i].substring(0, colon).matches("[0-9]+")) {
                 problem = "'" + tok[i].substring(0, colon) + "' is not a feature index";
               } else if (!NonNumericValues.isNumber(tok[i].substring(colon + 1))) {
-                problem = "'" + tok[i].substring(colon + 1) + "' is not a number (column 'x"
-                    + tok[i].substring(0, colon) + "')";
+                problem =
+                    "'"
+                        + tok[i].substring(colon + 1)
+                        + "' is not a number (column 'x"
+                        + tok[i].substring(0, colon)
+                        + "')";
               }
             }
             if (problem != null) {

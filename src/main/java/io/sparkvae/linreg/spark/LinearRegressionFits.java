@@ -1,7 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
-import io.sparkvae.linreg.spark.RegressionTables;
-import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.EpochReport;
@@ -10,13 +9,14 @@ import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.engine.TrainingState;
+import io.sparkvae.kernel.Optimizer;
+import io.sparkvae.kernel.Schedule;
 import io.sparkvae.linreg.GradientFitTolerance;
 import io.sparkvae.linreg.LinearRegressionObjective;
 import io.sparkvae.linreg.NormalEquations;
-import io.sparkvae.kernel.Optimizer;
-import io.sparkvae.kernel.Schedule;
 import io.sparkvae.linreg.RegressionFit;
 import io.sparkvae.linreg.SufficientStats;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,16 +32,17 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The same linear regression fitted by maximum likelihood four ways on one DataFrame (src/site/markdown/training.md, "The models" §1):
+ * The same linear regression fitted by maximum likelihood four ways on one DataFrame
+ * (src/site/markdown/training.md, "The models" §1):
  *
  * <ol>
- *   <li>{@link #exact}: the normal equations, solved on the driver ({@link NormalEquations})
- *       from sufficient statistics gathered in double precision in one {@code treeAggregate}
- *       pass, which also checks every value;</li>
+ *   <li>{@link #exact}: the normal equations, solved on the driver ({@link NormalEquations}) from
+ *       sufficient statistics gathered in double precision in one {@code treeAggregate} pass, which
+ *       also checks every value;
  *   <li>{@link #engine}: the mean squared error ({@link LinearRegressionObjective}) minimized by
- *       the synchronous loop that trains the VAE ({@link SyncTrainer}), unchanged;</li>
+ *       the synchronous loop that trains the VAE ({@link SyncTrainer}), unchanged;
  *   <li>{@link #mllib}: Spark MLlib's {@code LinearRegression} without regularization, solver
- *       {@code normal} or {@code l-bfgs}.</li>
+ *       {@code normal} or {@code l-bfgs}.
  * </ol>
  *
  * {@link #evaluate} then scores any (W, b) on the data exactly, in double, from the exact pass's
@@ -52,10 +53,16 @@ public final class LinearRegressionFits {
   public static final String ENGINE = "engine";
   public static final String MLLIB_NORMAL = "mllib_normal";
   public static final String MLLIB_LBFGS = "mllib_lbfgs";
+
   /** The four methods, in the order they are run and printed. */
   public static final List<String> METHODS = List.of(EXACT, ENGINE, MLLIB_NORMAL, MLLIB_LBFGS);
-  /** MLlib must agree with the exact MLE to this relative difference (src/site/markdown/linear-regression.md). */
+
+  /**
+   * MLlib must agree with the exact MLE to this relative difference
+   * (src/site/markdown/linear-regression.md).
+   */
   public static final double MLLIB_TOLERANCE = 1e-6;
+
   /** Depth of the exact pass's treeAggregate (Spark's default). */
   public static final int AGGREGATION_DEPTH = 2;
 
@@ -64,9 +71,9 @@ public final class LinearRegressionFits {
   // ---- the shared DataFrame ----
 
   /**
-   * The table's prepared frame in {@code partitions} partitions (0: as read), cached at
-   * {@code MEMORY_AND_DISK} and materialized, so that every method reads the same rows from
-   * memory. Returns the new table; the caller unpersists {@code frame()} when done.
+   * The table's prepared frame in {@code partitions} partitions (0: as read), cached at {@code
+   * MEMORY_AND_DISK} and materialized, so that every method reads the same rows from memory.
+   * Returns the new table; the caller unpersists {@code frame()} when done.
    */
   public static RegressionTable cache(RegressionTable t, int partitions) {
     Dataset<Row> f = t.frame();
@@ -85,21 +92,23 @@ public final class LinearRegressionFits {
    *
    * @param seconds wall time of the pass and the solve
    */
-  public record Exact(SufficientStats stats, RegressionFit fit,
-      double seconds) {}
+  public record Exact(SufficientStats stats, RegressionFit fit, double seconds) {}
 
   /**
    * One {@code treeAggregate} pass over the table (statistics and checks), then the solve.
    *
-   * @throws DataValidationException when values are empty, NaN or infinite: per column, the
-   *     first such row (line of the file where possible) and how many there are
+   * @throws DataValidationException when values are empty, NaN or infinite: per column, the first
+   *     such row (line of the file where possible) and how many there are
    * @throws IllegalArgumentException for fewer rows than parameters or a constant feature
    */
   public static Exact exact(RegressionTable t) {
     long t0 = System.nanoTime();
     int d = t.dimension();
-    RegressionPass pass = t.frame().toJavaRDD().treeAggregate(new RegressionPass(d),
-        (p, r) -> p.add(r), (a, b) -> a.merge(b), AGGREGATION_DEPTH);
+    RegressionPass pass =
+        t.frame()
+            .toJavaRDD()
+            .treeAggregate(
+                new RegressionPass(d), (p, r) -> p.add(r), (a, b) -> a.merge(b), AGGREGATION_DEPTH);
     List<Integer> badColumns = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     for (int j = 0; j <= d; j++) {
@@ -122,12 +131,26 @@ public final class LinearRegressionFits {
           }
         }
         long total = pass.badValues(j);
-        String value = pass.firstKind[j] == RegressionPass.EMPTY ? "the value is empty"
-            : "the value is " + pass.firstValue[j];
-        problems.add(RegressionTables.problem(t, name, where.get(i), value
-            + (total > 1 ? "; " + total + " rows in all have a bad value in '" + name + "' ("
-            + String.join(", ", counts) + ")" : "")
-            + "; linear regression needs a finite number in every row"));
+        String value =
+            pass.firstKind[j] == RegressionPass.EMPTY
+                ? "the value is empty"
+                : "the value is " + pass.firstValue[j];
+        problems.add(
+            RegressionTables.problem(
+                t,
+                name,
+                where.get(i),
+                value
+                    + (total > 1
+                        ? "; "
+                            + total
+                            + " rows in all have a bad value in '"
+                            + name
+                            + "' ("
+                            + String.join(", ", counts)
+                            + ")"
+                        : "")
+                    + "; linear regression needs a finite number in every row"));
       }
       throw new DataValidationException(problems);
     }
@@ -135,10 +158,22 @@ public final class LinearRegressionFits {
     String[] names = t.features().toArray(new String[0]);
     long n = s.count();
     if (n < d + 1) {
-      throw new IllegalArgumentException(t.source() + ": " + n + (n == 1 ? " row" : " rows")
-          + ", but linear regression with " + d + (d == 1 ? " feature" : " features") + " ("
-          + String.join(", ", names) + ") has " + (d + 1) + " parameters (weights and "
-          + "intercept) and needs at least " + (d + 1) + " rows");
+      throw new IllegalArgumentException(
+          t.source()
+              + ": "
+              + n
+              + (n == 1 ? " row" : " rows")
+              + ", but linear regression with "
+              + d
+              + (d == 1 ? " feature" : " features")
+              + " ("
+              + String.join(", ", names)
+              + ") has "
+              + (d + 1)
+              + " parameters (weights and "
+              + "intercept) and needs at least "
+              + (d + 1)
+              + " rows");
     }
     try {
       NormalEquations.requireNoConstantFeatures(s, names);
@@ -156,16 +191,28 @@ public final class LinearRegressionFits {
    *
    * @param batchSize rows per step summed over all partitions; 0 = every row (full batch)
    * @param optimizer "sgd" or "adam"
-   * @param standardize fit on (x − x̄)/σ_x and (y − ȳ)/σ_y, with the exact pass's moments, and
-   *     map the weights back
+   * @param standardize fit on (x − x̄)/σ_x and (y − ȳ)/σ_y, with the exact pass's moments, and map
+   *     the weights back
    */
-  public record EngineSettings(int epochs, int batchSize, double learningRate, String optimizer,
-      int syncEvery, long seed, boolean standardize) {
+  public record EngineSettings(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      String optimizer,
+      int syncEvery,
+      long seed,
+      boolean standardize) {
     public EngineSettings {
       if (epochs < 1 || batchSize < 0 || !(learningRate > 0) || syncEvery < 1) {
-        throw new IllegalArgumentException("invalid engine settings: epochs " + epochs
-            + ", batch size " + batchSize + ", learning rate " + learningRate + ", sync-every "
-            + syncEvery);
+        throw new IllegalArgumentException(
+            "invalid engine settings: epochs "
+                + epochs
+                + ", batch size "
+                + batchSize
+                + ", learning rate "
+                + learningRate
+                + ", sync-every "
+                + syncEvery);
       }
     }
   }
@@ -176,17 +223,31 @@ public final class LinearRegressionFits {
    * @param weights W on the original scale
    * @param params the engine's float parameters (standardized scale when standardizing)
    * @param updates optimizer updates done
-   * @param lastEpochMse the mean squared error over the last epoch's rows as training met them,
-   *     on the original scale (the engine's own figure, in float arithmetic)
+   * @param lastEpochMse the mean squared error over the last epoch's rows as training met them, on
+   *     the original scale (the engine's own figure, in float arithmetic)
    * @param seconds packing the data and training
    * @param tolerance what the settings imply ({@link GradientFitTolerance})
    */
-  public record Engine(double[] weights, double intercept, float[] params, long updates,
-      int batchSize, int stepsPerEpoch, int syncEvery, int partitions, double lastEpochMse,
-      double seconds, String optimizer, GradientFitTolerance.Result tolerance) {}
+  public record Engine(
+      double[] weights,
+      double intercept,
+      float[] params,
+      long updates,
+      int batchSize,
+      int stepsPerEpoch,
+      int syncEvery,
+      int partitions,
+      double lastEpochMse,
+      double seconds,
+      String optimizer,
+      GradientFitTolerance.Result tolerance) {}
 
-  public static Engine engine(JavaSparkContext sc, RegressionTable t, Exact exact,
-      EngineSettings set, TrainingListener listener) {
+  public static Engine engine(
+      JavaSparkContext sc,
+      RegressionTable t,
+      Exact exact,
+      EngineSettings set,
+      TrainingListener listener) {
     long t0 = System.nanoTime();
     SufficientStats s = exact.stats();
     int d = t.dimension();
@@ -203,33 +264,61 @@ public final class LinearRegressionFits {
     Column y = functions.col(RegressionTables.LABEL);
     select.add(set.standardize() ? y.minus(s.meanY()).divide(sy).as(RegressionTables.LABEL) : y);
     Dataset<Row> frame = t.frame().select(select.toArray(new Column[0]));
-    BlockedData data = BlockedData.build(frame,
-        FeatureReader.forNumericColumns(frame.schema(), cols, RegressionTables.LABEL),
-        BlockedData.Requirements.none(), StorageLevel.MEMORY_AND_DISK(),
-        "linreg data " + t.path(), null);
+    BlockedData data =
+        BlockedData.build(
+            frame,
+            FeatureReader.forNumericColumns(frame.schema(), cols, RegressionTables.LABEL),
+            BlockedData.Requirements.none(),
+            StorageLevel.MEMORY_AND_DISK(),
+            "linreg data " + t.path(),
+            null);
     try {
       long[] sizes = data.partitionRows();
-      int batch = set.batchSize() > 0 ? set.batchSize()
-          : (int) Math.min(Integer.MAX_VALUE - 64, Math.max(1, Arrays.stream(sizes).sum()));
+      int batch =
+          set.batchSize() > 0
+              ? set.batchSize()
+              : (int) Math.min(Integer.MAX_VALUE - 64, Math.max(1, Arrays.stream(sizes).sum()));
       int steps = Schedule.stepsPerEpoch(sizes, batch);
       String opt = set.optimizer().trim().toLowerCase(Locale.ROOT);
-      GradientFitTolerance.Result tol = GradientFitTolerance.of(s, exact.fit(),
-          set.standardize(), opt, set.learningRate(), set.epochs(), steps, set.syncEvery());
+      GradientFitTolerance.Result tol =
+          GradientFitTolerance.of(
+              s,
+              exact.fit(),
+              set.standardize(),
+              opt,
+              set.learningRate(),
+              set.epochs(),
+              steps,
+              set.syncEvery());
       if (opt.equals("sgd") && tol.contraction() >= 1) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT, "linreg.learning-rate = "
-            + "%s is too large for gradient descent on this data: it diverges at or above "
-            + "1/lambda_max = %.4g (lambda_max = %.4g is the largest eigenvalue of the %s "
-            + "features' second-moment matrix); set linreg.learning-rate below %.4g",
-            set.learningRate(), tol.maxStableLearningRate(), tol.lambdaMax(),
-            set.standardize() ? "standardized" : "raw", tol.maxStableLearningRate()));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "linreg.learning-rate = "
+                    + "%s is too large for gradient descent on this data: it diverges at or above "
+                    + "1/lambda_max = %.4g (lambda_max = %.4g is the largest eigenvalue of the %s "
+                    + "features' second-moment matrix); set linreg.learning-rate below %.4g",
+                set.learningRate(),
+                tol.maxStableLearningRate(),
+                tol.lambdaMax(),
+                set.standardize() ? "standardized" : "raw",
+                tol.maxStableLearningRate()));
       }
       LinearRegressionObjective objective = new LinearRegressionObjective(d);
       Optimizer optimizer = Optimizer.named(opt, set.learningRate());
-      TrainerConfig cfg = new TrainerConfig("linreg", set.epochs(), batch, set.syncEvery(),
-          set.seed(), 1, 0, 0);
+      TrainerConfig cfg =
+          new TrainerConfig("linreg", set.epochs(), batch, set.syncEvery(), set.seed(), 1, 0, 0);
       TrainingState state = SyncTrainer.initialState(objective, optimizer, set.seed());
-      state = new SyncTrainer(sc, cfg).fit(objective, optimizer, data, null, state, null,
-          listener == null ? TrainingListener.NONE : listener);
+      state =
+          new SyncTrainer(sc, cfg)
+              .fit(
+                  objective,
+                  optimizer,
+                  data,
+                  null,
+                  state,
+                  null,
+                  listener == null ? TrainingListener.NONE : listener);
       float[] u = state.params();
       double[] w = new double[d];
       double b = set.standardize() ? s.meanY() + sy * u[d] : u[d];
@@ -240,9 +329,19 @@ public final class LinearRegressionFits {
         }
       }
       EpochReport last = state.lastEpoch();
-      return new Engine(w, b, u.clone(), state.updates(), batch, steps,
-          Math.min(set.syncEvery(), steps), data.numPartitions(), last.train()[0] * sy * sy,
-          (System.nanoTime() - t0) / 1e9, optimizer.describe(), tol);
+      return new Engine(
+          w,
+          b,
+          u.clone(),
+          state.updates(),
+          batch,
+          steps,
+          Math.min(set.syncEvery(), steps),
+          data.numPartitions(),
+          last.train()[0] * sy * sy,
+          (System.nanoTime() - t0) / 1e9,
+          optimizer.describe(),
+          tol);
     } finally {
       data.close();
     }
@@ -256,12 +355,12 @@ public final class LinearRegressionFits {
    * @param iterations MLlib's {@code totalIterations} (L-BFGS iterations; 0 for the normal
    *     equations solved directly)
    */
-  public record Mllib(String solver, double[] weights, double intercept, int iterations,
-      double seconds) {}
+  public record Mllib(
+      String solver, double[] weights, double intercept, int iterations, double seconds) {}
 
   /**
-   * {@code LinearRegression} with regParam 0, elasticNetParam 0 and an intercept, on the
-   * features assembled into a vector by {@link VectorAssembler}.
+   * {@code LinearRegression} with regParam 0, elasticNetParam 0 and an intercept, on the features
+   * assembled into a vector by {@link VectorAssembler}.
    *
    * @param solver "normal" or "l-bfgs"
    * @param tol convergence tolerance (L-BFGS)
@@ -274,15 +373,22 @@ public final class LinearRegressionFits {
     for (int j = 0; j < d; j++) {
       in[j] = RegressionTables.featureColumn(j);
     }
-    Dataset<Row> assembled = new VectorAssembler().setInputCols(in).setOutputCol("_features")
-        .transform(t.frame());
-    LinearRegression lr = new LinearRegression().setFeaturesCol("_features")
-        .setLabelCol(RegressionTables.LABEL).setRegParam(0).setElasticNetParam(0).setFitIntercept(true)
-        .setSolver(solver).setTol(tol).setMaxIter(maxIter);
+    Dataset<Row> assembled =
+        new VectorAssembler().setInputCols(in).setOutputCol("_features").transform(t.frame());
+    LinearRegression lr =
+        new LinearRegression()
+            .setFeaturesCol("_features")
+            .setLabelCol(RegressionTables.LABEL)
+            .setRegParam(0)
+            .setElasticNetParam(0)
+            .setFitIntercept(true)
+            .setSolver(solver)
+            .setTol(tol)
+            .setMaxIter(maxIter);
     LinearRegressionModel m = lr.fit(assembled);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Mllib(solver, m.coefficients().toArray(), m.intercept(),
-        m.summary().totalIterations(), seconds);
+    return new Mllib(
+        solver, m.coefficients().toArray(), m.intercept(), m.summary().totalIterations(), seconds);
   }
 
   // ---- scoring and comparing ----
@@ -297,8 +403,16 @@ public final class LinearRegressionFits {
    * @param relDiffs |θ − θ_exact| / |θ_exact| per coefficient (W₁ … W_d, then b)
    * @param maxRelDiff the largest of {@code relDiffs}
    */
-  public record Scored(String method, double[] weights, double intercept, double mse,
-      double sigma2Mle, double meanLogLik, double r2, double[] relDiffs, double maxRelDiff) {}
+  public record Scored(
+      String method,
+      double[] weights,
+      double intercept,
+      double mse,
+      double sigma2Mle,
+      double meanLogLik,
+      double r2,
+      double[] relDiffs,
+      double maxRelDiff) {}
 
   /** Scores (W, b) on the statistics and compares it with the exact fit. */
   public static Scored evaluate(String method, double[] w, double b, Exact exact) {
@@ -333,16 +447,15 @@ public final class LinearRegressionFits {
   }
 
   /**
-   * |a − e| / |e| per coefficient (weights, then the intercept); where e is 0 the difference
-   * is 0 if a is 0 too, else +∞.
+   * |a − e| / |e| per coefficient (weights, then the intercept); where e is 0 the difference is 0
+   * if a is 0 too, else +∞.
    */
   public static double[] relativeDifferences(double[] w, double b, double[] we, double be) {
     double[] out = new double[w.length + 1];
     for (int j = 0; j <= w.length; j++) {
       double a = j < w.length ? w[j] : b;
       double e = j < w.length ? we[j] : be;
-      out[j] = e != 0 ? Math.abs(a - e) / Math.abs(e)
-          : (a == e ? 0 : Double.POSITIVE_INFINITY);
+      out[j] = e != 0 ? Math.abs(a - e) / Math.abs(e) : (a == e ? 0 : Double.POSITIVE_INFINITY);
     }
     return out;
   }

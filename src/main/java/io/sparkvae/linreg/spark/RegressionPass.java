@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
 import io.sparkvae.linreg.SufficientStats;
@@ -5,11 +6,11 @@ import java.io.Serializable;
 import org.apache.spark.sql.Row;
 
 /**
- * The one pass of the exact fit: the sufficient statistics of the good rows and, in the same
- * pass, what is wrong with the others. A row of the prepared frame is d features, the label and
- * the row id ({@link io.sparkvae.linreg.spark.RegressionTables}); a row with an empty (null), NaN or infinite
- * value is left out of the statistics and counted per column, and the earliest such row (by
- * row id: the order Spark reads the data) is kept as the example to show. Mergeable in any
+ * The one pass of the exact fit: the sufficient statistics of the good rows and, in the same pass,
+ * what is wrong with the others. A row of the prepared frame is d features, the label and the row
+ * id ({@link io.sparkvae.linreg.spark.RegressionTables}); a row with an empty (null), NaN or
+ * infinite value is left out of the statistics and counted per column, and the earliest such row
+ * (by row id: the order Spark reads the data) is kept as the example to show. Mergeable in any
  * order ({@code treeAggregate}'s combine), with the same result.
  *
  * <p>A plain class, not a record: Spark may ship it with Kryo, which cannot build records.
@@ -19,6 +20,7 @@ final class RegressionPass implements Serializable {
 
   /** Kinds of bad value, in the order reported. */
   static final int EMPTY = 0;
+
   static final int NAN = 1;
   static final int INFINITE = 2;
   static final String[] KIND_NAMES = {"empty", "NaN", "infinite"};
@@ -27,10 +29,13 @@ final class RegressionPass implements Serializable {
   final SufficientStats stats;
   long rows;
   long badRows;
+
   /** Bad values per column (d features, then the label) and kind. */
   final long[][] bad;
+
   /** Per column: the row id, kind and value of its earliest bad value. */
   final long[] firstRow;
+
   final int[] firstKind;
   final double[] firstValue;
   private transient double[] x;

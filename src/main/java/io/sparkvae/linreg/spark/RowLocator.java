@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
 import io.sparkvae.data.Loaders;
@@ -21,12 +22,12 @@ import org.apache.spark.sql.functions;
  *
  * <p>A row's {@link RegressionTables#ROW} value is Spark's {@code monotonically_increasing_id} of
  * the row as read: (partition &lt;&lt; 33) + index in the partition. {@link #locate} turns it into
- * a place: for CSV the line number (counting every physical line; the header is the first
- * non-blank line, and Spark skips blank lines, as the count does), for LibSVM the line number
- * (Spark skips blank lines and lines starting with '#'), for Parquet the 1-based row of its file.
- * It costs one Spark job over the data (the file of each row is recorded only then, so loading
- * pays nothing for it) and, for text files, reading the file up to that line on the driver; it
- * runs only when there is a problem to report.
+ * a place: for CSV the line number (counting every physical line; the header is the first non-blank
+ * line, and Spark skips blank lines, as the count does), for LibSVM the line number (Spark skips
+ * blank lines and lines starting with '#'), for Parquet the 1-based row of its file. It costs one
+ * Spark job over the data (the file of each row is recorded only then, so loading pays nothing for
+ * it) and, for text files, reading the file up to that line on the driver; it runs only when there
+ * is a problem to report.
  */
 public final class RowLocator {
   private static final long INDEX_MASK = (1L << 33) - 1;
@@ -48,11 +49,16 @@ public final class RowLocator {
     private static final long serialVersionUID = 1L;
     final int partition;
     final LinkedHashMap<String, Long> counts;
+
     /** File and rows of that file before it in this partition, per asked index. */
     final HashMap<Long, String> fileAt;
+
     final HashMap<Long, Long> beforeAt;
 
-    PartitionFiles(int partition, LinkedHashMap<String, Long> counts, HashMap<Long, String> fileAt,
+    PartitionFiles(
+        int partition,
+        LinkedHashMap<String, Long> counts,
+        HashMap<Long, String> fileAt,
         HashMap<Long, Long> beforeAt) {
       this.partition = partition;
       this.counts = counts;
@@ -62,8 +68,8 @@ public final class RowLocator {
   }
 
   /**
-   * Where each {@link RegressionTables#ROW} value is, in words a user can find in the file: "line 17 of
-   * data/a.csv (the header is line 1)", "row 5 of part-0.parquet (1-based)", or, when the
+   * Where each {@link RegressionTables#ROW} value is, in words a user can find in the file: "line
+   * 17 of data/a.csv (the header is line 1)", "row 5 of part-0.parquet (1-based)", or, when the
    * file is unknown, "data row 5 (1-based, in the order Spark reads the data)".
    */
   public static List<String> locate(RegressionTable table, List<Long> rowIds) {
@@ -78,34 +84,38 @@ public final class RowLocator {
     final HashMap<Integer, HashSet<Long>> want = new HashMap<>();
     wanted.forEach((k, v) -> want.put(k, new HashSet<>(v)));
     String first = table.raw().schema().fieldNames()[0];
-    List<PartitionFiles> parts = table.raw()
-        .select(functions.input_file_name(), RegressionTables.col(first))
-        .toJavaRDD()
-        .mapPartitionsWithIndex((q, it) -> {
-          if (q > lastPartition) {
-            return new ArrayList<PartitionFiles>().iterator();
-          }
-          HashSet<Long> asked = want.getOrDefault(q, new HashSet<>());
-          long maxAsked = asked.stream().mapToLong(Long::longValue).max().orElse(-1);
-          LinkedHashMap<String, Long> counts = new LinkedHashMap<>();
-          HashMap<Long, String> fileAt = new HashMap<>();
-          HashMap<Long, Long> beforeAt = new HashMap<>();
-          long i = 0;
-          while (it.hasNext()) {
-            if (q == lastPartition && i > maxAsked) {
-              break;
-            }
-            String f = it.next().getString(0);
-            if (asked.contains(i)) {
-              fileAt.put(i, f);
-              beforeAt.put(i, counts.getOrDefault(f, 0L));
-            }
-            counts.merge(f, 1L, Long::sum);
-            i++;
-          }
-          return List.of(new PartitionFiles(q, counts, fileAt, beforeAt)).iterator();
-        }, true)
-        .collect();
+    List<PartitionFiles> parts =
+        table
+            .raw()
+            .select(functions.input_file_name(), RegressionTables.col(first))
+            .toJavaRDD()
+            .mapPartitionsWithIndex(
+                (q, it) -> {
+                  if (q > lastPartition) {
+                    return new ArrayList<PartitionFiles>().iterator();
+                  }
+                  HashSet<Long> asked = want.getOrDefault(q, new HashSet<>());
+                  long maxAsked = asked.stream().mapToLong(Long::longValue).max().orElse(-1);
+                  LinkedHashMap<String, Long> counts = new LinkedHashMap<>();
+                  HashMap<Long, String> fileAt = new HashMap<>();
+                  HashMap<Long, Long> beforeAt = new HashMap<>();
+                  long i = 0;
+                  while (it.hasNext()) {
+                    if (q == lastPartition && i > maxAsked) {
+                      break;
+                    }
+                    String f = it.next().getString(0);
+                    if (asked.contains(i)) {
+                      fileAt.put(i, f);
+                      beforeAt.put(i, counts.getOrDefault(f, 0L));
+                    }
+                    counts.merge(f, 1L, Long::sum);
+                    i++;
+                  }
+                  return List.of(new PartitionFiles(q, counts, fileAt, beforeAt)).iterator();
+                },
+                true)
+            .collect();
     PartitionFiles[] byPartition = new PartitionFiles[last + 1];
     for (PartitionFiles pf : parts) {
       byPartition[pf.partition] = pf;
@@ -139,29 +149,38 @@ public final class RowLocator {
   }
 
   /** Record k (1-based) of one file, in the words of its format. */
-  private static String describe(Configuration conf, Loaders.Format format, String file, long k,
-      long global) {
+  private static String describe(
+      Configuration conf, Loaders.Format format, String file, long k, long global) {
     String shown = TextFiles.display(file);
     if (format == Loaders.Format.CSV || format == Loaders.Format.LIBSVM) {
       try {
         long line = recordLine(conf, file, k, format == Loaders.Format.CSV);
         if (line > 0) {
-          return "line " + line + " of " + shown + (format == Loaders.Format.CSV
-              ? " (the header is line " + headerLine(conf, file) + ")" : "");
+          return "line "
+              + line
+              + " of "
+              + shown
+              + (format == Loaders.Format.CSV
+                  ? " (the header is line " + headerLine(conf, file) + ")"
+                  : "");
         }
       } catch (IOException | RuntimeException e) {
         // Fall through to the record number, which needs no file access.
       }
-      return "data row " + k + " of " + shown + " (1-based, not counting the header or blank "
+      return "data row "
+          + k
+          + " of "
+          + shown
+          + " (1-based, not counting the header or blank "
           + "lines)";
     }
     return "row " + k + " of " + shown + " (1-based)";
   }
 
   /**
-   * The physical line number of data record k: CSV records are the non-blank lines after the
-   * first non-blank one (the header); LibSVM records are the lines that are neither blank nor
-   * start with '#'. 0 when the file has fewer records.
+   * The physical line number of data record k: CSV records are the non-blank lines after the first
+   * non-blank one (the header); LibSVM records are the lines that are neither blank nor start with
+   * '#'. 0 when the file has fewer records.
    */
   static long recordLine(Configuration conf, String file, long k, boolean csvHeader)
       throws IOException {

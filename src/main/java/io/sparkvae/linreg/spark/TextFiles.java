@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
 import java.io.BufferedReader;
@@ -17,8 +18,8 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
- * Reading the data's text files on the driver, through Hadoop's file system (local, HDFS, S3),
- * for the messages that quote a line: which files a path holds, and a decompressing reader.
+ * Reading the data's text files on the driver, through Hadoop's file system (local, HDFS, S3), for
+ * the messages that quote a line: which files a path holds, and a decompressing reader.
  */
 final class TextFiles {
   private TextFiles() {}
@@ -42,8 +43,7 @@ final class TextFiles {
   }
 
   /** A reader of a text file, decompressed by the codec its extension names. */
-  static BufferedReader open(FileSystem fs, Path p, Configuration conf)
-      throws IOException {
+  static BufferedReader open(FileSystem fs, Path p, Configuration conf) throws IOException {
     InputStream in = fs.open(p);
     CompressionCodec codec = new CompressionCodecFactory(conf).getCodec(p);
     if (codec != null) {

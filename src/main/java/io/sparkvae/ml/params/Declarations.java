@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import java.util.ArrayList;
@@ -13,8 +14,7 @@ import java.util.function.Function;
 final class Declarations {
   private final List<Setting> declared = new ArrayList<>();
 
-  Setting setting(String key, String param, Setting.Type type, String def, Rule rule,
-      String doc) {
+  Setting setting(String key, String param, Setting.Type type, String def, Rule rule, String doc) {
     Setting s = new Setting(key, param, type, def, rule, null, doc);
     declared.add(s);
     return s;
@@ -29,11 +29,12 @@ final class Declarations {
   }
 
   /** A setting whose values are the config spellings of an enum's constants. */
-  <E extends Enum<E>> Setting choice(String key, String param, E[] values,
-      Function<E, String> spelling, E def, String doc) {
+  <E extends Enum<E>> Setting choice(
+      String key, String param, E[] values, Function<E, String> spelling, E def, String doc) {
     List<String> allowed = Arrays.stream(values).map(spelling).toList();
-    Setting s = new Setting(key, param, Setting.Type.STRING, spelling.apply(def), Rule.ONE_OF,
-        allowed, doc);
+    Setting s =
+        new Setting(
+            key, param, Setting.Type.STRING, spelling.apply(def), Rule.ONE_OF, allowed, doc);
     declared.add(s);
     return s;
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import java.util.Arrays;
@@ -42,20 +43,23 @@ public enum Rule {
     switch (this) {
       case POSITIVE:
         if (value instanceof int[] a) {
-          return Arrays.stream(a).allMatch(x -> x > 0) ? null
+          return Arrays.stream(a).allMatch(x -> x > 0)
+              ? null
               : name + " must hold positive sizes, got " + Arrays.toString(a);
         }
         if (value instanceof Double d) {
           return d > 0 ? null : name + " must be > 0, got " + d;
         }
-        return ((Number) value).longValue() > 0 ? null
+        return ((Number) value).longValue() > 0
+            ? null
             : name + " must be a positive integer, got " + value;
       case NON_NEGATIVE:
         return ((Number) value).doubleValue() >= 0 ? null : name + " must be >= 0, got " + value;
       case ONE_OF:
         String v = value.toString().trim().toLowerCase(Locale.ROOT);
-        return allowed.stream().anyMatch(v::equalsIgnoreCase) ? null : name + " = '" + v + "' is not allowed; expected one of "
-            + String.join(", ", allowed);
+        return allowed.stream().anyMatch(v::equalsIgnoreCase)
+            ? null
+            : name + " = '" + v + "' is not allowed; expected one of " + String.join(", ", allowed);
       case STORAGE_LEVEL:
         try {
           StorageLevels.parse(value.toString());

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import com.typesafe.config.Config;
@@ -16,20 +17,26 @@ import scala.runtime.AbstractFunction1;
 /**
  * One setting, declared once: its config key ({@code model.hidden}), its Spark ML param name
  * ({@code hiddenLayers}), its type, its default, the values it allows and a one-line meaning.
- * Everything else is derived from it: the reference configuration and its table
- * ({@link Settings#referenceHocon}, {@link Settings#markdownTable}), the config's validation, the
+ * Everything else is derived from it: the reference configuration and its table ({@link
+ * Settings#referenceHocon}, {@link Settings#markdownTable}), the config's validation, the
  * estimator's and model's {@link Param}s ({@link #param}) and the CLI's config-to-param mapping.
  *
- * <p>A setting may have only a key (e.g. {@code data.train}, read by the CLI) or only a param
- * name (e.g. {@code latentMeanCol}, an ML-only output column). Instances are immutable and live
- * in {@link Settings}.
+ * <p>A setting may have only a key (e.g. {@code data.train}, read by the CLI) or only a param name
+ * (e.g. {@code latentMeanCol}, an ML-only output column). Instances are immutable and live in
+ * {@link Settings}.
  */
 public final class Setting implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The Java type of a value: decides the Spark {@link Param} class and the config accessor. */
   public enum Type {
-    INT, LONG, DOUBLE, BOOLEAN, STRING, STRINGS, INTS
+    INT,
+    LONG,
+    DOUBLE,
+    BOOLEAN,
+    STRING,
+    STRINGS,
+    INTS
   }
 
   private final String key;
@@ -40,8 +47,14 @@ public final class Setting implements Serializable {
   private final List<String> allowed;
   private final String doc;
 
-  Setting(String key, String param, Type type, String defaultHocon, Rule rule,
-      List<String> allowed, String doc) {
+  Setting(
+      String key,
+      String param,
+      Type type,
+      String defaultHocon,
+      Rule rule,
+      List<String> allowed,
+      String doc) {
     this.key = key;
     this.param = param;
     this.type = type;
@@ -120,8 +133,8 @@ public final class Setting implements Serializable {
 
   /**
    * This setting's Spark ML param, owned by {@code owner}. Spark compares params by owner uid and
-   * name, so a param built on each call is the same param every time; the {@code HasX}
-   * interfaces rely on that to declare params without fields.
+   * name, so a param built on each call is the same param every time; the {@code HasX} interfaces
+   * rely on that to declare params without fields.
    */
   public Param<?> param(Params owner) {
     if (param == null) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import java.util.ArrayList;
@@ -25,10 +26,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>To add a setting: declare it in its section's holder (key, param name, type, default, rule,
- * meaning); a new holder also goes into {@code ALL} below. A config
- * key then exists, is validated and is documented; with a param name it is also a param of the
- * estimator or model once one of the {@code *Params} interfaces returns it, and {@code train}
- * maps the key to it.
+ * meaning); a new holder also goes into {@code ALL} below. A config key then exists, is validated
+ * and is documented; with a param name it is also a param of the estimator or model once one of the
+ * {@code *Params} interfaces returns it, and {@code train} maps the key to it.
  *
  * <p>Print the reference: {@code java -cp spark-vae.jar io.sparkvae.ml.params.Settings
  * [--markdown]}.
@@ -38,7 +38,8 @@ public final class Settings {
 
   /** What {@code data.on-bad-file} may say about an undecodable image file. */
   public enum OnBadFile {
-    SKIP, FAIL;
+    SKIP,
+    FAIL;
 
     public String configName() {
       return name().toLowerCase(Locale.ROOT);
@@ -46,9 +47,15 @@ public final class Settings {
   }
 
   // The holders in declaration order; declared() initializes each fully, whichever came first.
-  private static final List<Setting> ALL = concat(DataSettings.declared(),
-      ModelSettings.declared(), TrainSettings.declared(), EvalSettings.declared(),
-      LinregSettings.declared(), OutputSettings.declared(), MlParamSettings.declared());
+  private static final List<Setting> ALL =
+      concat(
+          DataSettings.declared(),
+          ModelSettings.declared(),
+          TrainSettings.declared(),
+          EvalSettings.declared(),
+          LinregSettings.declared(),
+          OutputSettings.declared(),
+          MlParamSettings.declared());
 
   /** Sections whose keys are free-form (Spark's own settings) and not declared here. */
   public static final List<String> OPEN_SECTIONS = List.of("spark.conf");
@@ -81,13 +88,15 @@ public final class Settings {
   }
 
   /**
-   * The reference configuration in HOCON: every key with its default and its meaning as a
-   * comment, grouped in sections. {@code JobConfig} layers the user's file and {@code --set} over
-   * it; a key that is not in it is an error.
+   * The reference configuration in HOCON: every key with its default and its meaning as a comment,
+   * grouped in sections. {@code JobConfig} layers the user's file and {@code --set} over it; a key
+   * that is not in it is an error.
    */
   public static String referenceHocon() {
-    StringBuilder sb = new StringBuilder("# Every configuration key of spark-vae, with its "
-        + "default (generated from io.sparkvae.ml.params.Settings).\n");
+    StringBuilder sb =
+        new StringBuilder(
+            "# Every configuration key of spark-vae, with its "
+                + "default (generated from io.sparkvae.ml.params.Settings).\n");
     String section = null;
     for (Setting s : configKeys()) {
       String[] parts = s.key().split("\\.", 2);
@@ -109,7 +118,9 @@ public final class Settings {
     for (String open : OPEN_SECTIONS) {
       if (open.startsWith(section + ".")) {
         sb.append("  # Free-form settings, e.g. conf { \"spark.executor.memory\" = \"4g\" }.\n")
-            .append("  ").append(open.substring(section.length() + 1)).append(" {}\n");
+            .append("  ")
+            .append(open.substring(section.length() + 1))
+            .append(" {}\n");
       }
     }
     return sb.toString();
@@ -140,8 +151,13 @@ public final class Settings {
     StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
     for (Setting s : configKeys()) {
       if (s.key().startsWith(section + ".")) {
-        sb.append("| `").append(s.key()).append("` | `").append(s.defaultHocon()).append("` | ")
-            .append(s.doc().replace("|", "\\|")).append(" |\n");
+        sb.append("| `")
+            .append(s.key())
+            .append("` | `")
+            .append(s.defaultHocon())
+            .append("` | ")
+            .append(s.doc().replace("|", "\\|"))
+            .append(" |\n");
       }
     }
     for (String open : OPEN_SECTIONS) {
@@ -152,11 +168,10 @@ public final class Settings {
     return sb.toString();
   }
 
-
   /** Prints the reference configuration, or with {@code --markdown} its table. */
   public static void main(String[] args) {
-    System.out.print(Arrays.asList(args).contains("--markdown") ? markdownTable()
-        : referenceHocon());
+    System.out.print(
+        Arrays.asList(args).contains("--markdown") ? markdownTable() : referenceHocon());
   }
 
   @SafeVarargs

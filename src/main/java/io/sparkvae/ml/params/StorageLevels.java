@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import java.util.Locale;
@@ -16,8 +17,12 @@ public final class StorageLevels {
     try {
       return StorageLevel.fromString(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + name + "' is not a Spark storage level (e.g. "
-          + "MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, MEMORY_AND_DISK_SER)", e);
+      throw new IllegalArgumentException(
+          "'"
+              + name
+              + "' is not a Spark storage level (e.g. "
+              + "MEMORY_AND_DISK, MEMORY_ONLY, DISK_ONLY, MEMORY_AND_DISK_SER)",
+          e);
     }
   }
 }

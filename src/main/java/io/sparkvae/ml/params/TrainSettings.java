@@ -1,80 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import io.sparkvae.kernel.Optimizer;
 import java.util.List;
 
-/** The {@code train.*} settings: optimization, partitioning, checkpoints and warm starts. Part of the {@link Settings} registry. */
+/**
+ * The {@code train.*} settings: optimization, partitioning, checkpoints and warm starts. Part of
+ * the {@link Settings} registry.
+ */
 public final class TrainSettings {
   private TrainSettings() {}
 
   // First, so that it exists before the constants below register in it.
   private static final Declarations D = new Declarations();
 
-  public static final Setting TRAIN_EPOCHS = D.setting("train.epochs", "epochs", Setting.Type.INT,
-      "10", Rule.POSITIVE,
+  public static final Setting TRAIN_EPOCHS =
+      D.setting(
+          "train.epochs",
+          "epochs",
+          Setting.Type.INT,
+          "10",
+          Rule.POSITIVE,
           "passes over the training data");
-  public static final Setting TRAIN_BATCH_SIZE = D.setting("train.batch-size", "batchSize",
-      Setting.Type.INT, "128", Rule.POSITIVE,
+  public static final Setting TRAIN_BATCH_SIZE =
+      D.setting(
+          "train.batch-size",
+          "batchSize",
+          Setting.Type.INT,
+          "128",
+          Rule.POSITIVE,
           "rows per synchronous step, summed over all partitions (the global minibatch); each "
-          + "partition takes a share in proportion to its rows, so the optimizer takes the same "
-          + "steps whatever the partition count; see [How training "
-          + "works](training.md#how-training-works)");
-  public static final Setting TRAIN_LEARNING_RATE = D.setting("train.learning-rate",
-      "learningRate", Setting.Type.DOUBLE, "0.001", Rule.POSITIVE,
+              + "partition takes a share in proportion to its rows, so the optimizer takes the same "
+              + "steps whatever the partition count; see [How training "
+              + "works](training.md#how-training-works)");
+  public static final Setting TRAIN_LEARNING_RATE =
+      D.setting(
+          "train.learning-rate",
+          "learningRate",
+          Setting.Type.DOUBLE,
+          "0.001",
+          Rule.POSITIVE,
           "step size");
-  public static final Setting TRAIN_OPTIMIZER = D.choice("train.optimizer", "optimizer",
-      Optimizer.Kind.values(), Optimizer.Kind::configName, Optimizer.Kind.ADAM,
+  public static final Setting TRAIN_OPTIMIZER =
+      D.choice(
+          "train.optimizer",
+          "optimizer",
+          Optimizer.Kind.values(),
+          Optimizer.Kind::configName,
+          Optimizer.Kind.ADAM,
           "`adam` (with bias correction) or `sgd`");
-  public static final Setting TRAIN_SYNC_EVERY = D.setting("train.sync-every", "syncEvery",
-      Setting.Type.INT, "0", Rule.NON_NEGATIVE,
+  public static final Setting TRAIN_SYNC_EVERY =
+      D.setting(
+          "train.sync-every",
+          "syncEvery",
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
           "k: local minibatch steps per partition between synchronizations (1 = synchronous "
-          + "minibatch training on the union of the partitions' minibatches); 0 = auto (128, or "
-          + "one round per epoch when an epoch is shorter); see [How training "
-          + "works](training.md#how-training-works) and [the "
-          + "measurements](performance.md#training-through-spark-bench-train)");
-  public static final Setting TRAIN_SEED = D.setting("train.seed", "seed", Setting.Type.LONG,
-      "42", Rule.ANY,
+              + "minibatch training on the union of the partitions' minibatches); 0 = auto (128, or "
+              + "one round per epoch when an epoch is shorter); see [How training "
+              + "works](training.md#how-training-works) and [the "
+              + "measurements](performance.md#training-through-spark-bench-train)");
+  public static final Setting TRAIN_SEED =
+      D.setting(
+          "train.seed",
+          "seed",
+          Setting.Type.LONG,
+          "42",
+          Rule.ANY,
           "seeds every random stream (initialization, row order, noise)");
-  public static final Setting TRAIN_PARTITIONS = D.setting("train.partitions", null,
-      Setting.Type.INT, "0", Rule.NON_NEGATIVE,
+  public static final Setting TRAIN_PARTITIONS =
+      D.setting(
+          "train.partitions",
+          null,
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
           "partitions of the training data (0 = Spark's default parallelism)");
-  public static final Setting TRAIN_AGGREGATION_DEPTH = D.setting("train.aggregation-depth",
-      "aggregationDepth", Setting.Type.INT, "1", Rule.POSITIVE,
+  public static final Setting TRAIN_AGGREGATION_DEPTH =
+      D.setting(
+          "train.aggregation-depth",
+          "aggregationDepth",
+          Setting.Type.INT,
+          "1",
+          Rule.POSITIVE,
           "1: the driver sums the partitions' results; d ≥ 2: a tree of depth d (many "
-          + "partitions)");
-  public static final Setting TRAIN_CLIP_NORM = D.setting("train.clip-norm", "clipNorm",
-      Setting.Type.DOUBLE, "0", Rule.NON_NEGATIVE,
+              + "partitions)");
+  public static final Setting TRAIN_CLIP_NORM =
+      D.setting(
+          "train.clip-norm",
+          "clipNorm",
+          Setting.Type.DOUBLE,
+          "0",
+          Rule.NON_NEGATIVE,
           "maximum global gradient norm (0 = no clipping)");
-  public static final Setting TRAIN_LATENT_SAMPLES = D.setting("train.latent-samples",
-      "latentSamples", Setting.Type.INT, "1", Rule.POSITIVE,
+  public static final Setting TRAIN_LATENT_SAMPLES =
+      D.setting(
+          "train.latent-samples",
+          "latentSamples",
+          Setting.Type.INT,
+          "1",
+          Rule.POSITIVE,
           "L, draws of z per row in training");
-  public static final Setting TRAIN_STORAGE_LEVEL = D.setting("train.storage-level",
-      "storageLevel", Setting.Type.STRING, "MEMORY_AND_DISK", Rule.STORAGE_LEVEL,
+  public static final Setting TRAIN_STORAGE_LEVEL =
+      D.setting(
+          "train.storage-level",
+          "storageLevel",
+          Setting.Type.STRING,
+          "MEMORY_AND_DISK",
+          Rule.STORAGE_LEVEL,
           "Spark storage level of the cached training blocks; see [Data larger than "
-          + "memory](inputs.md#data-larger-than-memory)");
-  public static final Setting TRAIN_CHECKPOINT_EVERY_ROUNDS = D.setting(
-      "train.checkpoint-every-rounds", "checkpointEveryRounds", Setting.Type.INT, "0",
-      Rule.NON_NEGATIVE,
+              + "memory](inputs.md#data-larger-than-memory)");
+  public static final Setting TRAIN_CHECKPOINT_EVERY_ROUNDS =
+      D.setting(
+          "train.checkpoint-every-rounds",
+          "checkpointEveryRounds",
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
           "checkpoint every this many rounds, and at every epoch end (0 = epoch ends only)");
-  public static final Setting TRAIN_CHECKPOINT_EVERY_MINUTES = D.setting(
-      "train.checkpoint-every-minutes", "checkpointEveryMinutes", Setting.Type.DOUBLE, "0",
-      Rule.NON_NEGATIVE,
+  public static final Setting TRAIN_CHECKPOINT_EVERY_MINUTES =
+      D.setting(
+          "train.checkpoint-every-minutes",
+          "checkpointEveryMinutes",
+          Setting.Type.DOUBLE,
+          "0",
+          Rule.NON_NEGATIVE,
           "also checkpoint by wall time: after the first round that ends this many minutes "
-          + "after the last checkpoint (0 = off); for epochs that take hours");
-  public static final Setting TRAIN_CHECKPOINT_DIR = D.config("train.checkpoint-dir",
-      Setting.Type.STRING, "null",
+              + "after the last checkpoint (0 = off); for epochs that take hours");
+  public static final Setting TRAIN_CHECKPOINT_DIR =
+      D.config(
+          "train.checkpoint-dir",
+          Setting.Type.STRING,
+          "null",
           "where checkpoints go (any Hadoop path); not set = `<out>/checkpoint`");
-  public static final Setting TRAIN_RESUME = D.config("train.resume", Setting.Type.BOOLEAN,
-      "false",
+  public static final Setting TRAIN_RESUME =
+      D.config(
+          "train.resume",
+          Setting.Type.BOOLEAN,
+          "false",
           "continue from the checkpoint instead of starting over (same data and settings "
-          + "needed); see [When machines fail](cluster.md#when-machines-fail)");
-  public static final Setting TRAIN_INIT_MODEL = D.setting("train.init-model",
-      "initialModelPath", Setting.Type.STRING, "null", Rule.ANY,
+              + "needed); see [When machines fail](cluster.md#when-machines-fail)");
+  public static final Setting TRAIN_INIT_MODEL =
+      D.setting(
+          "train.init-model",
+          "initialModelPath",
+          Setting.Type.STRING,
+          "null",
+          Rule.ANY,
           "warm start from a saved model (same architecture: `model.*` must match it): a "
-          + "model directory, a train output directory, a versioned base (its latest run), a "
-          + "`latest` pointer file, or the word `latest`; not set = random weights. The "
-          + "estimator's param takes a model directory, loaded at fit time. See [Warm "
-          + "starts](retraining.md#warm-starts-traininit-model)");
+              + "model directory, a train output directory, a versioned base (its latest run), a "
+              + "`latest` pointer file, or the word `latest`; not set = random weights. The "
+              + "estimator's param takes a model directory, loaded at fit time. See [Warm "
+              + "starts](retraining.md#warm-starts-traininit-model)");
 
   /** These settings in declaration order (calling it completes this class's initialization). */
   static List<Setting> declared() {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 /**
@@ -8,11 +9,13 @@ public enum TuningMetric {
   /** Mean −ELBO, the {@code negElboCol} column; smaller is better. */
   NEG_ELBO("negElbo", false),
   /**
-   * Mean squared reconstruction error Σⱼ (xⱼ − x̂ⱼ)² between the features and the
-   * {@code reconstructionCol} column (the decoder's mean at z = μ); smaller is better.
+   * Mean squared reconstruction error Σⱼ (xⱼ − x̂ⱼ)² between the features and the {@code
+   * reconstructionCol} column (the decoder's mean at z = μ); smaller is better.
    */
   RECONSTRUCTION("reconstruction", false),
-  /** Mean −log p(x) by the importance-weighted bound, the {@code iwaeCol} column; smaller is better. */
+  /**
+   * Mean −log p(x) by the importance-weighted bound, the {@code iwaeCol} column; smaller is better.
+   */
   IWAE("iwae", false);
 
   private final String paramName;
@@ -33,14 +36,17 @@ public enum TuningMetric {
     return largerIsBetter;
   }
 
-  /** The metric spelled {@code name} (any case); an unknown name is an {@link IllegalArgumentException}. */
+  /**
+   * The metric spelled {@code name} (any case); an unknown name is an {@link
+   * IllegalArgumentException}.
+   */
   public static TuningMetric named(String name) {
     for (TuningMetric m : values()) {
       if (m.paramName.equalsIgnoreCase(name.trim())) {
         return m;
       }
     }
-    throw new IllegalArgumentException("metricName = " + name
-        + ": expected negElbo, reconstruction or iwae");
+    throw new IllegalArgumentException(
+        "metricName = " + name + ": expected negElbo, reconstruction or iwae");
   }
 }

@@ -1,13 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 
 /**
- * The params of {@code VariationalAutoencoderModel}: its output columns and the scoring noise,
- * each a {@link Setting} of {@link Settings}. The input column and the seed are the estimator's
- * own declarations ({@link HasFeaturesCol}, {@link HasSeed}), so a model and the estimator that
- * made it describe them the same way. The model adds setters.
+ * The params of {@code VariationalAutoencoderModel}: its output columns and the scoring noise, each
+ * a {@link Setting} of {@link Settings}. The input column and the seed are the estimator's own
+ * declarations ({@link HasFeaturesCol}, {@link HasSeed}), so a model and the estimator that made it
+ * describe them the same way. The model adds setters.
  */
 public interface VaeModelParams extends HasFeaturesCol, HasSeed {
   /** {@link MlParamSettings#LATENT_MEAN_COL}. */

@@ -1,11 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sparkvae.linreg.spark.RegressionTables;
-import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.linreg.RegressionFit;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Engine;
@@ -13,6 +12,7 @@ import io.sparkvae.linreg.spark.LinearRegressionFits.EngineSettings;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Exact;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Mllib;
 import io.sparkvae.linreg.spark.LinearRegressionFits.Scored;
+import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import java.nio.file.Files;
@@ -34,8 +34,10 @@ class LinearRegressionFitsTest extends SparkTestBase {
   static final Path MULTI = Samples.LINREG_MULTI;
 
   static RegressionTable load(Path path, String label, List<String> features) {
-    RegressionTable t = RegressionTables.load(spark(), new RegressionTables.Spec("data.train", path.toString(),
-        null, label, features, "id"));
+    RegressionTable t =
+        RegressionTables.load(
+            spark(),
+            new RegressionTables.Spec("data.train", path.toString(), null, label, features, "id"));
     return LinearRegressionFits.cache(t, 2);
   }
 
@@ -44,28 +46,36 @@ class LinearRegressionFitsTest extends SparkTestBase {
   }
 
   /** Checks the four fits of a table against each other; returns the exact one. */
-  private static Exact agree(RegressionTable t, EngineSettings engineSettings,
-      double maxTolerance) {
+  private static Exact agree(
+      RegressionTable t, EngineSettings engineSettings, double maxTolerance) {
     Exact exact = LinearRegressionFits.exact(t);
-    Engine engine = LinearRegressionFits.engine(jsc(), t, exact, engineSettings,
-        TrainingListener.NONE);
-    Scored e = LinearRegressionFits.evaluate(LinearRegressionFits.ENGINE, engine.weights(),
-        engine.intercept(), exact);
-    assertTrue(e.maxRelDiff() <= engine.tolerance().tolerance(), "engine differs by "
-        + e.maxRelDiff() + ", more than its settings imply: " + engine.tolerance().tolerance());
-    assertTrue(engine.tolerance().tolerance() <= maxTolerance, "the implied tolerance "
-        + engine.tolerance().tolerance() + " is meaningful");
+    Engine engine =
+        LinearRegressionFits.engine(jsc(), t, exact, engineSettings, TrainingListener.NONE);
+    Scored e =
+        LinearRegressionFits.evaluate(
+            LinearRegressionFits.ENGINE, engine.weights(), engine.intercept(), exact);
+    assertTrue(
+        e.maxRelDiff() <= engine.tolerance().tolerance(),
+        "engine differs by "
+            + e.maxRelDiff()
+            + ", more than its settings imply: "
+            + engine.tolerance().tolerance());
+    assertTrue(
+        engine.tolerance().tolerance() <= maxTolerance,
+        "the implied tolerance " + engine.tolerance().tolerance() + " is meaningful");
     for (String solver : List.of("normal", "l-bfgs")) {
       Mllib m = LinearRegressionFits.mllib(t, solver, 1e-12, 1000);
       Scored s = LinearRegressionFits.evaluate(solver, m.weights(), m.intercept(), exact);
-      assertTrue(s.maxRelDiff() <= LinearRegressionFits.MLLIB_TOLERANCE, "MLlib " + solver
-          + " differs from the exact MLE by " + s.maxRelDiff());
+      assertTrue(
+          s.maxRelDiff() <= LinearRegressionFits.MLLIB_TOLERANCE,
+          "MLlib " + solver + " differs from the exact MLE by " + s.maxRelDiff());
       assertEquals(exact.fit().mse(), s.mse(), 1e-9 * exact.fit().mse());
     }
     // Same (W, b), same scores: the MSE is the MLE of the noise variance, and the mean
     // log-likelihood follows from it.
-    Scored x = LinearRegressionFits.evaluate(LinearRegressionFits.EXACT, exact.fit().weights(),
-        exact.fit().intercept(), exact);
+    Scored x =
+        LinearRegressionFits.evaluate(
+            LinearRegressionFits.EXACT, exact.fit().weights(), exact.fit().intercept(), exact);
     assertEquals(exact.fit().sigma2Mle(), x.sigma2Mle(), 0);
     assertEquals(-0.5 * Math.log(2 * Math.PI * x.sigma2Mle()) - 0.5, x.meanLogLik(), 1e-15);
     assertEquals(exact.fit().r2(), e.r2(), 1e-9);
@@ -96,8 +106,9 @@ class LinearRegressionFitsTest extends SparkTestBase {
     try {
       assertEquals(List.of("x1", "x2", "x3", "x4"), t.features());
       Exact exact = agree(t, new EngineSettings(300, 0, 0.25, "sgd", 1, 42, true), 1e-4);
-      assertTrue(exact.fit().warnings().isEmpty(), "correlated is not collinear: "
-          + exact.fit().warnings());
+      assertTrue(
+          exact.fit().warnings().isEmpty(),
+          "correlated is not collinear: " + exact.fit().warnings());
     } finally {
       t.frame().unpersist();
     }
@@ -109,8 +120,13 @@ class LinearRegressionFitsTest extends SparkTestBase {
     try {
       Exact exact = LinearRegressionFits.exact(t);
       // Minibatch SGD: 400 rows per step (200 from each of 2 partitions), 10 steps per epoch.
-      Engine mini = LinearRegressionFits.engine(jsc(), t, exact,
-          new EngineSettings(8, 400, 0.05, "sgd", 1, 7, true), TrainingListener.NONE);
+      Engine mini =
+          LinearRegressionFits.engine(
+              jsc(),
+              t,
+              exact,
+              new EngineSettings(8, 400, 0.05, "sgd", 1, 7, true),
+              TrainingListener.NONE);
       assertEquals(10, mini.stepsPerEpoch());
       assertEquals(80, mini.updates());
       Scored m = LinearRegressionFits.evaluate("engine", mini.weights(), mini.intercept(), exact);
@@ -118,18 +134,32 @@ class LinearRegressionFitsTest extends SparkTestBase {
       assertTrue(m.maxRelDiff() <= tol, m.maxRelDiff() + " > " + tol);
       assertTrue(mini.tolerance().basis().contains("minibatch noise"));
       // Adam: no closed-form tolerance, but it still lands near the optimum.
-      Engine adam = LinearRegressionFits.engine(jsc(), t, exact,
-          new EngineSettings(20, 400, 0.02, "adam", 1, 7, true), TrainingListener.NONE);
+      Engine adam =
+          LinearRegressionFits.engine(
+              jsc(),
+              t,
+              exact,
+              new EngineSettings(20, 400, 0.02, "adam", 1, 7, true),
+              TrainingListener.NONE);
       assertTrue(Double.isNaN(adam.tolerance().tolerance()));
       Scored a = LinearRegressionFits.evaluate("engine", adam.weights(), adam.intercept(), exact);
       assertTrue(a.maxRelDiff() < 0.01, "adam " + a.maxRelDiff());
       assertTrue(a.mse() < exact.fit().mse() * 1.01, "adam mse " + a.mse());
       // Too large a rate is refused before training, with the limit.
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> LinearRegressionFits.engine(jsc(), t, exact,
-              new EngineSettings(5, 0, 1.5, "sgd", 1, 7, true), TrainingListener.NONE));
-      assertTrue(e.getMessage().contains("linreg.learning-rate = 1.5 is too large")
-          && e.getMessage().contains("below 1.000"), e.getMessage());
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  LinearRegressionFits.engine(
+                      jsc(),
+                      t,
+                      exact,
+                      new EngineSettings(5, 0, 1.5, "sgd", 1, 7, true),
+                      TrainingListener.NONE));
+      assertTrue(
+          e.getMessage().contains("linreg.learning-rate = 1.5 is too large")
+              && e.getMessage().contains("below 1.000"),
+          e.getMessage());
     } finally {
       t.frame().unpersist();
     }
@@ -150,12 +180,15 @@ class LinearRegressionFitsTest extends SparkTestBase {
       double y = w[0] * x1 + w[1] * x2 + w[2] * x3 + b + s * rng.nextGaussian();
       rows.add(RowFactory.create((long) i, x1, x2, x3, y));
     }
-    StructType schema = new StructType(new StructField[] {
-        DataTypes.createStructField("id", DataTypes.LongType, false),
-        DataTypes.createStructField("x1", DataTypes.DoubleType, false),
-        DataTypes.createStructField("x2", DataTypes.DoubleType, false),
-        DataTypes.createStructField("x3", DataTypes.DoubleType, false),
-        DataTypes.createStructField("target", DataTypes.DoubleType, false)});
+    StructType schema =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("id", DataTypes.LongType, false),
+              DataTypes.createStructField("x1", DataTypes.DoubleType, false),
+              DataTypes.createStructField("x2", DataTypes.DoubleType, false),
+              DataTypes.createStructField("x3", DataTypes.DoubleType, false),
+              DataTypes.createStructField("target", DataTypes.DoubleType, false)
+            });
     Path file = dir.resolve("synthetic.parquet");
     spark().createDataFrame(rows, schema).repartition(3).write().parquet(file.toString());
     assertTrue(Files.isDirectory(file));
@@ -196,10 +229,11 @@ class LinearRegressionFitsTest extends SparkTestBase {
       Scored s = LinearRegressionFits.evaluate("test", w, b, exact);
       assertEquals(rss / 2000, s.mse(), 1e-10 * s.mse());
       assertEquals(1 - rss / exact.stats().syy(), s.r2(), 1e-10);
-      double[] rel = LinearRegressionFits.relativeDifferences(w, b, exact.fit().weights(),
-          exact.fit().intercept());
-      assertEquals(Math.abs(1.0 - exact.fit().weights()[0]) / exact.fit().weights()[0], rel[0],
-          1e-15);
+      double[] rel =
+          LinearRegressionFits.relativeDifferences(
+              w, b, exact.fit().weights(), exact.fit().intercept());
+      assertEquals(
+          Math.abs(1.0 - exact.fit().weights()[0]) / exact.fit().weights()[0], rel[0], 1e-15);
       assertEquals(5, rel.length);
     } finally {
       t.frame().unpersist();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,29 +46,40 @@ class SettingsTest {
     String table = Settings.markdownTable();
     List<String> rows = table.lines().filter(l -> l.startsWith("| `")).toList();
     assertEquals(Settings.configKeys().size() + Settings.OPEN_SECTIONS.size(), rows.size());
-    assertTrue(rows.contains("| `model.hidden` | `[400]` | encoder hidden layer sizes; the "
-        + "decoder mirrors them |"), table);
-    assertTrue(table.contains("| `model.activation` | `relu` | hidden-layer activation: `relu`, "
-        + "`leaky-relu` or `tanh` |"), table);
+    assertTrue(
+        rows.contains(
+            "| `model.hidden` | `[400]` | encoder hidden layer sizes; the "
+                + "decoder mirrors them |"),
+        table);
+    assertTrue(
+        table.contains(
+            "| `model.activation` | `relu` | hidden-layer activation: `relu`, "
+                + "`leaky-relu` or `tanh` |"),
+        table);
   }
 
   @Test
   void enumSettingsAllowExactlyTheirEnumsSpellings() {
     assertEquals(List.of("relu", "leaky-relu", "tanh"), ModelSettings.MODEL_ACTIVATION.allowed());
     assertEquals(List.of("uniform", "he", "xavier"), ModelSettings.MODEL_INIT.allowed());
-    assertEquals("model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, "
-        + "tanh", ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
+    assertEquals(
+        "model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, " + "tanh",
+        ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
     assertNull(ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Leaky-ReLU"));
   }
 
   @Test
   void oneRuleRefusesTheSameValuesInTheConfigAndInTheParam() {
-    assertEquals("model.latent must be a positive integer, got 0",
+    assertEquals(
+        "model.latent must be a positive integer, got 0",
         ModelSettings.MODEL_LATENT.problem("model.latent", 0));
-    assertEquals("train.learning-rate must be > 0, got 0.0",
+    assertEquals(
+        "train.learning-rate must be > 0, got 0.0",
         TrainSettings.TRAIN_LEARNING_RATE.problem("train.learning-rate", 0.0));
-    assertTrue(TrainSettings.TRAIN_STORAGE_LEVEL.problem("train.storage-level", "SOMEWHERE")
-        .startsWith("train.storage-level = 'SOMEWHERE' is not a Spark storage level"));
+    assertTrue(
+        TrainSettings.TRAIN_STORAGE_LEVEL
+            .problem("train.storage-level", "SOMEWHERE")
+            .startsWith("train.storage-level = 'SOMEWHERE' is not a Spark storage level"));
     VariationalAutoencoder v = new VariationalAutoencoder();
     assertThrows(IllegalArgumentException.class, () -> v.setLatentSize(0));
     assertThrows(IllegalArgumentException.class, () -> v.setStorageLevel("SOMEWHERE"));
@@ -97,25 +109,36 @@ class SettingsTest {
       Setting s = Settings.byParam(param.name());
       assertNotNull(s, param.name() + " is declared in Settings");
       assertEquals(s.plainDoc(), param.doc(), param.name());
-      if (s.defaultValue() != null && !(p.getClass().getSimpleName().endsWith("Model")
-          && param.name().equals("seed"))) {
+      if (s.defaultValue() != null
+          && !(p.getClass().getSimpleName().endsWith("Model") && param.name().equals("seed"))) {
         @SuppressWarnings("unchecked")
         Param<Object> q = (Param<Object>) param;
-        assertEquals(q.jsonEncode(s.defaultValue()), q.jsonEncode(p.getOrDefault(q)),
-            param.name());
+        assertEquals(q.jsonEncode(s.defaultValue()), q.jsonEncode(p.getOrDefault(q)), param.name());
       }
     }
   }
 
   /** A model needs no training to list its params; its constructor is package-private. */
   private static Params modelWithoutTraining() throws Exception {
-    var c = Class.forName("io.sparkvae.ml.VariationalAutoencoderModel").getDeclaredConstructor(
-        String.class, io.sparkvae.kernel.VaeArchitecture.class, float[].class,
-        io.sparkvae.ml.ModelMetadata.class);
+    var c =
+        Class.forName("io.sparkvae.ml.VariationalAutoencoderModel")
+            .getDeclaredConstructor(
+                String.class,
+                io.sparkvae.kernel.VaeArchitecture.class,
+                float[].class,
+                io.sparkvae.ml.ModelMetadata.class);
     c.setAccessible(true);
-    return (Params) c.newInstance("m", new io.sparkvae.kernel.VaeArchitecture(4, new int[0], 1,
-        io.sparkvae.kernel.Activation.RELU, io.sparkvae.kernel.Likelihood.GAUSSIAN),
-        new float[0], null);
+    return (Params)
+        c.newInstance(
+            "m",
+            new io.sparkvae.kernel.VaeArchitecture(
+                4,
+                new int[0],
+                1,
+                io.sparkvae.kernel.Activation.RELU,
+                io.sparkvae.kernel.Likelihood.GAUSSIAN),
+            new float[0],
+            null);
   }
 
   private static Set<String> leaves(Config c) {
@@ -145,16 +168,23 @@ class SettingsTest {
 
   /**
    * The settings are declared in several holder classes: whichever is initialized first, the
-   * registry is complete and in declaration order. A fresh JVM touches holders before
-   * {@link Settings}.
+   * registry is complete and in declaration order. A fresh JVM touches holders before {@link
+   * Settings}.
    */
   @Test
   void theRegistryOrderDoesNotDependOnWhichHolderIsTouchedFirst() throws Exception {
     String javaBin = System.getProperty("java.home") + "/bin/java";
-    Process p = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
-        TouchHoldersFirst.class.getName()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8).strip();
+    Process p =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                TouchHoldersFirst.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
     assertEquals(66, Settings.all().size());
@@ -163,15 +193,16 @@ class SettingsTest {
   }
 
   private static String names() {
-    return String.join(",", Settings.all().stream()
-        .map(s -> s.key() != null ? s.key() : s.paramName()).toList());
+    return String.join(
+        ",", Settings.all().stream().map(s -> s.key() != null ? s.key() : s.paramName()).toList());
   }
 
   /** Run in a fresh JVM: touches holders, in no particular order, before the registry. */
   static final class TouchHoldersFirst {
     public static void main(String[] args) {
-      Object[] touched = {TrainSettings.TRAIN_EPOCHS, MlParamSettings.BLOCK_SIZE,
-          LinregSettings.LINREG_SEED};
+      Object[] touched = {
+        TrainSettings.TRAIN_EPOCHS, MlParamSettings.BLOCK_SIZE, LinregSettings.LINREG_SEED
+      };
       System.out.println(touched.length == 3 ? names() : "");
     }
   }

@@ -1,11 +1,12 @@
+// SPDX-License-Identifier: Apache-2.0
 package org.apache.spark.launcher;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * spark-submit's option names, read from Spark's own parser: SparkSubmitOptionParser and its
- * lists are package-private, hence this class in Spark's package (test code only).
+ * spark-submit's option names, read from Spark's own parser: SparkSubmitOptionParser and its lists
+ * are package-private, hence this class in Spark's package (test code only).
  */
 public final class SparkSubmitGrammar extends SparkSubmitOptionParser {
   private static final SparkSubmitGrammar INSTANCE = new SparkSubmitGrammar();
