@@ -2,7 +2,6 @@
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.Checkpointer;
 import io.sparkvae.engine.FeatureReader;
@@ -11,9 +10,6 @@ import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.engine.TrainingState;
-import io.sparkvae.io.AtomicFiles;
-import io.sparkvae.io.FileSystems;
-import io.sparkvae.io.Json;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Optimizer;
@@ -25,13 +21,10 @@ import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -504,35 +497,14 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return c;
   }
 
-  // ---- persistence: params as JSON, beside Spark ML's metadata/ ----
-
   /**
-   * Saves the directory atomically ({@link SparkMetadata.AtomicDirWriter}): Spark ML's {@code
-   * metadata/}, so the estimator loads as a stage of a saved {@code Pipeline} or {@code
-   * CrossValidator}, then {@code estimator.json}, our record of the params.
+   * Saves the directory atomically: Spark ML's {@code metadata/}, so the estimator loads as a stage
+   * of a saved {@code Pipeline} or {@code CrossValidator}, then {@code estimator.json}, our record
+   * of the params ({@link EstimatorFiles}).
    */
   @Override
   public MLWriter write() {
-    VariationalAutoencoder self = this;
-    return new SparkMetadata.AtomicDirWriter(this) {
-      @Override
-      String what() {
-        return "the estimator";
-      }
-
-      @Override
-      void writeFiles(FileSystem fs, Path dir) throws IOException {
-        ObjectNode o = Json.object();
-        o.put("format", "spark-vae-estimator");
-        o.put("format_version", 1);
-        o.put("class", CLASS);
-        o.put("uid", uid);
-        o.set("params", ParamsJson.toJson(self));
-        o.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
-        AtomicFiles.writeAtomically(
-            fs, new Path(dir, "estimator.json"), Json.write(o).getBytes(StandardCharsets.UTF_8));
-      }
-    };
+    return EstimatorFiles.writer(this);
   }
 
   @Override
@@ -541,34 +513,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   }
 
   public static MLReader<VariationalAutoencoder> read() {
-    return new MLReader<VariationalAutoencoder>() {
-      @Override
-      public VariationalAutoencoder load(String path) {
-        Path p = new Path(path, "estimator.json");
-        try {
-          FileSystem fs = FileSystems.of(p, sparkSession().sparkContext().hadoopConfiguration());
-          AtomicFiles.recover(fs, new Path(path)); // the directory is replaced whole on save
-          JsonNode o =
-              Json.read(
-                  new String(AtomicFiles.readAll(fs, p, 1 << 20), StandardCharsets.UTF_8),
-                  p.toString());
-          if (!CLASS.equals(o.path("class").asText()) || o.path("format_version").asInt() != 1) {
-            throw new IOException(p + ": not a spark-vae estimator (format version 1)");
-          }
-          VariationalAutoencoder v = new VariationalAutoencoder(o.path("uid").asText());
-          Path dir = new Path(path);
-          if (SparkMetadata.isIn(fs, dir)) {
-            SparkMetadata.readInto(v, fs, dir, sparkSession(), CLASS);
-          } else {
-            // Saved before the Spark ML metadata/ was added: the params are estimator.json's.
-            ParamsJson.apply(v, o.path("params"), p.toString());
-          }
-          return v;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e.getMessage(), e);
-        }
-      }
-    };
+    return EstimatorFiles.reader();
   }
 
   public static VariationalAutoencoder load(String path) {
