@@ -3,9 +3,7 @@ package io.sparkvae.report;
 
 import static io.sparkvae.report.ChartStyle.png;
 
-import java.awt.image.BufferedImage;
 import java.util.Map;
-import org.jfree.chart.JFreeChart;
 
 /**
  * The figures of a training report, each returned as PNG bytes ready to be written through the
@@ -59,7 +57,7 @@ public final class Charts {
    */
   public static byte[] lossCurves(
       int[] epochs, Map<String, double[]> series, String title, String yLabel) {
-    return png(lossChart(epochs, series, title, yLabel), WIDTH, HEIGHT);
+    return png(LossCharts.lossChart(epochs, series, title, yLabel), WIDTH, HEIGHT);
   }
 
   /**
@@ -84,21 +82,9 @@ public final class Charts {
       double[] trainRecon,
       double[] trainKl) {
     return png(
-        trainingChart(epochs, trainNegElbo, valNegElbo, trainRecon, trainKl), WIDTH, HEIGHT + 100);
-  }
-
-  static JFreeChart lossChart(
-      int[] epochs, Map<String, double[]> series, String title, String yLabel) {
-    return LossCharts.lossChart(epochs, series, title, yLabel);
-  }
-
-  static JFreeChart trainingChart(
-      int[] epochs,
-      double[] trainNegElbo,
-      double[] valNegElbo,
-      double[] trainRecon,
-      double[] trainKl) {
-    return LossCharts.trainingChart(epochs, trainNegElbo, valNegElbo, trainRecon, trainKl);
+        LossCharts.trainingChart(epochs, trainNegElbo, valNegElbo, trainRecon, trainKl),
+        WIDTH,
+        HEIGHT + 100);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -126,18 +112,9 @@ public final class Charts {
       String xLabel,
       String yLabel) {
     return png(
-        scatterChart(xs, ys, labels, labelNames, title, xLabel, yLabel), WIDTH, HEIGHT + 100);
-  }
-
-  static JFreeChart scatterChart(
-      float[] xs,
-      float[] ys,
-      int[] labels,
-      String[] labelNames,
-      String title,
-      String xLabel,
-      String yLabel) {
-    return ScatterChart.scatterChart(xs, ys, labels, labelNames, title, xLabel, yLabel);
+        ScatterChart.scatterChart(xs, ys, labels, labelNames, title, xLabel, yLabel),
+        WIDTH,
+        HEIGHT + 100);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -194,20 +171,7 @@ public final class Charts {
       int scale,
       String title) {
     return ImageGrid.toPngBytes(
-        manifoldImage(decoder, n, pLow, pHigh, height, width, channels, scale, title));
-  }
-
-  static BufferedImage manifoldImage(
-      Decoder decoder,
-      int n,
-      double pLow,
-      double pHigh,
-      int height,
-      int width,
-      int channels,
-      int scale,
-      String title) {
-    return ManifoldFigure.manifoldImage(
-        decoder, n, pLow, pHigh, height, width, channels, scale, title);
+        ManifoldFigure.manifoldImage(
+            decoder, n, pLow, pHigh, height, width, channels, scale, title));
   }
 }

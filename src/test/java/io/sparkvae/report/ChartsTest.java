@@ -47,7 +47,7 @@ class ChartsTest {
     Map<String, double[]> series = new LinkedHashMap<>();
     series.put("train -ELBO", new double[] {300, 280, 270, 265, 262});
     series.put("validation -ELBO", new double[] {NAN, 285, NAN, 270, Double.POSITIVE_INFINITY});
-    JFreeChart chart = Charts.lossChart(epochs, series, "loss", "-ELBO");
+    JFreeChart chart = LossCharts.lossChart(epochs, series, "loss", "-ELBO");
     XYDataset data = chart.getXYPlot().getDataset();
     assertEquals(2, data.getSeriesCount());
     assertEquals(5, data.getItemCount(0));
@@ -96,7 +96,7 @@ class ChartsTest {
       train[e] = recon[e] + kl[e];
       val[e] = e % 3 == 0 ? NAN : train[e] + 3;
     }
-    JFreeChart chart = Charts.trainingChart(epochs, train, val, recon, kl);
+    JFreeChart chart = LossCharts.trainingChart(epochs, train, val, recon, kl);
     CombinedDomainXYPlot plot = (CombinedDomainXYPlot) chart.getPlot();
     assertEquals(2, plot.getSubplots().size());
     XYPlot bottom = plot.getSubplots().get(1);
@@ -110,7 +110,8 @@ class ChartsTest {
       assertTrue(count(im, Drawing.PALETTE[s].getRGB() & 0xFFFFFF) > 50, "curve " + s);
     }
     // Without the terms, one panel; without validation, one curve.
-    assertTrue(Charts.trainingChart(epochs, train, null, null, null).getPlot() instanceof XYPlot);
+    assertTrue(
+        LossCharts.trainingChart(epochs, train, null, null, null).getPlot() instanceof XYPlot);
     decode(Charts.trainingCurves(epochs, train, null, null, kl));
   }
 
@@ -146,7 +147,7 @@ class ChartsTest {
     xs[5] = Float.NaN;
     ys[17] = Float.NEGATIVE_INFINITY;
     String[] names = ReportSamples.FASHION;
-    JFreeChart chart = Charts.scatterChart(xs, ys, labels, names, "latent", "z1", "z2");
+    JFreeChart chart = ScatterChart.scatterChart(xs, ys, labels, names, "latent", "z1", "z2");
     XYDataset data = chart.getXYPlot().getDataset();
     assertEquals(10, data.getSeriesCount());
     assertEquals("T-shirt/top (300)", data.getSeriesKey(0));
@@ -166,11 +167,12 @@ class ChartsTest {
   void scatterWithoutLabelsOrWithUnnamedLabels() throws IOException {
     float[] xs = {0, 1, 2};
     float[] ys = {0, 1, 4};
-    JFreeChart plain = Charts.scatterChart(xs, ys, null, null, "t", "x", "y");
+    JFreeChart plain = ScatterChart.scatterChart(xs, ys, null, null, "t", "x", "y");
     assertEquals(1, plain.getXYPlot().getDataset().getSeriesCount());
     assertEquals(null, plain.getLegend(), "one colour needs no legend");
     JFreeChart odd =
-        Charts.scatterChart(xs, ys, new int[] {12, -1, 12}, new String[] {"a"}, "t", "x", "y");
+        ScatterChart.scatterChart(
+            xs, ys, new int[] {12, -1, 12}, new String[] {"a"}, "t", "x", "y");
     assertEquals("label -1 (1)", odd.getXYPlot().getDataset().getSeriesKey(0));
     assertEquals("label 12 (2)", odd.getXYPlot().getDataset().getSeriesKey(1));
     decode(Charts.latentScatter(xs, ys, null, null, "t", "x", "y"));
@@ -203,7 +205,8 @@ class ChartsTest {
           }
           return out;
         };
-    BufferedImage im = Charts.manifoldImage(decoder, n, 0.05, 0.95, 4, 4, 3, 10, "manifold");
+    BufferedImage im =
+        ManifoldFigure.manifoldImage(decoder, n, 0.05, 0.95, 4, 4, 3, 10, "manifold");
     assertEquals(1, calls.get());
     assertEquals(n * n, seen[0].length);
     assertEquals((float) q[0], seen[0][0][0], "first code: smallest z1 ...");
