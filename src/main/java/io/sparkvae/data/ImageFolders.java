@@ -359,6 +359,40 @@ public final class ImageFolders {
     return rows;
   }
 
+  /**
+   * Image files as they land under {@code dir}, for Structured Streaming: each new file decoded on
+   * the executors as {@link #load} decodes it, in rows of {@link #DECODED}'s schema (no labels); an
+   * unreadable file is a row with its {@code error} set. A streaming source needs its schema up
+   * front, so binaryFile's fixed one is given.
+   *
+   * @param maxFilesPerTrigger files per micro-batch, 0 for Spark's default (all new files)
+   */
+  public static Dataset<Row> stream(
+      SparkSession spark, String dir, ImageDecoder decoder, int maxFilesPerTrigger) {
+    StructType binary =
+        new StructType(
+            new StructField[] {
+              DataTypes.createStructField("path", DataTypes.StringType, false),
+              DataTypes.createStructField("modificationTime", DataTypes.TimestampType, false),
+              DataTypes.createStructField("length", DataTypes.LongType, false),
+              DataTypes.createStructField("content", DataTypes.BinaryType, true)
+            });
+    var reader =
+        spark
+            .readStream()
+            .format("binaryFile")
+            .schema(binary)
+            .option("pathGlobFilter", IMAGE_GLOB)
+            .option("recursiveFileLookup", "true");
+    if (maxFilesPerTrigger > 0) {
+      reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
+    }
+    return reader
+        .load(dir)
+        .select("path", "content")
+        .mapPartitions(decode(decoder, 0, List.of()), Encoders.row(DECODED));
+  }
+
   /** The executor side: (path, content) rows in, decoded rows out, one at a time. */
   private static MapPartitionsFunction<Row, Row> decode(
       ImageDecoder decoder, int rootDepth, List<String> classes) {

@@ -2,6 +2,7 @@
 package io.sparkvae.job;
 
 import io.sparkvae.data.ImageDecoder;
+import io.sparkvae.data.ImageFolders;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.io.FileSystems;
 import io.sparkvae.ml.AnomalyThresholds;
@@ -9,19 +10,15 @@ import io.sparkvae.ml.VariationalAutoencoderModel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.DataStreamReader;
@@ -29,8 +26,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +56,6 @@ public final class ScoreStreamCommand implements Callable<Integer> {
   static final String SCORED = "scored";
 
   static final String DECODED = "decoded";
-  static final String IMAGE_GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG]}";
 
   @Option(
       names = "--model",
@@ -341,61 +335,11 @@ public final class ScoreStreamCommand implements Callable<Integer> {
               + " values per row), so images cannot be "
               + "resampled to it");
     }
-    // A streaming source needs its schema up front: binaryFile's fixed one.
-    StructType binary =
-        new StructType(
-            new StructField[] {
-              DataTypes.createStructField("path", DataTypes.StringType, false),
-              DataTypes.createStructField("modificationTime", DataTypes.TimestampType, false),
-              DataTypes.createStructField("length", DataTypes.LongType, false),
-              DataTypes.createStructField("content", DataTypes.BinaryType, true)
-            });
-    DataStreamReader r =
-        spark
-            .readStream()
-            .format("binaryFile")
-            .schema(binary)
-            .option("pathGlobFilter", IMAGE_GLOB)
-            .option("recursiveFileLookup", "true");
-    if (maxFiles > 0) {
-      r = r.option("maxFilesPerTrigger", maxFiles);
-    }
-    Dataset<Row> files = r.load(watch).select("path", "content");
-    StructType decodedSchema =
-        new StructType(
-            new StructField[] {
-              DataTypes.createStructField("path", DataTypes.StringType, false),
-              DataTypes.createStructField("features", DataTypes.BinaryType, true),
-              DataTypes.createStructField("error", DataTypes.StringType, true)
-            });
-    ImageDecoder decoder = new ImageDecoder(shape[0], shape[1], shape[2]);
     Dataset<Row> decoded =
-        files
-            .mapPartitions(decode(decoder), Encoders.row(decodedSchema))
+        ImageFolders.stream(spark, watch, new ImageDecoder(shape[0], shape[1], shape[2]), maxFiles)
             .observe(DECODED, functions.count(functions.col("error")).as("unreadable"));
-    Dataset<Row> good = decoded.where(functions.col("error").isNull()).drop("error");
+    Dataset<Row> good = decoded.where(functions.col("error").isNull()).select("path", "features");
     return new Input(good, "features", List.of("path"));
-  }
-
-  private static MapPartitionsFunction<Row, Row> decode(ImageDecoder decoder) {
-    return it ->
-        new Iterator<Row>() {
-          @Override
-          public boolean hasNext() {
-            return it.hasNext();
-          }
-
-          @Override
-          public Row next() {
-            Row in = it.next();
-            try {
-              return RowFactory.create(
-                  in.getString(0), decoder.decode((byte[]) in.get(1)).pixels, null);
-            } catch (ImageDecoder.BadImageException e) {
-              return RowFactory.create(in.getString(0), null, e.getMessage());
-            }
-          }
-        };
   }
 
   private static long metric(StreamingQueryProgress p, String name, String field) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg;
 
+import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.linalg.SymmetricEigen;
 import java.util.Locale;
 
@@ -152,10 +153,11 @@ public final class GradientFitTolerance {
     long updates = (long) epochs * steps;
     double maxStable = 1 / lambdaMax;
     String name = optimizer.trim().toLowerCase(Locale.ROOT);
+    boolean sgd = Optimizer.Kind.fromName(name) == Optimizer.Kind.SGD;
     int k = Math.min(syncEvery, steps);
-    if (!name.equals("sgd") || k > 1) {
+    if (!sgd || k > 1) {
       String why =
-          !name.equals("sgd")
+          !sgd
               ? name + " has no closed-form error bound"
               : "sync-every > 1 with minibatches averages local steps, which has no closed-form "
                   + "error bound";
