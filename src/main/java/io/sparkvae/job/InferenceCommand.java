@@ -7,6 +7,7 @@ import io.sparkvae.data.ImageData;
 import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.ml.VariationalAutoencoderModel;
+import io.sparkvae.report.ImageGrid;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -85,6 +86,21 @@ abstract class InferenceCommand implements Callable<Integer> {
 
     final OutputDir out;
     final String modelPath;
+
+    /** A PNG grid of images of this model's shape, at the default scale. */
+    byte[] gridPng(float[][] images, int columns, String[] captions, String title)
+        throws IOException {
+      return ImageGrid.toPngBytes(
+          ImageGrid.grid(
+              images,
+              shape[0],
+              shape[1],
+              shape[2],
+              columns,
+              ImageGrid.defaultScale(shape[0], shape[1]),
+              captions,
+              title));
+    }
 
     Context(
         SparkSession spark,

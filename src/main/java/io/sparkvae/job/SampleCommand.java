@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
-import io.sparkvae.report.ImageGrid;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -85,22 +84,15 @@ public final class SampleCommand extends InferenceCommand {
       int columns = shown <= 64 ? 8 : 16;
       c.out.write(
           PICTURE,
-          ImageGrid.toPngBytes(
-              ImageGrid.grid(
-                  images,
-                  c.shape[0],
-                  c.shape[1],
-                  c.shape[2],
-                  columns,
-                  ImageGrid.defaultScale(c.shape[0], c.shape[1]),
-                  null,
-                  String.format(
-                      Locale.ROOT,
-                      "%s: decoder means for z ~ N(0, I), seed %d",
-                      shown < n
-                          ? "The first " + shown + " of " + n + " samples"
-                          : shown + " samples",
-                      seed))));
+          c.gridPng(
+              images,
+              columns,
+              null,
+              String.format(
+                  Locale.ROOT,
+                  "%s: decoder means for z ~ N(0, I), seed %d",
+                  shown < n ? "The first " + shown + " of " + n + " samples" : shown + " samples",
+                  seed)));
       System.out.printf(Locale.ROOT, "drew %d samples: %s%n", shown, c.out.resolve(PICTURE));
     }
     return Main.EXIT_OK;

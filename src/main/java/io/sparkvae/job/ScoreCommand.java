@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.Json;
 import io.sparkvae.ml.VariationalAutoencoderModel;
-import io.sparkvae.report.ImageGrid;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -200,16 +199,11 @@ public final class ScoreCommand extends InferenceCommand {
                 top, c.data.featuresColumn(), c.model.architecture().inputDim());
         c.out.write(
             PICTURE,
-            ImageGrid.toPngBytes(
-                ImageGrid.grid(
-                    images,
-                    c.shape[0],
-                    c.shape[1],
-                    c.shape[2],
-                    8,
-                    ImageGrid.defaultScale(c.shape[0], c.shape[1]),
-                    captions,
-                    "The " + top.size() + " most anomalous rows, highest " + what + " first")));
+            c.gridPng(
+                images,
+                8,
+                captions,
+                "The " + top.size() + " most anomalous rows, highest " + what + " first"));
         System.out.println("picture: " + c.out.resolve(PICTURE));
       }
       RunReports.writeScore(c.out);

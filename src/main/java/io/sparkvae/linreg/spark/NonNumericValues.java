@@ -72,16 +72,7 @@ public final class NonNumericValues {
     } else if (type.equals(DataTypes.StringType)) {
       strings = withRow;
     } else {
-      return new IllegalArgumentException(
-          table.source()
-              + ": "
-              + role
-              + " '"
-              + Printable.name(column)
-              + "' has type "
-              + type.simpleString()
-              + " in every row; linear regression needs "
-              + "numbers");
+      return notNumbers(table, role, column, type, " in every row");
     }
     Dataset<Row> pair =
         strings.select(
@@ -119,15 +110,7 @@ public final class NonNumericValues {
       }
     }
     if (bad == null) {
-      return new IllegalArgumentException(
-          table.source()
-              + ": "
-              + role
-              + " '"
-              + Printable.name(column)
-              + "' has type "
-              + type.simpleString()
-              + "; linear regression needs numbers");
+      return notNumbers(table, role, column, type, "");
     }
     String where = RowLocator.locate(table, List.of(bad.getLong(1))).get(0);
     String what =
@@ -137,5 +120,23 @@ public final class NonNumericValues {
     return new IllegalArgumentException(
         RegressionTables.problem(
             table, column, where, what + " (the " + role + " must hold a number in every row)"));
+  }
+
+  private static IllegalArgumentException notNumbers(
+      RegressionTables.RegressionTable table,
+      String role,
+      String column,
+      DataType type,
+      String where) {
+    return new IllegalArgumentException(
+        table.source()
+            + ": "
+            + role
+            + " '"
+            + Printable.name(column)
+            + "' has type "
+            + type.simpleString()
+            + where
+            + "; linear regression needs numbers");
   }
 }
