@@ -61,6 +61,10 @@ public final class ImageFolders {
   /** File names read as images; everything else in the folder is ignored. */
   static final String IMAGE_GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG]}";
 
+  /** {@link #IMAGE_GLOB} as a pattern on file names, for listing without Spark. */
+  private static final java.util.regex.Pattern IMAGE_NAME =
+      java.util.regex.Pattern.compile("(?i).*\\.(png|jpg|jpeg)");
+
   /** How many unreadable files a message lists by name. */
   public static final int LISTED = 10;
 
@@ -147,7 +151,17 @@ public final class ImageFolders {
     }
     Dataset<Row> decoded =
         files.mapPartitions(decode(decoder, qualified.depth(), classes), Encoders.row(DECODED));
-    List<Row> empty = emptyFiles(files, qualified.depth(), classes);
+    List<Row> empty;
+    try {
+      empty =
+          emptyFiles(
+              files,
+              qualified.getFileSystem(spark.sparkContext().hadoopConfiguration()),
+              qualified,
+              classes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(spec.key() + ": cannot list " + root + ": " + e, e);
+    }
     if (!empty.isEmpty()) {
       decoded = decoded.union(spark.createDataFrame(empty, DECODED));
     }
@@ -333,30 +347,49 @@ public final class ImageFolders {
   }
 
   /**
-   * The zero-byte files Spark listed, as rows of unreadable files: its file sources plan no split
-   * for an empty file, so such a file never reaches {@link #decode} and would vanish without being
-   * counted. Taken from the listing Spark already made (the driver lists no second time).
+   * The zero-byte image files, as rows of unreadable files: Spark's file sources plan no split for
+   * an empty file, so such a file never reaches {@link #decode} and would vanish without being
+   * counted. Taken from the listing Spark already made (no second listing, which costs on object
+   * stores); should a Spark version hide that listing, the folder is listed again rather than
+   * letting empty files slip through.
    */
-  static List<Row> emptyFiles(Dataset<Row> files, int rootDepth, List<String> classes) {
+  static List<Row> emptyFiles(Dataset<Row> files, FileSystem fs, Path root, List<String> classes)
+      throws IOException {
+    List<FileStatus> listed = sparkListing(files);
+    if (listed == null) {
+      listed = new ArrayList<>();
+      var it = fs.listFiles(root, true);
+      while (it.hasNext()) {
+        FileStatus s = it.next();
+        if (IMAGE_NAME.matcher(s.getPath().getName()).matches()) {
+          listed.add(s);
+        }
+      }
+    }
     List<Row> rows = new ArrayList<>();
+    for (FileStatus s : listed) {
+      if (s.isFile() && s.getLen() == 0) {
+        String path = s.getPath().toString();
+        String cls = classes.isEmpty() ? null : classOf(path, root.depth());
+        int label = cls == null ? -1 : classes.indexOf(cls);
+        rows.add(
+            RowFactory.create(path, null, label < 0 ? null : label, cls, null, null, "empty file"));
+      }
+    }
+    return rows;
+  }
+
+  /** The files Spark listed for this source, or null if its plan does not show them. */
+  private static List<FileStatus> sparkListing(Dataset<Row> files) {
     for (LogicalPlan leaf :
         CollectionConverters.asJava(files.queryExecution().analyzed().collectLeaves())) {
       if (leaf instanceof LogicalRelation lr
           && lr.relation() instanceof HadoopFsRelation fr
           && fr.location() instanceof PartitioningAwareFileIndex index) {
-        for (FileStatus s : CollectionConverters.asJava(index.allFiles())) {
-          if (s.isFile() && s.getLen() == 0) {
-            String path = s.getPath().toString();
-            String cls = classes.isEmpty() ? null : classOf(path, rootDepth);
-            int label = cls == null ? -1 : classes.indexOf(cls);
-            rows.add(
-                RowFactory.create(
-                    path, null, label < 0 ? null : label, cls, null, null, "empty file"));
-          }
-        }
+        return new ArrayList<>(CollectionConverters.asJava(index.allFiles()));
       }
     }
-    return rows;
+    return null;
   }
 
   /**

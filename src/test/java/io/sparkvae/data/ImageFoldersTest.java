@@ -242,6 +242,25 @@ class ImageFoldersTest extends SparkTestBase {
   }
 
   @Test
+  void emptyImagesAreFoundByListingTheFolderWhenSparksPlanDoesNotShowItsFiles(@TempDir Path dir)
+      throws IOException {
+    Files.createDirectories(dir.resolve("cat"));
+    Files.write(dir.resolve("cat/empty.PNG"), new byte[0]);
+    Files.write(dir.resolve("cat/full.png"), new byte[] {1, 2, 3});
+    Files.write(dir.resolve("notes.txt"), new byte[0]);
+    org.apache.hadoop.fs.FileSystem fs =
+        org.apache.hadoop.fs.FileSystem.getLocal(spark().sparkContext().hadoopConfiguration());
+    org.apache.hadoop.fs.Path root =
+        fs.makeQualified(new org.apache.hadoop.fs.Path(dir.toString()));
+    // An empty DataFrame's plan lists no files, as a Spark that hid its listing would.
+    List<Row> rows = ImageFolders.emptyFiles(spark().emptyDataFrame(), fs, root, List.of("cat"));
+    assertEquals(1, rows.size(), rows.toString());
+    assertTrue(rows.get(0).getString(0).endsWith("cat/empty.PNG"), rows.toString());
+    assertEquals("cat", rows.get(0).getString(3));
+    assertEquals("empty file", rows.get(0).getString(6));
+  }
+
+  @Test
   void aZeroByteImageIsCountedAndNamedLikeAnyUnreadableFile() throws IOException {
     Path zero = Files.createDirectories(dir.resolve("zero/cat"));
     for (int i = 0; i < 2; i++) {
