@@ -2,9 +2,12 @@
 package io.sparkvae.diagnostics;
 
 import io.sparkvae.kernel.Kernel;
+import io.sparkvae.kernel.Layer;
 import io.sparkvae.kernel.Rng;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The BLAS alone on a model's own matrix products: every sgemm one training step of {@link
@@ -16,41 +19,33 @@ public final class ShapeBench {
 
   /** GFLOP/s of the step's products, counted as {@link VaeArchitecture#flopsPerSample()}. */
   public static double sgemmGflops(VaeArchitecture arch, int batch, double seconds) {
-    VaeArchitecture.Layer[] enc = arch.encoderLayers();
-    VaeArchitecture.Layer[] dec = arch.decoderLayers();
-    int width = arch.maxWidth();
-    float[] params = new float[arch.numParams()];
-    float[] grad = new float[arch.numParams()];
-    Rng rng = new Rng(3);
-    for (int i = 0; i < params.length; i++) {
-      params[i] = (float) (rng.nextDouble() - 0.5) * 0.1f;
+    List<Layer.Gemm> gemms = new ArrayList<>();
+    List<VaeArchitecture.Stage> enc = arch.encoder();
+    for (int i = 0; i < enc.size(); i++) {
+      gemms.addAll(enc.get(i).layer().gemms(batch, i > 0));
     }
-    float[] x = new float[batch * width];
-    float[] y = new float[batch * width];
-    float[] d = new float[batch * width];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) rng.nextDouble();
-      d[i] = (float) (rng.nextDouble() - 0.5) * 1e-2f;
+    for (VaeArchitecture.Stage st : arch.decoder()) {
+      gemms.addAll(st.layer().gemms(batch, true));
+    }
+    long size = 1;
+    for (Layer.Gemm g : gemms) {
+      size =
+          Math.max(
+              size,
+              Math.max((long) g.m() * g.k(), Math.max((long) g.k() * g.n(), (long) g.m() * g.n())));
+    }
+    Rng rng = new Rng(3);
+    float[] a = new float[(int) size];
+    float[] b = new float[(int) size];
+    float[] c = new float[(int) size];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) (rng.nextDouble() - 0.5) * 0.1f;
+      b[i] = (float) (rng.nextDouble() - 0.5) * 0.1f;
     }
     Runnable step =
         () -> {
-          for (VaeArchitecture.Layer l : enc) {
-            Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
-          }
-          for (VaeArchitecture.Layer l : dec) {
-            Kernel.linearForward(x, batch, l.in(), params, l.weightOffset(), l.out(), y);
-          }
-          for (int i = dec.length - 1; i >= 0; i--) {
-            VaeArchitecture.Layer l = dec[i];
-            Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
-            Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
-          }
-          for (int i = enc.length - 1; i >= 0; i--) {
-            VaeArchitecture.Layer l = enc[i];
-            Kernel.linearWeightGrad(x, batch, l.in(), d, l.out(), grad, l.weightOffset());
-            if (i > 0) {
-              Kernel.linearInputGrad(d, batch, l.out(), params, l.weightOffset(), l.in(), y);
-            }
+          for (Layer.Gemm g : gemms) {
+            Kernel.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), a, b, c);
           }
         };
     for (int i = 0; i < 20; i++) {

@@ -41,19 +41,62 @@ public final class Kernel {
    */
   public static void linearForward(
       float[] x, int n, int in, float[] w, int wOff, int out, float[] y) {
-    BLAS_INSTANCE.sgemm("T", "N", out, n, in, 1f, w, wOff, in, x, 0, in, 0f, y, 0, out);
+    linearForward(x, 0, n, in, w, wOff, out, y, 0);
+  }
+
+  /** {@link #linearForward(float[], int, int, float[], int, int, float[])} at offsets. */
+  static void linearForward(
+      float[] x, int xOff, int n, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+    BLAS_INSTANCE.sgemm("T", "N", out, n, in, 1f, w, wOff, in, x, xOff, in, 0f, y, yOff, out);
   }
 
   /** {@code dW[out×in] += dYᵀ · X}. */
   public static void linearWeightGrad(
       float[] x, int n, int in, float[] dy, int out, float[] g, int wOff) {
-    BLAS_INSTANCE.sgemm("N", "T", in, out, n, 1f, x, 0, in, dy, 0, out, 1f, g, wOff, in);
+    linearWeightGrad(x, 0, n, in, dy, 0, out, g, wOff);
+  }
+
+  /** {@link #linearWeightGrad(float[], int, int, float[], int, float[], int)} at offsets. */
+  static void linearWeightGrad(
+      float[] x, int xOff, int n, int in, float[] dy, int dyOff, int out, float[] g, int wOff) {
+    BLAS_INSTANCE.sgemm("N", "T", in, out, n, 1f, x, xOff, in, dy, dyOff, out, 1f, g, wOff, in);
   }
 
   /** {@code dX[n×in] = dY[n×out] · W}. */
   public static void linearInputGrad(
       float[] dy, int n, int out, float[] w, int wOff, int in, float[] dx) {
-    BLAS_INSTANCE.sgemm("N", "N", in, n, out, 1f, w, wOff, in, dy, 0, out, 0f, dx, 0, in);
+    linearInputGrad(dy, 0, n, out, w, wOff, in, dx, 0);
+  }
+
+  /** {@link #linearInputGrad(float[], int, int, float[], int, int, float[])} at offsets. */
+  static void linearInputGrad(
+      float[] dy, int dyOff, int n, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
+    BLAS_INSTANCE.sgemm("N", "N", in, n, out, 1f, w, wOff, in, dy, dyOff, out, 0f, dx, dxOff, in);
+  }
+
+  /**
+   * Row-major {@code C[m×n] = op(A)·op(B)}, op a transpose when its flag is set: the same call as
+   * the products above, for benchmarking their shapes alone.
+   */
+  public static void gemm(
+      boolean transA, boolean transB, int m, int n, int k, float[] a, float[] b, float[] c) {
+    BLAS_INSTANCE.sgemm(
+        transB ? "T" : "N",
+        transA ? "T" : "N",
+        n,
+        m,
+        k,
+        1f,
+        b,
+        0,
+        transB ? k : n,
+        a,
+        0,
+        transA ? m : k,
+        0f,
+        c,
+        0,
+        n);
   }
 
   /** Adds bias {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */

@@ -50,7 +50,7 @@ abstract class VaeEvaluation extends VaePasses {
     encode(params, rows, n);
     int chunk = Math.max(1, Math.min(k, maxDecoderRows / n));
     double[] logW = new double[n * k];
-    float[] o = enc[enc.length - 1];
+    float[] o = encoder.output();
     for (int k0 = 0; k0 < k; k0 += chunk) {
       int c = Math.min(chunk, k - k0);
       noise.fillGaussian(eps, 0, c * n * h);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
-import io.sparkvae.kernel.VaeArchitecture.Layer;
 import io.sparkvae.kernel.VaeObjective.Init;
 
 /**
@@ -21,36 +20,39 @@ final class VaeInitializer {
   void initialize(float[] params, long seed) {
     Rng rng = Rng.keyed(seed, VaeObjective.STREAM_INIT, 0, 0, 0);
     java.util.Arrays.fill(params, 0f);
-    Layer[] enc = arch.encoderLayers();
-    Layer[] dec = arch.decoderLayers();
-    for (int i = 0; i < enc.length; i++) {
-      initLayer(params, enc[i], i == enc.length - 1, rng);
+    for (VaeArchitecture.Stage st : arch.encoder()) {
+      initLayer(params, st, rng);
     }
-    for (int i = 0; i < dec.length; i++) {
-      initLayer(params, dec[i], i == dec.length - 1, rng);
+    for (VaeArchitecture.Stage st : arch.decoder()) {
+      initLayer(params, st, rng);
     }
   }
 
-  private void initLayer(float[] p, Layer l, boolean output, Rng rng) {
-    int n = l.in() * l.out();
+  /** Layer by layer; a layer without weights (a reshape) draws nothing. */
+  private void initLayer(float[] p, VaeArchitecture.Stage st, Rng rng) {
+    Layer l = st.layer();
+    int n = l.weightCount();
+    if (n == 0) {
+      return;
+    }
     if (init == Init.UNIFORM) {
-      double bound = 1.0 / Math.sqrt(l.in());
+      double bound = 1.0 / Math.sqrt(l.fanIn());
       for (int i = 0; i < n; i++) {
         p[l.weightOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
       }
-      for (int i = 0; i < l.out(); i++) {
+      for (int i = 0; i < l.biasCount(); i++) {
         p[l.biasOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * bound);
       }
       return;
     }
-    if (init == Init.HE && !output && arch.activation() != Activation.TANH) {
+    if (init == Init.HE && st.activated() && arch.activation() != Activation.TANH) {
       rng.fillGaussian(p, l.weightOffset(), n);
-      float std = (float) Math.sqrt(2.0 / l.in());
+      float std = (float) Math.sqrt(2.0 / l.fanIn());
       for (int i = 0; i < n; i++) {
         p[l.weightOffset() + i] *= std;
       }
     } else {
-      double a = Math.sqrt(6.0 / (l.in() + l.out()));
+      double a = Math.sqrt(6.0 / (l.fanIn() + l.fanOut()));
       for (int i = 0; i < n; i++) {
         p[l.weightOffset() + i] = (float) ((2 * rng.nextDouble() - 1) * a);
       }

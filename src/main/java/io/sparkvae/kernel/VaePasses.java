@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
-import io.sparkvae.kernel.VaeArchitecture.Layer;
-
 /**
  * The forward and backward passes of {@link VaeObjective}, with every buffer they need allocated
  * once per thread, so a training step allocates nothing. Decoder buffers hold {@code maxRows ·
@@ -22,12 +20,11 @@ abstract class VaePasses {
 
   final int maxRows;
   final int maxDecoderRows;
-  final float[][] enc;
-  final float[][] dec;
+  final Network encoder;
+  final Network decoder;
   final float[] sigma;
   final float[] eps;
   final float[] z;
-  final float[] delta;
   final float[] dOut;
   final double[] rowRecon;
   final double[] rowKl;
@@ -43,21 +40,12 @@ abstract class VaePasses {
     this.samples = samples;
     this.maxRows = maxRows;
     this.maxDecoderRows = maxRows * Math.max(samples, maxSamplesPerRow);
-    Layer[] e = arch.encoderLayers();
-    Layer[] d = arch.decoderLayers();
     int h = arch.latent();
-    enc = new float[e.length][];
-    for (int i = 0; i < e.length; i++) {
-      enc[i] = new float[maxRows * e[i].out()];
-    }
-    dec = new float[d.length][];
-    for (int i = 0; i < d.length; i++) {
-      dec[i] = new float[maxDecoderRows * d[i].out()];
-    }
+    encoder = new Network(arch.encoder(), arch.activation(), maxRows, false);
+    decoder = new Network(arch.decoder(), arch.activation(), maxDecoderRows, true);
     sigma = new float[maxRows * h];
     eps = new float[maxDecoderRows * h];
     z = new float[maxDecoderRows * h];
-    delta = new float[maxDecoderRows * arch.maxWidth()];
     dOut = new float[maxRows * 2 * h];
     rowRecon = new double[maxDecoderRows];
     rowKl = new double[maxRows];
@@ -106,24 +94,13 @@ abstract class VaePasses {
 
   /** Runs the encoder; returns its output buffer, [μ | log σ²] per row. */
   float[] encode(float[] p, float[] x, int n) {
-    Layer[] e = arch.encoderLayers();
-    float[] in = x;
-    for (int i = 0; i < e.length; i++) {
-      Layer l = e[i];
-      Kernel.linearForward(in, n, l.in(), p, l.weightOffset(), l.out(), enc[i]);
-      Kernel.addBias(enc[i], n, l.out(), p, l.biasOffset());
-      if (i < e.length - 1) {
-        arch.activation().forward(enc[i], n * l.out());
-      }
-      in = enc[i];
-    }
-    return enc[e.length - 1];
+    return encoder.forward(p, x, n);
   }
 
   /** z = μ + σ ⊙ ε for {@code draws} draws per row; also σ and the per-row KL. */
   void sampleLatent(int n, int draws, float[] noise) {
     int h = arch.latent();
-    float[] o = enc[enc.length - 1];
+    float[] o = encoder.output();
     for (int r = 0; r < n; r++) {
       double kl = 0;
       int ob = r * 2 * h;
@@ -149,18 +126,7 @@ abstract class VaePasses {
 
   /** Runs the decoder on {@code m} latent rows; returns the raw output buffer (m × D). */
   float[] decode(float[] p, float[] latents, int m) {
-    Layer[] d = arch.decoderLayers();
-    float[] in = latents;
-    for (int i = 0; i < d.length; i++) {
-      Layer l = d[i];
-      Kernel.linearForward(in, m, l.in(), p, l.weightOffset(), l.out(), dec[i]);
-      Kernel.addBias(dec[i], m, l.out(), p, l.biasOffset());
-      if (i < d.length - 1) {
-        arch.activation().forward(dec[i], m * l.out());
-      }
-      in = dec[i];
-    }
-    return dec[d.length - 1];
+    return decoder.forward(p, latents, m);
   }
 
   /**
@@ -238,30 +204,21 @@ abstract class VaePasses {
     }
   }
 
-  /** Backward through the decoder from the output gradient; leaves ∂/∂z in {@code delta}. */
+  /**
+   * Backward through the decoder from the output gradient; leaves ∂/∂z in {@code decoder.delta}.
+   */
   void backwardDecoder(float[] p, int m, float[] grad) {
-    Layer[] d = arch.decoderLayers();
-    float[] dy = dec[d.length - 1];
-    for (int i = d.length - 1; i >= 0; i--) {
-      Layer l = d[i];
-      float[] in = i == 0 ? z : dec[i - 1];
-      Kernel.linearWeightGrad(in, m, l.in(), dy, l.out(), grad, l.weightOffset());
-      Kernel.biasGrad(dy, m, l.out(), grad, l.biasOffset());
-      Kernel.linearInputGrad(dy, m, l.out(), p, l.weightOffset(), l.in(), delta);
-      if (i > 0) {
-        arch.activation().backward(dec[i - 1], delta, dec[i - 1], m * l.in());
-        dy = dec[i - 1];
-      }
-    }
+    decoder.backward(p, z, m, decoder.output(), grad, true);
   }
 
   /**
-   * From ∂/∂z (in {@code delta}) to ∂/∂[μ | log σ²] (in {@code dOut}), through the
+   * From ∂/∂z (in {@code decoder.delta}) to ∂/∂[μ | log σ²] (in {@code dOut}), through the
    * reparameterization (∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε) plus the weighted KL gradient (∂KL/∂μ = μ,
    * ∂KL/∂log σ² = ½ (σ² − 1)).
    */
   void latentGradient(float[] o, int n, float[] noise, float klWeight) {
     int h = arch.latent();
+    float[] delta = decoder.delta;
     for (int r = 0; r < n; r++) {
       int ob = r * 2 * h;
       for (int j = 0; j < h; j++) {
@@ -282,18 +239,6 @@ abstract class VaePasses {
   }
 
   void backwardEncoder(float[] p, float[] x, int n, float[] grad) {
-    Layer[] e = arch.encoderLayers();
-    float[] dy = dOut;
-    for (int i = e.length - 1; i >= 0; i--) {
-      Layer l = e[i];
-      float[] in = i == 0 ? x : enc[i - 1];
-      Kernel.linearWeightGrad(in, n, l.in(), dy, l.out(), grad, l.weightOffset());
-      Kernel.biasGrad(dy, n, l.out(), grad, l.biasOffset());
-      if (i > 0) {
-        Kernel.linearInputGrad(dy, n, l.out(), p, l.weightOffset(), l.in(), delta);
-        arch.activation().backward(enc[i - 1], delta, enc[i - 1], n * l.in());
-        dy = enc[i - 1];
-      }
-    }
+    encoder.backward(p, x, n, dOut, grad, false);
   }
 }

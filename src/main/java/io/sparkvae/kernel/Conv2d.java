@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.kernel;
+
+import io.sparkvae.kernel.VaeArchitecture.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A 2-D convolution as a matrix product: {@code im2col(x)} (one row per output position, one column
+ * per filter tap) times the filters' transpose, so the BLAS does the work (docs: training.md, "The
+ * models" §4). The weight is PyTorch's {@code nn.Conv2d} layout {@code [cOut, cIn, k, k]}, which
+ * read row-major is exactly the {@code cOut × (cIn·k·k)} matrix the product needs.
+ *
+ * <p>Images are processed in chunks of {@link ConvGeometry#chunkRows()} so the unfolded matrix
+ * stays bounded; when one chunk holds the whole block, the backward pass reuses the forward's
+ * unfolding instead of redoing it.
+ */
+final class Conv2d implements Layer {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final ConvGeometry g;
+  private final int weightOffset;
+
+  Conv2d(String name, ConvGeometry g, int weightOffset) {
+    this.name = name;
+    this.g = g;
+    this.weightOffset = weightOffset;
+  }
+
+  ConvGeometry geometry() {
+    return g;
+  }
+
+  @Override
+  public int inSize() {
+    return g.largeSize();
+  }
+
+  @Override
+  public int outSize() {
+    return g.smallSize();
+  }
+
+  @Override
+  public int numParams() {
+    return weightCount() + biasCount();
+  }
+
+  @Override
+  public int fanIn() {
+    return g.patch();
+  }
+
+  @Override
+  public int fanOut() {
+    return g.cSmall() * g.k() * g.k();
+  }
+
+  @Override
+  public int weightOffset() {
+    return weightOffset;
+  }
+
+  @Override
+  public int weightCount() {
+    return g.cSmall() * g.patch();
+  }
+
+  @Override
+  public int biasOffset() {
+    return weightOffset + weightCount();
+  }
+
+  @Override
+  public int biasCount() {
+    return g.cSmall();
+  }
+
+  @Override
+  public List<Tensor> tensors() {
+    List<Tensor> ts = new ArrayList<>();
+    ts.add(
+        new Tensor(
+            name + ".weight", weightOffset, new int[] {g.cSmall(), g.cLarge(), g.k(), g.k()}));
+    ts.add(new Tensor(name + ".bias", biasOffset(), new int[] {g.cSmall()}));
+    return ts;
+  }
+
+  @Override
+  public long forwardMacs() {
+    return (long) g.positions() * g.patch() * g.cSmall();
+  }
+
+  @Override
+  public int scratchFloats(int maxRows) {
+    return Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch();
+  }
+
+  @Override
+  public String describe() {
+    return "conv " + g.cLarge() + "→" + g.cSmall() + " k" + g.k() + " s" + g.s() + " p" + g.p();
+  }
+
+  @Override
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[] cols) {
+    int chunk = g.chunkRows();
+    int pos = g.positions();
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+      int c = Math.min(chunk, n - r0);
+      g.im2col(x, r0 * g.largeSize(), c, cols);
+      Kernel.linearForward(
+          cols, 0, c * pos, g.patch(), p, weightOffset, g.cSmall(), y, r0 * g.smallSize());
+    }
+    Kernel.addBias(y, n * pos, g.cSmall(), p, biasOffset());
+    return n <= chunk;
+  }
+
+  @Override
+  public void backward(
+      float[] p,
+      float[] x,
+      float[] dy,
+      int n,
+      float[] grad,
+      float[] dx,
+      float[] cols,
+      boolean reuse) {
+    int chunk = g.chunkRows();
+    int pos = g.positions();
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+      int c = Math.min(chunk, n - r0);
+      if (!(reuse && n <= chunk)) {
+        g.im2col(x, r0 * g.largeSize(), c, cols);
+      }
+      int dyOff = r0 * g.smallSize();
+      Kernel.linearWeightGrad(
+          cols, 0, c * pos, g.patch(), dy, dyOff, g.cSmall(), grad, weightOffset);
+      if (dx != null) {
+        Kernel.linearInputGrad(dy, dyOff, c * pos, g.cSmall(), p, weightOffset, g.patch(), cols, 0);
+        g.col2im(cols, c, dx, r0 * g.largeSize());
+      }
+    }
+    Kernel.biasGrad(dy, n * pos, g.cSmall(), grad, biasOffset());
+  }
+
+  @Override
+  public List<Gemm> gemms(int n, boolean inputGrad) {
+    int rows = n * g.positions();
+    List<Gemm> gs = new ArrayList<>();
+    gs.add(new Gemm(name + " forward", false, true, rows, g.cSmall(), g.patch()));
+    gs.add(new Gemm(name + " weight grad", true, false, g.cSmall(), g.patch(), rows));
+    if (inputGrad) {
+      gs.add(new Gemm(name + " input grad", false, false, rows, g.patch(), g.cSmall()));
+    }
+    return gs;
+  }
+}

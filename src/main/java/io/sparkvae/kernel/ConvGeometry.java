@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.kernel;
+
+import java.io.Serializable;
+
+/**
+ * The sizes of one 2-D convolution, seen from its large side: an {@code h × w × cLarge} image
+ * convolved with {@code k × k} filters at stride {@code s} and padding {@code p} gives an {@code oh
+ * × ow × cSmall} image, {@code oh = ⌊(h + 2p − k)/s⌋ + 1}. A {@link Conv2d} maps large to small; a
+ * {@link ConvTranspose2d} with the same geometry maps small to large and is the convolution's exact
+ * adjoint.
+ *
+ * <p>Images are stored channels-last (row-major, a pixel's channels next to each other), the layout
+ * of the data's rows, so a convolution's output rows {@code (image, y, x)} times its {@code cSmall}
+ * channels are one matrix and its bias is a row vector, as for a dense layer.
+ */
+public record ConvGeometry(int h, int w, int cLarge, int cSmall, int k, int s, int p)
+    implements Serializable {
+  public ConvGeometry {
+    if (h < 1 || w < 1 || cLarge < 1 || cSmall < 1 || k < 1 || s < 1 || p < 0) {
+      throw new IllegalArgumentException("invalid convolution " + describe(h, w, cLarge, k, s, p));
+    }
+    if (p >= k) {
+      throw new IllegalArgumentException("padding " + p + " must be smaller than kernel " + k);
+    }
+    if (h + 2 * p < k || w + 2 * p < k) {
+      throw new IllegalArgumentException(
+          "a " + k + "×" + k + " kernel does not fit a " + h + "×" + w + " image padded by " + p);
+    }
+  }
+
+  private static String describe(int h, int w, int c, int k, int s, int p) {
+    return h + "×" + w + "×" + c + " k" + k + " s" + s + " p" + p;
+  }
+
+  public int oh() {
+    return (h + 2 * p - k) / s + 1;
+  }
+
+  public int ow() {
+    return (w + 2 * p - k) / s + 1;
+  }
+
+  /** Whether the transposed convolution gives back exactly {@code h × w} from {@code oh × ow}. */
+  public boolean invertible() {
+    return (h + 2 * p - k) % s == 0 && (w + 2 * p - k) % s == 0;
+  }
+
+  /** Floats of the large side, per image. */
+  public int largeSize() {
+    return h * w * cLarge;
+  }
+
+  /** Floats of the small side, per image. */
+  public int smallSize() {
+    return oh() * ow() * cSmall;
+  }
+
+  /** Columns of the im2col matrix: {@code cLarge · k · k}. */
+  public int patch() {
+    return cLarge * k * k;
+  }
+
+  /** Rows of the im2col matrix per image: {@code oh · ow}. */
+  public int positions() {
+    return oh() * ow();
+  }
+
+  /**
+   * Unfolds {@code rows} large-side images at {@code x[xOff..]} into {@code cols}: one row per
+   * output position {@code (image, y, x)}, one column per filter tap {@code (c, ky, kx)} (the order
+   * of PyTorch's weight), zero where the tap falls in the padding.
+   */
+  void im2col(float[] x, int xOff, int rows, float[] cols) {
+    int oh = oh();
+    int ow = ow();
+    int kk = k * k;
+    int patch = cLarge * kk;
+    int q = 0;
+    for (int r = 0; r < rows; r++) {
+      int img = xOff + r * h * w * cLarge;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++, q += patch) {
+          for (int ky = 0; ky < k; ky++) {
+            int iy = oy * s - p + ky;
+            for (int kx = 0; kx < k; kx++) {
+              int ix = ox * s - p + kx;
+              int dst = q + ky * k + kx;
+              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                for (int c = 0; c < cLarge; c++) {
+                  cols[dst + c * kk] = 0f;
+                }
+              } else {
+                int src = img + (iy * w + ix) * cLarge;
+                for (int c = 0; c < cLarge; c++) {
+                  cols[dst + c * kk] = x[src + c];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The adjoint of {@link #im2col}: overwrites the {@code rows} large-side images at {@code
+   * y[yOff..]} with the sum, per pixel, of the columns that read it.
+   */
+  void col2im(float[] cols, int rows, float[] y, int yOff) {
+    int oh = oh();
+    int ow = ow();
+    int kk = k * k;
+    int patch = cLarge * kk;
+    java.util.Arrays.fill(y, yOff, yOff + rows * largeSize(), 0f);
+    int q = 0;
+    for (int r = 0; r < rows; r++) {
+      int img = yOff + r * h * w * cLarge;
+      for (int oy = 0; oy < oh; oy++) {
+        for (int ox = 0; ox < ow; ox++, q += patch) {
+          for (int ky = 0; ky < k; ky++) {
+            int iy = oy * s - p + ky;
+            if (iy < 0 || iy >= h) {
+              continue;
+            }
+            for (int kx = 0; kx < k; kx++) {
+              int ix = ox * s - p + kx;
+              if (ix < 0 || ix >= w) {
+                continue;
+              }
+              int src = q + ky * k + kx;
+              int dst = img + (iy * w + ix) * cLarge;
+              for (int c = 0; c < cLarge; c++) {
+                y[dst + c] += cols[src + c * kk];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Images per im2col chunk: the scratch matrix stays under about 16 MB whatever the batch. */
+  int chunkRows() {
+    return Math.max(1, (4 << 20) / (positions() * patch()));
+  }
+
+  @Override
+  public String toString() {
+    return describe(h, w, cLarge, k, s, p) + " ↔ " + oh() + "×" + ow() + "×" + cSmall;
+  }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.kernel;
+
+import io.sparkvae.kernel.VaeArchitecture.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A transposed 2-D convolution, the upsampling step of a decoder: the exact adjoint of the {@link
+ * Conv2d} with the same {@link ConvGeometry}. Its forward pass is the convolution's input-gradient
+ * pass (the input times the filters, then {@code col2im}), and its output is {@code (H − 1)·s − 2p
+ * + k} per side. The weight is PyTorch's {@code nn.ConvTranspose2d} layout {@code [cIn, cOut, k,
+ * k]}: the same {@code cSmall × (cLarge·k·k)} matrix as the convolution's.
+ */
+final class ConvTranspose2d implements Layer {
+  private static final long serialVersionUID = 1L;
+
+  private final String name;
+  private final ConvGeometry g;
+  private final int weightOffset;
+
+  ConvTranspose2d(String name, ConvGeometry g, int weightOffset) {
+    this.name = name;
+    this.g = g;
+    this.weightOffset = weightOffset;
+  }
+
+  ConvGeometry geometry() {
+    return g;
+  }
+
+  @Override
+  public int inSize() {
+    return g.smallSize();
+  }
+
+  @Override
+  public int outSize() {
+    return g.largeSize();
+  }
+
+  @Override
+  public int numParams() {
+    return weightCount() + biasCount();
+  }
+
+  /** PyTorch's: {@code weight.size(1)·k·k}. */
+  @Override
+  public int fanIn() {
+    return g.patch();
+  }
+
+  @Override
+  public int fanOut() {
+    return g.cSmall() * g.k() * g.k();
+  }
+
+  @Override
+  public int weightOffset() {
+    return weightOffset;
+  }
+
+  @Override
+  public int weightCount() {
+    return g.cSmall() * g.patch();
+  }
+
+  @Override
+  public int biasOffset() {
+    return weightOffset + weightCount();
+  }
+
+  @Override
+  public int biasCount() {
+    return g.cLarge();
+  }
+
+  @Override
+  public List<Tensor> tensors() {
+    List<Tensor> ts = new ArrayList<>();
+    ts.add(
+        new Tensor(
+            name + ".weight", weightOffset, new int[] {g.cSmall(), g.cLarge(), g.k(), g.k()}));
+    ts.add(new Tensor(name + ".bias", biasOffset(), new int[] {g.cLarge()}));
+    return ts;
+  }
+
+  @Override
+  public long forwardMacs() {
+    return (long) g.positions() * g.patch() * g.cSmall();
+  }
+
+  @Override
+  public int scratchFloats(int maxRows) {
+    return Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch();
+  }
+
+  @Override
+  public String describe() {
+    return "convT " + g.cSmall() + "→" + g.cLarge() + " k" + g.k() + " s" + g.s() + " p" + g.p();
+  }
+
+  @Override
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[] cols) {
+    int chunk = g.chunkRows();
+    int pos = g.positions();
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+      int c = Math.min(chunk, n - r0);
+      Kernel.linearInputGrad(
+          x, r0 * g.smallSize(), c * pos, g.cSmall(), p, weightOffset, g.patch(), cols, 0);
+      g.col2im(cols, c, y, r0 * g.largeSize());
+    }
+    Kernel.addBias(y, n * g.h() * g.w(), g.cLarge(), p, biasOffset());
+    return false;
+  }
+
+  @Override
+  public void backward(
+      float[] p,
+      float[] x,
+      float[] dy,
+      int n,
+      float[] grad,
+      float[] dx,
+      float[] cols,
+      boolean reuse) {
+    int chunk = g.chunkRows();
+    int pos = g.positions();
+    for (int r0 = 0; r0 < n; r0 += chunk) {
+      int c = Math.min(chunk, n - r0);
+      g.im2col(dy, r0 * g.largeSize(), c, cols);
+      int xOff = r0 * g.smallSize();
+      Kernel.linearWeightGrad(cols, 0, c * pos, g.patch(), x, xOff, g.cSmall(), grad, weightOffset);
+      if (dx != null) {
+        Kernel.linearForward(cols, 0, c * pos, g.patch(), p, weightOffset, g.cSmall(), dx, xOff);
+      }
+    }
+    Kernel.biasGrad(dy, n * g.h() * g.w(), g.cLarge(), grad, biasOffset());
+  }
+
+  @Override
+  public List<Gemm> gemms(int n, boolean inputGrad) {
+    int rows = n * g.positions();
+    List<Gemm> gs = new ArrayList<>();
+    gs.add(new Gemm(name + " forward", false, false, rows, g.patch(), g.cSmall()));
+    gs.add(new Gemm(name + " weight grad", true, false, g.cSmall(), g.patch(), rows));
+    if (inputGrad) {
+      gs.add(new Gemm(name + " input grad", false, true, rows, g.cSmall(), g.patch()));
+    }
+    return gs;
+  }
+}
