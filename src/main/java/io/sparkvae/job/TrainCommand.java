@@ -20,6 +20,7 @@ import io.sparkvae.ml.params.TrainSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -374,7 +375,19 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   static String describeModel(JobConfig cfg, String inputSize) {
-    StringBuilder sb = new StringBuilder("a VAE ").append(inputSize);
+    StringBuilder sb = new StringBuilder("a VAE ");
+    if ("conv".equals(cfg.string("model.type"))) {
+      sb.append("conv")
+          .append(Arrays.toString(cfg.positiveInts("model.conv.channels")))
+          .append(" k")
+          .append(cfg.positive("model.conv.kernel"))
+          .append(" s")
+          .append(cfg.positive("model.conv.stride"))
+          .append(" p")
+          .append(cfg.nonNegative("model.conv.padding"))
+          .append(' ');
+    }
+    sb.append(inputSize);
     for (int h : cfg.positiveInts("model.hidden")) {
       sb.append('-').append(h);
     }

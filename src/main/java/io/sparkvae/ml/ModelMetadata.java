@@ -206,7 +206,9 @@ public record ModelMetadata(
       @JsonProperty("latent") int latent,
       @JsonProperty("activation") String activation,
       @JsonProperty("likelihood") String likelihood,
-      @JsonProperty("num_params") Integer numParams)
+      @JsonProperty("num_params") Integer numParams,
+      @JsonProperty("type") String type,
+      @JsonProperty("conv") ConvPart conv)
       implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -214,27 +216,87 @@ public record ModelMetadata(
       hidden = hidden == null ? List.of() : List.copyOf(hidden);
     }
 
+    /** An MLP's architecture (no {@code type} field, as files before convolutions). */
+    public Architecture(
+        int inputDim,
+        List<Integer> hidden,
+        int latent,
+        String activation,
+        String likelihood,
+        Integer numParams) {
+      this(inputDim, hidden, latent, activation, likelihood, numParams, null, null);
+    }
+
+    /**
+     * The convolutional part: the image (height, width, channels; channels-last rows) and the
+     * encoder's filters, kernel, stride and padding.
+     */
+    public record ConvPart(
+        @JsonProperty("height") int height,
+        @JsonProperty("width") int width,
+        @JsonProperty("channels") int channels,
+        @JsonProperty("filters") List<Integer> filters,
+        @JsonProperty("kernel") int kernel,
+        @JsonProperty("stride") int stride,
+        @JsonProperty("padding") int padding)
+        implements Serializable {
+      private static final long serialVersionUID = 1L;
+    }
+
     static Architecture of(VaeArchitecture a) {
+      VaeArchitecture.Conv c = a.conv();
       return new Architecture(
           a.inputDim(),
           Arrays.stream(a.hidden()).boxed().toList(),
           a.latent(),
           a.activation().configName(),
           a.likelihood().configName(),
-          a.numParams());
+          a.numParams(),
+          c == null ? null : "conv",
+          c == null
+              ? null
+              : new ConvPart(
+                  c.height(),
+                  c.width(),
+                  c.channels(),
+                  c.filters(),
+                  c.kernel(),
+                  c.stride(),
+                  c.padding()));
     }
 
     /** The kernel's architecture; a bad name or a wrong parameter count is an IOException. */
     VaeArchitecture toArchitecture(String source) throws IOException {
       VaeArchitecture a;
       try {
-        a =
-            new VaeArchitecture(
-                inputDim,
-                hidden.stream().mapToInt(Integer::intValue).toArray(),
-                latent,
-                Activation.fromName(activation),
-                Likelihood.fromName(likelihood));
+        int[] h = hidden.stream().mapToInt(Integer::intValue).toArray();
+        Activation act = Activation.fromName(activation);
+        Likelihood lik = Likelihood.fromName(likelihood);
+        if (type == null || type.equals("mlp")) {
+          a = new VaeArchitecture(inputDim, h, latent, act, lik);
+        } else if (type.equals("conv") && conv != null) {
+          a =
+              VaeArchitecture.conv(
+                  new VaeArchitecture.Conv(
+                      conv.height(),
+                      conv.width(),
+                      conv.channels(),
+                      conv.filters(),
+                      conv.kernel(),
+                      conv.stride(),
+                      conv.padding()),
+                  h,
+                  latent,
+                  act,
+                  lik);
+          if (a.inputDim() != inputDim) {
+            throw new IllegalArgumentException(
+                "input_dim " + inputDim + " does not match the conv image " + conv);
+          }
+        } else {
+          throw new IllegalArgumentException(
+              "type '" + type + "' is not mlp or conv (a conv model needs a \"conv\" object)");
+        }
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new IOException(source + ": invalid architecture: " + e.getMessage(), e);
       }

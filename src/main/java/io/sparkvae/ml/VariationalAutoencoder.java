@@ -15,6 +15,7 @@ import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.ml.params.ModelType;
 import io.sparkvae.ml.params.ParamDefaults;
 import io.sparkvae.ml.params.StorageLevels;
 import io.sparkvae.ml.params.TrainSettings;
@@ -111,6 +112,32 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public VariationalAutoencoder setIdCol(String v) {
     set(idCol(), v);
+    return this;
+  }
+
+  /** {@code mlp} or {@code conv}; see {@link ModelSettings#MODEL_TYPE}. */
+  public VariationalAutoencoder setModelType(String v) {
+    set(modelType(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setConvChannels(int[] v) {
+    set(convChannels(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setConvKernel(int v) {
+    set(convKernel(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setConvStride(int v) {
+    set(convStride(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setConvPadding(int v) {
+    set(convPadding(), v);
     return this;
   }
 
@@ -308,12 +335,68 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   }
 
   VaeArchitecture architecture(int inputDim) {
-    return new VaeArchitecture(
-        inputDim,
-        getOrDefault(hiddenLayers()),
-        (Integer) getOrDefault(latentSize()),
-        Activation.fromName(getOrDefault(activation())),
-        Likelihood.fromName(getOrDefault(likelihood())));
+    int[] hidden = getOrDefault(hiddenLayers());
+    int latent = (Integer) getOrDefault(latentSize());
+    Activation act = Activation.fromName(getOrDefault(activation()));
+    Likelihood lik = Likelihood.fromName(getOrDefault(likelihood()));
+    if (ModelType.fromName(getModelType()) == ModelType.MLP) {
+      return new VaeArchitecture(inputDim, hidden, latent, act, lik);
+    }
+    if (imageShape == null) {
+      throw new IllegalArgumentException(
+          "model.type = conv needs the images' height, width and channels: set data.height, "
+              + "data.width and data.channels (IDX files and image folders give them), or call "
+              + "setImageShape(new int[] {height, width, channels}) on the estimator");
+    }
+    int h = imageShape[0];
+    int w = imageShape[1];
+    int c = imageShape[2];
+    if ((long) h * w * c != inputDim) {
+      throw new IllegalArgumentException(
+          "model.type = conv: the image shape "
+              + h
+              + "×"
+              + w
+              + "×"
+              + c
+              + " has "
+              + (long) h * w * c
+              + " values but the rows have "
+              + inputDim
+              + "; set data.height, data.width and data.channels to the data's geometry");
+    }
+    try {
+      return VaeArchitecture.conv(
+          new VaeArchitecture.Conv(
+              h,
+              w,
+              c,
+              Arrays.stream(getConvChannels()).boxed().toList(),
+              getConvKernel(),
+              getConvStride(),
+              getConvPadding()),
+          hidden,
+          latent,
+          act,
+          lik);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "model.conv.* (channels "
+              + Arrays.toString(getConvChannels())
+              + ", kernel "
+              + getConvKernel()
+              + ", stride "
+              + getConvStride()
+              + ", padding "
+              + getConvPadding()
+              + ") with "
+              + h
+              + "×"
+              + w
+              + " images (data.height, data.width): "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private StorageLevel level() {

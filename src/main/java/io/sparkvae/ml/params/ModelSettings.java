@@ -16,6 +16,16 @@ public final class ModelSettings {
   // First, so that it exists before the constants below register in it.
   private static final Declarations D = new Declarations();
 
+  public static final Setting MODEL_TYPE =
+      D.choice(
+          "model.type",
+          "modelType",
+          ModelType.values(),
+          ModelType::configName,
+          ModelType.MLP,
+          "`mlp` (dense layers only) or `conv` (convolutions, then the `model.hidden` dense "
+              + "layers; the decoder mirrors them with transposed convolutions); see "
+              + "[Models](models.md)");
   public static final Setting MODEL_HIDDEN =
       D.setting(
           "model.hidden",
@@ -23,7 +33,43 @@ public final class ModelSettings {
           Setting.Type.INTS,
           "[400]",
           Rule.POSITIVE,
-          "encoder hidden layer sizes; the decoder mirrors them");
+          "encoder hidden layer sizes; the decoder mirrors them. With `conv`: the dense layers "
+              + "between the last convolution and the latent");
+  public static final Setting MODEL_CONV_CHANNELS =
+      D.setting(
+          "model.conv.channels",
+          "convChannels",
+          Setting.Type.INTS,
+          "[32, 64]",
+          Rule.POSITIVE,
+          "with `conv`: filters of each encoder convolution; the image geometry comes from the "
+              + "data (`data.height`, `data.width`, `data.channels` or the IDX header)");
+  public static final Setting MODEL_CONV_KERNEL =
+      D.setting(
+          "model.conv.kernel",
+          "convKernel",
+          Setting.Type.INT,
+          "4",
+          Rule.POSITIVE,
+          "with `conv`: kernel size k (k × k filters) of every convolution");
+  public static final Setting MODEL_CONV_STRIDE =
+      D.setting(
+          "model.conv.stride",
+          "convStride",
+          Setting.Type.INT,
+          "2",
+          Rule.POSITIVE,
+          "with `conv`: stride of every convolution; each side must divide evenly, or training "
+              + "stops naming a size that works");
+  public static final Setting MODEL_CONV_PADDING =
+      D.setting(
+          "model.conv.padding",
+          "convPadding",
+          Setting.Type.INT,
+          "1",
+          Rule.NON_NEGATIVE,
+          "with `conv`: zero padding on each side of every convolution (smaller than the "
+              + "kernel)");
   public static final Setting MODEL_LATENT =
       D.setting(
           "model.latent",

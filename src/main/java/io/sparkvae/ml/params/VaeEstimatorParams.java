@@ -22,6 +22,52 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
     return getOrDefault(idCol());
   }
 
+  /** {@link ModelSettings#MODEL_TYPE}. */
+  @SuppressWarnings("unchecked")
+  default Param<String> modelType() {
+    return (Param<String>) ModelSettings.MODEL_TYPE.param(this);
+  }
+
+  default String getModelType() {
+    return getOrDefault(modelType());
+  }
+
+  /** {@link ModelSettings#MODEL_CONV_CHANNELS}. */
+  default IntArrayParam convChannels() {
+    return (IntArrayParam) ModelSettings.MODEL_CONV_CHANNELS.param(this);
+  }
+
+  default int[] getConvChannels() {
+    return getOrDefault(convChannels()).clone();
+  }
+
+  /** {@link ModelSettings#MODEL_CONV_KERNEL}. */
+  default IntParam convKernel() {
+    return (IntParam) ModelSettings.MODEL_CONV_KERNEL.param(this);
+  }
+
+  default int getConvKernel() {
+    return (Integer) getOrDefault(convKernel());
+  }
+
+  /** {@link ModelSettings#MODEL_CONV_STRIDE}. */
+  default IntParam convStride() {
+    return (IntParam) ModelSettings.MODEL_CONV_STRIDE.param(this);
+  }
+
+  default int getConvStride() {
+    return (Integer) getOrDefault(convStride());
+  }
+
+  /** {@link ModelSettings#MODEL_CONV_PADDING}. */
+  default IntParam convPadding() {
+    return (IntParam) ModelSettings.MODEL_CONV_PADDING.param(this);
+  }
+
+  default int getConvPadding() {
+    return (Integer) getOrDefault(convPadding());
+  }
+
   /** {@link ModelSettings#MODEL_HIDDEN}. */
   default IntArrayParam hiddenLayers() {
     return (IntArrayParam) ModelSettings.MODEL_HIDDEN.param(this);
