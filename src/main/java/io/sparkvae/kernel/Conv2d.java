@@ -11,9 +11,10 @@ import java.util.List;
  * models" §4). The weight is PyTorch's {@code nn.Conv2d} layout {@code [cOut, cIn, k, k]}, which
  * read row-major is exactly the {@code cOut × (cIn·k·k)} matrix the product needs.
  *
- * <p>Images are processed in chunks of {@link ConvGeometry#chunkRows()} so the unfolded matrix
- * stays bounded; when one chunk holds the whole block, the backward pass reuses the forward's
- * unfolding instead of redoing it.
+ * <p>The filters are copied to the unfolding's tap order once per pass (a few thousand floats),
+ * which makes the unfolding itself plain array copies. Images are processed in chunks of {@link
+ * ConvGeometry#chunkRows()} so the unfolded matrix stays bounded; when one chunk holds the whole
+ * block, the backward pass reuses the forward's unfolding instead of redoing it.
  */
 final class Conv2d implements Layer {
   private static final long serialVersionUID = 1L;
@@ -92,9 +93,15 @@ final class Conv2d implements Layer {
     return (long) g.positions() * g.patch() * g.cSmall();
   }
 
+  /** The unfolded images, the filters in tap order, and their gradient in tap order. */
   @Override
-  public int scratchFloats(int maxRows) {
-    return Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch();
+  public float[][] newScratch(int maxRows) {
+    int w = weightCount();
+    return new float[][] {
+      new float[Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch()],
+      new float[w],
+      new float[w]
+    };
   }
 
   @Override
@@ -103,19 +110,22 @@ final class Conv2d implements Layer {
   }
 
   @Override
-  public boolean forward(float[] p, float[] x, int n, float[] y, float[] cols) {
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[][] scratch) {
+    float[] cols = scratch[0];
+    float[] taps = scratch[1];
+    g.toTapOrder(p, weightOffset, taps);
     int chunk = g.chunkRows();
     int pos = g.positions();
     for (int r0 = 0; r0 < n; r0 += chunk) {
       int c = Math.min(chunk, n - r0);
       g.im2col(x, r0 * g.largeSize(), c, cols);
-      Kernel.linearForward(
-          cols, 0, c * pos, g.patch(), p, weightOffset, g.cSmall(), y, r0 * g.smallSize());
+      Kernel.linearForward(cols, 0, c * pos, g.patch(), taps, 0, g.cSmall(), y, r0 * g.smallSize());
     }
     Kernel.addBias(y, n * pos, g.cSmall(), p, biasOffset());
     return n <= chunk;
   }
 
+  /** Uses the filters the forward pass put in tap order: it must run first, on the same params. */
   @Override
   public void backward(
       float[] p,
@@ -124,8 +134,12 @@ final class Conv2d implements Layer {
       int n,
       float[] grad,
       float[] dx,
-      float[] cols,
+      float[][] scratch,
       boolean reuse) {
+    float[] cols = scratch[0];
+    float[] taps = scratch[1];
+    float[] dTaps = scratch[2];
+    java.util.Arrays.fill(dTaps, 0f);
     int chunk = g.chunkRows();
     int pos = g.positions();
     for (int r0 = 0; r0 < n; r0 += chunk) {
@@ -134,13 +148,13 @@ final class Conv2d implements Layer {
         g.im2col(x, r0 * g.largeSize(), c, cols);
       }
       int dyOff = r0 * g.smallSize();
-      Kernel.linearWeightGrad(
-          cols, 0, c * pos, g.patch(), dy, dyOff, g.cSmall(), grad, weightOffset);
+      Kernel.linearWeightGrad(cols, 0, c * pos, g.patch(), dy, dyOff, g.cSmall(), dTaps, 0);
       if (dx != null) {
-        Kernel.linearInputGrad(dy, dyOff, c * pos, g.cSmall(), p, weightOffset, g.patch(), cols, 0);
+        Kernel.linearInputGrad(dy, dyOff, c * pos, g.cSmall(), taps, 0, g.patch(), cols, 0);
         g.col2im(cols, c, dx, r0 * g.largeSize());
       }
     }
+    g.addFromTapOrder(dTaps, grad, weightOffset);
     Kernel.biasGrad(dy, n * pos, g.cSmall(), grad, biasOffset());
   }
 

@@ -68,34 +68,38 @@ public record ConvGeometry(int h, int w, int cLarge, int cSmall, int k, int s, i
 
   /**
    * Unfolds {@code rows} large-side images at {@code x[xOff..]} into {@code cols}: one row per
-   * output position {@code (image, y, x)}, one column per filter tap {@code (c, ky, kx)} (the order
-   * of PyTorch's weight), zero where the tap falls in the padding.
+   * output position {@code (image, y, x)}, one column per filter tap {@code (ky, kx, c)}, zero
+   * where the tap falls in the padding. With channels-last images, a kernel row's taps are one
+   * contiguous run of {@code k · cLarge} floats, so the unfolding is a series of array copies; the
+   * filters are permuted to the same tap order ({@link #toTapOrder}).
    */
   void im2col(float[] x, int xOff, int rows, float[] cols) {
     int oh = oh();
     int ow = ow();
-    int kk = k * k;
-    int patch = cLarge * kk;
+    int run = k * cLarge;
+    int patch = k * run;
     int q = 0;
     for (int r = 0; r < rows; r++) {
       int img = xOff + r * h * w * cLarge;
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++, q += patch) {
+          int ix0 = ox * s - p;
+          int lo = Math.max(0, -ix0);
+          int hi = Math.min(k, w - ix0);
           for (int ky = 0; ky < k; ky++) {
             int iy = oy * s - p + ky;
-            for (int kx = 0; kx < k; kx++) {
-              int ix = ox * s - p + kx;
-              int dst = q + ky * k + kx;
-              if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
-                for (int c = 0; c < cLarge; c++) {
-                  cols[dst + c * kk] = 0f;
-                }
-              } else {
-                int src = img + (iy * w + ix) * cLarge;
-                for (int c = 0; c < cLarge; c++) {
-                  cols[dst + c * kk] = x[src + c];
-                }
-              }
+            int dst = q + ky * run;
+            if (iy < 0 || iy >= h || hi <= lo) {
+              java.util.Arrays.fill(cols, dst, dst + run, 0f);
+              continue;
+            }
+            if (lo > 0) {
+              java.util.Arrays.fill(cols, dst, dst + lo * cLarge, 0f);
+            }
+            System.arraycopy(
+                x, img + (iy * w + ix0 + lo) * cLarge, cols, dst + lo * cLarge, (hi - lo) * cLarge);
+            if (hi < k) {
+              java.util.Arrays.fill(cols, dst + hi * cLarge, dst + run, 0f);
             }
           }
         }
@@ -110,31 +114,57 @@ public record ConvGeometry(int h, int w, int cLarge, int cSmall, int k, int s, i
   void col2im(float[] cols, int rows, float[] y, int yOff) {
     int oh = oh();
     int ow = ow();
-    int kk = k * k;
-    int patch = cLarge * kk;
+    int run = k * cLarge;
+    int patch = k * run;
     java.util.Arrays.fill(y, yOff, yOff + rows * largeSize(), 0f);
     int q = 0;
     for (int r = 0; r < rows; r++) {
       int img = yOff + r * h * w * cLarge;
       for (int oy = 0; oy < oh; oy++) {
         for (int ox = 0; ox < ow; ox++, q += patch) {
+          int ix0 = ox * s - p;
+          int lo = Math.max(0, -ix0) * cLarge;
+          int hi = Math.min(k, w - ix0) * cLarge;
           for (int ky = 0; ky < k; ky++) {
             int iy = oy * s - p + ky;
             if (iy < 0 || iy >= h) {
               continue;
             }
-            for (int kx = 0; kx < k; kx++) {
-              int ix = ox * s - p + kx;
-              if (ix < 0 || ix >= w) {
-                continue;
-              }
-              int src = q + ky * k + kx;
-              int dst = img + (iy * w + ix) * cLarge;
-              for (int c = 0; c < cLarge; c++) {
-                y[dst + c] += cols[src + c * kk];
-              }
+            int src = q + ky * run;
+            int dst = img + (iy * w + ix0) * cLarge;
+            for (int j = lo; j < hi; j++) {
+              y[dst + j] += cols[src + j];
             }
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * Copies filters from PyTorch's order {@code [cSmall, cLarge, k, k]} at {@code w[off..]} to the
+   * unfolding's tap order {@code [cSmall, k, k, cLarge]} in {@code to[0..]}.
+   */
+  void toTapOrder(float[] w, int off, float[] to) {
+    int kk = k * k;
+    for (int o = 0; o < cSmall; o++) {
+      int base = o * cLarge * kk;
+      for (int c = 0; c < cLarge; c++) {
+        for (int t = 0; t < kk; t++) {
+          to[base + t * cLarge + c] = w[off + base + c * kk + t];
+        }
+      }
+    }
+  }
+
+  /** Adds filters in tap order, {@code from[0..]}, into PyTorch's order at {@code g[off..]}. */
+  void addFromTapOrder(float[] from, float[] g, int off) {
+    int kk = k * k;
+    for (int o = 0; o < cSmall; o++) {
+      int base = o * cLarge * kk;
+      for (int c = 0; c < cLarge; c++) {
+        for (int t = 0; t < kk; t++) {
+          g[off + base + c * kk + t] += from[base + t * cLarge + c];
         }
       }
     }

@@ -90,9 +90,15 @@ final class ConvTranspose2d implements Layer {
     return (long) g.positions() * g.patch() * g.cSmall();
   }
 
+  /** The columns, the filters in tap order, and their gradient in tap order. */
   @Override
-  public int scratchFloats(int maxRows) {
-    return Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch();
+  public float[][] newScratch(int maxRows) {
+    int w = weightCount();
+    return new float[][] {
+      new float[Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch()],
+      new float[w],
+      new float[w]
+    };
   }
 
   @Override
@@ -101,19 +107,23 @@ final class ConvTranspose2d implements Layer {
   }
 
   @Override
-  public boolean forward(float[] p, float[] x, int n, float[] y, float[] cols) {
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[][] scratch) {
+    float[] cols = scratch[0];
+    float[] taps = scratch[1];
+    g.toTapOrder(p, weightOffset, taps);
     int chunk = g.chunkRows();
     int pos = g.positions();
     for (int r0 = 0; r0 < n; r0 += chunk) {
       int c = Math.min(chunk, n - r0);
       Kernel.linearInputGrad(
-          x, r0 * g.smallSize(), c * pos, g.cSmall(), p, weightOffset, g.patch(), cols, 0);
+          x, r0 * g.smallSize(), c * pos, g.cSmall(), taps, 0, g.patch(), cols, 0);
       g.col2im(cols, c, y, r0 * g.largeSize());
     }
     Kernel.addBias(y, n * g.h() * g.w(), g.cLarge(), p, biasOffset());
     return false;
   }
 
+  /** Uses the filters the forward pass put in tap order: it must run first, on the same params. */
   @Override
   public void backward(
       float[] p,
@@ -122,19 +132,24 @@ final class ConvTranspose2d implements Layer {
       int n,
       float[] grad,
       float[] dx,
-      float[] cols,
+      float[][] scratch,
       boolean reuse) {
+    float[] cols = scratch[0];
+    float[] taps = scratch[1];
+    float[] dTaps = scratch[2];
+    java.util.Arrays.fill(dTaps, 0f);
     int chunk = g.chunkRows();
     int pos = g.positions();
     for (int r0 = 0; r0 < n; r0 += chunk) {
       int c = Math.min(chunk, n - r0);
       g.im2col(dy, r0 * g.largeSize(), c, cols);
       int xOff = r0 * g.smallSize();
-      Kernel.linearWeightGrad(cols, 0, c * pos, g.patch(), x, xOff, g.cSmall(), grad, weightOffset);
+      Kernel.linearWeightGrad(cols, 0, c * pos, g.patch(), x, xOff, g.cSmall(), dTaps, 0);
       if (dx != null) {
-        Kernel.linearForward(cols, 0, c * pos, g.patch(), p, weightOffset, g.cSmall(), dx, xOff);
+        Kernel.linearForward(cols, 0, c * pos, g.patch(), taps, 0, g.cSmall(), dx, xOff);
       }
     }
+    g.addFromTapOrder(dTaps, grad, weightOffset);
     Kernel.biasGrad(dy, n * g.h() * g.w(), g.cLarge(), grad, biasOffset());
   }
 

@@ -88,7 +88,7 @@ final class Dense implements Layer {
   }
 
   @Override
-  public boolean forward(float[] p, float[] x, int n, float[] y, float[] scratch) {
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[][] scratch) {
     Kernel.linearForward(x, n, in, p, weightOffset, out, y);
     Kernel.addBias(y, n, out, p, biasOffset());
     return false;
@@ -102,7 +102,7 @@ final class Dense implements Layer {
       int n,
       float[] g,
       float[] dx,
-      float[] scratch,
+      float[][] scratch,
       boolean reuse) {
     Kernel.linearWeightGrad(x, n, in, dy, out, g, weightOffset);
     Kernel.biasGrad(dy, n, out, g, biasOffset());

@@ -43,9 +43,9 @@ public interface Layer extends Serializable {
   /** Multiply-adds of the forward pass per row. */
   long forwardMacs();
 
-  /** Floats of per-thread scratch for blocks of up to {@code maxRows} rows. */
-  default int scratchFloats(int maxRows) {
-    return 0;
+  /** Per-thread scratch arrays for blocks of up to {@code maxRows} rows (none by default). */
+  default float[][] newScratch(int maxRows) {
+    return new float[0][];
   }
 
   /** For example {@code conv 1→32 k4 s2 p1} or {@code dense 784→400}. */
@@ -55,7 +55,7 @@ public interface Layer extends Serializable {
    * {@code y[n × outSize] = layer(x[n × inSize])}. Returns true when {@code scratch} is left
    * holding what {@link #backward} can reuse for these rows.
    */
-  boolean forward(float[] p, float[] x, int n, float[] y, float[] scratch);
+  boolean forward(float[] p, float[] x, int n, float[] y, float[][] scratch);
 
   /**
    * Adds the weight and bias gradients for the rows into {@code g} and, when {@code dx} is not
@@ -69,7 +69,7 @@ public interface Layer extends Serializable {
       int n,
       float[] g,
       float[] dx,
-      float[] scratch,
+      float[][] scratch,
       boolean reuse);
 
   /** The sgemm calls of one training step on {@code n} rows, for the BLAS-only benchmark. */

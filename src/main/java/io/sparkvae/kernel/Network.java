@@ -13,7 +13,7 @@ final class Network {
   private final Stage[] stages;
   private final Activation activation;
   private final float[][] out;
-  private final float[][] scratch;
+  private final float[][][] scratch;
   private final boolean[] reuse;
 
   /** ∂/∂input of the last stage run backwards (∂/∂x after a full backward pass). */
@@ -24,14 +24,13 @@ final class Network {
     this.activation = activation;
     int n = this.stages.length;
     out = new float[n][];
-    scratch = new float[n][];
+    scratch = new float[n][][];
     reuse = new boolean[n];
     int widest = 0;
     for (int i = 0; i < n; i++) {
       Layer l = this.stages[i].layer();
       out[i] = new float[maxRows * l.outSize()];
-      int s = l.scratchFloats(maxRows);
-      scratch[i] = s > 0 ? new float[s] : null;
+      scratch[i] = l.newScratch(maxRows);
       if (i > 0 || inputGrad) {
         widest = Math.max(widest, l.inSize());
       }

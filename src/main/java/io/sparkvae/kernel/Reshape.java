@@ -86,7 +86,7 @@ final class Reshape implements Layer {
   }
 
   @Override
-  public boolean forward(float[] p, float[] x, int n, float[] y, float[] scratch) {
+  public boolean forward(float[] p, float[] x, int n, float[] y, float[][] scratch) {
     permute(x, y, n, flatten);
     return false;
   }
@@ -99,7 +99,7 @@ final class Reshape implements Layer {
       int n,
       float[] g,
       float[] dx,
-      float[] scratch,
+      float[][] scratch,
       boolean reuse) {
     if (dx != null) {
       permute(dy, dx, n, !flatten);

@@ -54,8 +54,8 @@ class ConvLayersTest {
     float[] y = random(n * g.smallSize(), 3);
     float[] cx = new float[n * g.smallSize()];
     float[] ty = new float[n * g.largeSize()];
-    conv.forward(params, x, n, cx, new float[conv.scratchFloats(n)]);
-    convT.forward(tParams, y, n, ty, new float[convT.scratchFloats(n)]);
+    conv.forward(params, x, n, cx, conv.newScratch(n));
+    convT.forward(tParams, y, n, ty, convT.newScratch(n));
     double left = dot(cx, y, cx.length);
     double right = dot(x, ty, x.length);
     assertEquals(left, right, 1e-5 * Math.max(1, Math.abs(left)), g.toString());
@@ -72,7 +72,7 @@ class ConvLayersTest {
     float[] x = random(n * g.largeSize(), 5);
     float[] dy = random(n * g.smallSize(), 6);
     float[] y = new float[n * g.smallSize()];
-    float[] scratch = new float[conv.scratchFloats(n)];
+    float[][] scratch = conv.newScratch(n);
     float[] grad = new float[params.length];
     float[] dx = new float[n * g.largeSize()];
     boolean reuse = conv.forward(params, x, n, y, scratch);
@@ -81,7 +81,7 @@ class ConvLayersTest {
     float[] one = new float[g.smallSize()];
     float[] oneDx = new float[g.largeSize()];
     float[] sumGrad = new float[params.length];
-    float[] s1 = new float[conv.scratchFloats(1)];
+    float[][] s1 = conv.newScratch(1);
     for (int r = 0; r < n; r++) {
       float[] xr = java.util.Arrays.copyOfRange(x, r * g.largeSize(), (r + 1) * g.largeSize());
       float[] dyr = java.util.Arrays.copyOfRange(dy, r * g.smallSize(), (r + 1) * g.smallSize());
