@@ -8,6 +8,7 @@ import io.sparkvae.io.Json;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Adam;
 import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.kernel.Kernel;
 import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Rows;
@@ -33,8 +34,8 @@ import picocli.CommandLine.Option;
     name = "bench-kernel",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmark the VAE kernel alone (784-400-20 Bernoulli, batch 128, Adam, one "
-            + "thread) and print one JSON object.")
+        "Benchmark the VAE kernel alone (784-400-20 Bernoulli, or --model conv; batch 128, "
+            + "Adam, one thread) and print one JSON object.")
 public final class BenchKernelCommand implements Callable<Integer> {
 
   @Option(
@@ -53,7 +54,16 @@ public final class BenchKernelCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "128")
   int batch;
 
-  @Option(names = "--hidden", defaultValue = "400", split = ",")
+  @Option(
+      names = "--model",
+      defaultValue = "mlp",
+      description = "mlp (784-400-20) or conv (conv 32-64 k4 s2 p1, dense 256, H = 20).")
+  String model;
+
+  @Option(
+      names = "--hidden",
+      split = ",",
+      description = "MLP hidden sizes (default 400); not with --model conv.")
   int[] hidden;
 
   @Option(names = "--latent", defaultValue = "20")
@@ -73,11 +83,23 @@ public final class BenchKernelCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     Path path = data != null ? data : Datasets.defaultFashionMnistTrain();
-    ByteRows rows = IdxFile.read(path).asRows();
+    IdxFile.Contents idx = IdxFile.read(path);
+    ByteRows rows = idx.asRows();
     int original = rows.rows();
     rows = tile(rows, minRows);
+    ReferenceModels ref = ReferenceModels.parse(model);
+    if (ref == ReferenceModels.CONV && hidden != null) {
+      throw new UserError("--hidden is for --model mlp; the conv reference model is fixed");
+    }
     VaeArchitecture arch =
-        new VaeArchitecture(rows.width(), hidden, latent, Activation.RELU, Likelihood.BERNOULLI);
+        ref == ReferenceModels.MLP
+            ? new VaeArchitecture(
+                rows.width(),
+                hidden == null ? new int[] {400} : hidden,
+                latent,
+                Activation.RELU,
+                Likelihood.BERNOULLI)
+            : ref.architecture(idx.dims()[1], idx.dims()[2], 1);
     VaeObjective objective = new VaeObjective(arch);
     LocalTrainer trainer = new LocalTrainer(objective, new Adam(1e-3), batch, 1, 0);
     Rows all = Rows.of(rows);
@@ -107,6 +129,7 @@ public final class BenchKernelCommand implements Callable<Integer> {
             : ((Number) perEpoch.get(0).get("samples_per_sec")).doubleValue();
     double gflops = samplesPerSec * arch.flopsPerSample() / 1e9;
     double sgemm = ShapeBench.sgemmGflops(arch, batch, sgemmSeconds);
+    double peak = BlasInfo.sgemmGflops(Kernel.blas(), 1024, 1024, 1024, sgemmSeconds);
 
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("model", arch.describe());
@@ -124,6 +147,8 @@ public final class BenchKernelCommand implements Callable<Integer> {
     out.put("gflops", r3(gflops));
     out.put("sgemm_gflops", r3(sgemm));
     out.put("ratio", r3(gflops / sgemm));
+    out.put("sgemm_peak_gflops", r3(peak));
+    out.put("ratio_to_peak", r3(gflops / peak));
     double first =
         ((Number) perEpoch.get(Math.min(1, epochs - 1)).get("samples_per_sec")).doubleValue();
     double last = ((Number) perEpoch.get(epochs - 1).get("samples_per_sec")).doubleValue();

@@ -8,10 +8,8 @@ import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.engine.EpochReport;
 import io.sparkvae.engine.TrainingListener;
 import io.sparkvae.io.Json;
-import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Adam;
 import io.sparkvae.kernel.ByteRows;
-import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.VaeArchitecture;
@@ -34,10 +32,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Trains the reference model (784-400-20 Bernoulli, batch 128, Adam 1e-3) on the full Fashion-MNIST
- * through Spark in local[2], and the kernel alone on two threads in the same run, and prints one
- * JSON line per configuration. Lists of partition counts and k values run a grid: that is how the
- * default {@code train.sync-every} was chosen.
+ * Trains a reference model ({@code --model mlp}: 784-400-20 Bernoulli; {@code conv}: the
+ * convolutional VAE of {@code conf/fashion-mnist-conv.conf}; batch 128, Adam 1e-3) on the full
+ * Fashion-MNIST through Spark in local[2], and the kernel alone on two threads in the same run, and
+ * prints one JSON line per configuration. Lists of partition counts and k values run a grid: that
+ * is how the default {@code train.sync-every} was chosen.
  */
 @Command(
     name = "bench-train",
@@ -83,6 +82,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42")
   long seed;
 
+  @Option(
+      names = "--model",
+      defaultValue = "mlp",
+      description = "mlp (784-400-20) or conv (conv 32-64 k4 s2 p1, dense 256, H = 20).")
+  String model;
+
+  @Option(
+      names = "--iwae-k",
+      defaultValue = "0",
+      description = "IWAE draws per test row after training (0 = skip; e.g. 100).")
+  int iwaeK;
+
+  @Option(names = "--iwae-rows", defaultValue = "2000", description = "Test rows for IWAE.")
+  int iwaeRows;
+
+  private ReferenceModels ref;
+
   @Override
   public Integer call() throws Exception {
     Path train = dataDir.resolve("train-images-idx3-ubyte.gz");
@@ -95,8 +111,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     int[] ks =
         syncEvery != null ? syncEvery : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
-    VaeArchitecture arch =
-        new VaeArchitecture(784, new int[] {400}, 20, Activation.RELU, Likelihood.BERNOULLI);
+    ref = ReferenceModels.parse(model);
+    VaeArchitecture arch = ref.architecture(28, 28, 1);
 
     // The ceiling for local[2]: two threads, each taking half of every 128-row global step on
     // its half of the rows, as two Spark tasks do, with nothing in between.
@@ -146,9 +162,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     List<Double> secs = new ArrayList<>();
     List<Double> elbo = new ArrayList<>();
     VariationalAutoencoder est =
-        new VariationalAutoencoder()
-            .setHiddenLayers(new int[] {400})
-            .setLatentSize(20)
+        ref.configure(new VariationalAutoencoder(), 28, 28, 1)
             .setBatchSize(128)
             .setLearningRate(1e-3)
             .setEpochs(epochs)
@@ -170,7 +184,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     VariationalAutoencoderModel model = est.fit(train);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, Object> t = VaeEvaluator.evaluate(model, test, 0, 0, "id");
+    Map<String, Object> t = VaeEvaluator.evaluate(model, test, iwaeK, iwaeRows, "id");
     // Steady state: the first epoch includes JIT warm-up and caching.
     double steady =
         secs.size() > 1
@@ -178,6 +192,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 / (secs.size() - 1)
             : secs.get(0);
     Map<String, Object> r = new LinkedHashMap<>();
+    r.put("model", model.architecture().describe());
     r.put("master", master);
     r.put("partitions", p);
     r.put("sync_every", k);
@@ -187,6 +202,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
     r.put("fit_seconds", round3(fitSeconds));
     r.put("train_neg_elbo_last_epoch", round3(elbo.get(elbo.size() - 1)));
     r.put("test_neg_elbo", round3((Double) t.get("neg_elbo")));
+    if (iwaeK > 0) {
+      r.put("test_iwae_k", iwaeK);
+      r.put("test_iwae_rows", t.get("iwae_rows"));
+      r.put("test_iwae_nll", round3((Double) t.get("iwae_nll")));
+    }
     return r;
   }
 

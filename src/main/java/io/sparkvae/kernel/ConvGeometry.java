@@ -96,13 +96,24 @@ public record ConvGeometry(int h, int w, int cLarge, int cSmall, int k, int s, i
             if (lo > 0) {
               java.util.Arrays.fill(cols, dst, dst + lo * cLarge, 0f);
             }
-            System.arraycopy(
+            copy(
                 x, img + (iy * w + ix0 + lo) * cLarge, cols, dst + lo * cLarge, (hi - lo) * cLarge);
             if (hi < k) {
               java.util.Arrays.fill(cols, dst + hi * cLarge, dst + run, 0f);
             }
           }
         }
+      }
+    }
+  }
+
+  /** A plain loop for the short runs of few-channel images, where arraycopy's call costs more. */
+  private static void copy(float[] from, int f, float[] to, int t, int len) {
+    if (len >= 32) {
+      System.arraycopy(from, f, to, t, len);
+    } else {
+      for (int i = 0; i < len; i++) {
+        to[t + i] = from[f + i];
       }
     }
   }
