@@ -122,7 +122,10 @@ public final class ColourShapes {
       double[] all = {x, y, scale, rotation, hue, background};
       for (double d : all) {
         if (!Double.isFinite(d)) {
-          throw new IllegalArgumentException("factors must be finite: " + this);
+          // Not "+ this": the fields are only set when this constructor ends.
+          throw new IllegalArgumentException(
+              "factors must be finite, got x, y, scale, rotation, hue, background = "
+                  + java.util.Arrays.toString(all));
         }
       }
       if (scale <= 0) {

@@ -64,12 +64,11 @@ class GenerateShapesCommandTest extends SparkTestBase {
   @Test
   void parquetHoldsTheGeneratorsImagesAndFactorsWhateverThePartitioning() throws IOException {
     Path out = dir.resolve("shapes");
-    CommandRun r =
-        generate(out, "--rows", "24", "--seed", "3", "--size", "32", "--partitions", "1");
+    CommandRun r = generate(out, "--rows", "24", "--seed", "3", "--partitions", "1");
     assertTrue(r.out.contains("wrote 24 images as Parquet"), r.out);
     assertTrue(Files.exists(out.resolve(GenerateShapesCommand.MARKER)));
 
-    // As train reads it: format inferred, id and label found, 32x32x3 from the row length.
+    // As train reads it: format inferred, id and label found, 64x64x3 (the default size).
     ImageData data = load(out);
     assertEquals("features", data.featuresColumn());
     assertEquals("label", data.labelColumn());
@@ -78,11 +77,13 @@ class GenerateShapesCommandTest extends SparkTestBase {
         List.of(
             "id", "label", "shape", "x", "y", "scale", "rotation", "hue", "background", "features"),
         List.of(data.frame().columns()));
-    assertEquals(new ImageData.Shape(32, 32, 3), ImageData.Shape.guess(32 * 32 * 3));
     assertEquals(
-        new ImageData.Shape(32, 32, 3),
-        load(out, "data.height=32", "data.width=32", "data.channels=3").shape());
+        new ImageData.Shape(64, 64, 3),
+        load(out, "data.height=64", "data.width=64", "data.channels=3").shape());
     List<Row> a = data.frame().orderBy("id").collectAsList();
+    // Without data.height and width, the pictures take 12,288 values for 64x64x3.
+    assertEquals(
+        new ImageData.Shape(64, 64, 3), ImageData.Shape.guess(((byte[]) a.get(0).get(9)).length));
     assertEquals(24, a.size());
     for (int i = 0; i < 24; i++) {
       Row row = a.get(i);
@@ -96,17 +97,16 @@ class GenerateShapesCommandTest extends SparkTestBase {
       assertEquals(f.rotation(), row.getDouble(6));
       assertEquals(f.hue(), row.getDouble(7));
       assertEquals(f.background(), row.getDouble(8));
-      assertArrayEquals(image(3, i, 32), (byte[]) row.get(9), "row " + i);
+      assertArrayEquals(image(3, i, 64), (byte[]) row.get(9), "row " + i);
     }
 
     // A data set it wrote is refused without --overwrite, and replaced whole with it: here by
     // the same rows in five partitions, which are the same rows.
     CommandRun.assertUsageError(
-        fails("generate-shapes", "--out", out.toString(), "--rows", "24", "--size", "32"),
+        fails("generate-shapes", "--out", out.toString(), "--rows", "24"),
         "already exists and is not empty",
         "--overwrite");
-    generate(
-        out, "--rows", "24", "--seed", "3", "--size", "32", "--partitions", "5", "--overwrite");
+    generate(out, "--rows", "24", "--seed", "3", "--partitions", "5", "--overwrite");
     assertEquals(
         5, files(out).keySet().stream().filter(k -> k.endsWith(".parquet")).count(), "5 parts");
     List<Row> b = load(out).frame().orderBy("id").collectAsList();
