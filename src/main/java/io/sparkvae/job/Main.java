@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       SampleCommand.class,
       ReconstructCommand.class,
       EvaluateCommand.class,
+      GenerateShapesCommand.class,
       BenchKernelCommand.class,
       BenchTrainCommand.class,
       BenchScaleCommand.class,
