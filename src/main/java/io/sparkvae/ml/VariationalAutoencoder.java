@@ -6,6 +6,8 @@ import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.Checkpointer;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.engine.FsCheckpointer;
+import io.sparkvae.engine.OuterOptimizer;
+import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
@@ -186,6 +188,56 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public VariationalAutoencoder setAggregationDepth(int v) {
     set(aggregationDepth(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setBatchMode(String v) {
+    set(batchMode(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLearningRateScaling(String v) {
+    set(learningRateScaling(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLearningRateWarmupEpochs(double v) {
+    set(learningRateWarmupEpochs(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterOptimizer(String v) {
+    set(outerOptimizer(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterLearningRate(double v) {
+    set(outerLearningRate(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterMomentum(double v) {
+    set(outerMomentum(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOptimizerState(String v) {
+    set(optimizerState(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setSyncWarmupEpochs(int v) {
+    set(syncWarmupEpochs(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setEarlyStoppingPatience(int v) {
+    set(earlyStoppingPatience(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setEarlyStoppingMinDelta(double v) {
+    set(earlyStoppingMinDelta(), v);
     return this;
   }
 
@@ -409,7 +461,18 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             getAggregationDepth(),
             getClipNorm(),
             getCheckpointEveryRounds(),
-            getCheckpointEveryMinutes());
+            getCheckpointEveryMinutes(),
+            new ScaleOut(
+                OuterOptimizer.Kind.valueOf(enumName(getOuterOptimizer())),
+                getOuterLearningRate(),
+                getOuterMomentum(),
+                ScaleOut.InnerState.valueOf(enumName(getOptimizerState())),
+                getSyncWarmupEpochs(),
+                ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
+                ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
+                getLearningRateWarmupEpochs()),
+            new TrainerConfig.EarlyStopping(
+                getEarlyStoppingPatience(), getEarlyStoppingMinDelta()));
     Checkpointer ck =
         checkpointDir == null
             ? null
@@ -441,6 +504,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       }
     }
     new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
+    if (state.bestEpoch() > 0) {
+      LOG.info(
+          "vae: early stopping keeps epoch {}'s parameters (the best test -ELBO), of {} epochs run",
+          state.bestEpoch(),
+          state.history().size());
+    }
 
     ModelMetadata.Input input =
         new ModelMetadata.Input(
@@ -464,12 +533,19 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         new VariationalAutoencoderModel(
             uid,
             arch,
-            state.params(),
+            state.modelParams(),
             ModelMetadata.ofSections(input, training, Provenance.current(), null));
     m.setFeaturesCol(getFeaturesCol())
         .setSeed(getSeed())
         .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);
+  }
+
+  /**
+   * A config spelling ({@code per-partition}) as its enum constant's name ({@code PER_PARTITION}).
+   */
+  private static String enumName(String spelling) {
+    return spelling.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
