@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One round: the driver broadcasts the flat parameters; every partition takes k minibatch steps
  * on its own cached rows (k = 1: it returns its summed gradient; k > 1: it steps locally and
- * returns its parameters and optimizer state weighted by the rows it used), together with its loss
- * sums and row count; the contributions are summed in a fixed order ({@link DeterministicReduce});
- * the driver applies the update; the broadcast is destroyed.
+ * returns its parameters and the carried part of its optimizer state, weighted by the rows it
+ * used), together with its loss sums and row count; the contributions are summed in a fixed order
+ * ({@link DeterministicReduce}); the driver applies the update (k = 1: one inner step; k > 1: the
+ * {@link OuterOptimizer}); the broadcast is destroyed.
  *
- * <p>An epoch is S = max ⌈nₚ / B⌉ steps ({@link Schedule}), so ⌈S / k⌉ rounds. Each partition walks
- * its rows in an order drawn from (seed, epoch, partition): there is no shuffle over the network.
- * With one partition and k = 1 this is exactly {@link io.sparkvae.kernel.LocalTrainer}.
+ * <p>An epoch is S = ⌈N / B⌉ steps with a global batch ({@link Schedule}), max ⌈nₚ / B⌉ with a
+ * batch per partition ({@link ScaleOut.BatchMode}), so ⌈S / k⌉ rounds. Each partition walks its
+ * rows in an order drawn from (seed, epoch, partition): there is no shuffle over the network. With
+ * one partition and k = 1 this is exactly {@link io.sparkvae.kernel.LocalTrainer}.
+ *
+ * <p>Everything a round needs is in the broadcast and the task's spec, and everything that lasts
+ * (outer momentum, early stopping's best parameters) is on the driver, in {@link TrainingState}: a
+ * task re-run on another executor computes the same bits, and a checkpoint holds the whole run.
  */
 public final class SyncTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);

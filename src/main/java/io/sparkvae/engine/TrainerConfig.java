@@ -10,7 +10,8 @@ import java.io.Serializable;
  * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
  * @param epochs passes over the training data
  * @param batchSize rows per synchronous step summed over all partitions (the global minibatch; each
- *     partition's share is proportional to its rows)
+ *     partition's share is proportional to its rows), or on each partition with {@link
+ *     ScaleOut.BatchMode#PER_PARTITION}
  * @param syncEvery k: local steps per partition between synchronizations (1 = synchronous minibatch
  *     training on the union of the partitions' minibatches; 0 = auto: {@link #AUTO_SYNC_EVERY}, or
  *     one round per epoch when an epoch has fewer steps)

@@ -18,6 +18,7 @@ import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.params.ParamDefaults;
+import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.StorageLevels;
 import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -548,6 +550,19 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return spelling.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
+  private static final List<Setting> SINCE_FORMAT_1 =
+      List.of(
+          TrainSettings.TRAIN_BATCH_MODE,
+          TrainSettings.TRAIN_LEARNING_RATE_SCALING,
+          TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS,
+          TrainSettings.TRAIN_OUTER_OPTIMIZER,
+          TrainSettings.TRAIN_OUTER_LEARNING_RATE,
+          TrainSettings.TRAIN_OUTER_MOMENTUM,
+          TrainSettings.TRAIN_OPTIMIZER_STATE,
+          TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS,
+          TrainSettings.TRAIN_EARLY_STOPPING,
+          TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA);
+
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
   Map<String, String> fingerprint(VaeArchitecture arch) {
     Map<String, String> f = new LinkedHashMap<>();
@@ -556,6 +571,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
     f.remove("checkpointEveryRounds");
     f.remove("checkpointEveryMinutes");
+    // Settings added after checkpoint format 1 are left out at their defaults, so a checkpoint
+    // written before they existed (which does not name them) still resumes.
+    for (Setting s : SINCE_FORMAT_1) {
+      if (getOrDefault(getParam(s.paramName())).equals(s.defaultValue())) {
+        f.remove(s.paramName());
+      }
+    }
     return f;
   }
 

@@ -33,8 +33,8 @@ public final class TrainSettings {
           Rule.POSITIVE,
           "rows per synchronous step, summed over all partitions (the global minibatch); each "
               + "partition takes a share in proportion to its rows, so the optimizer takes the same "
-              + "steps whatever the partition count; see [How training "
-              + "works](training.md#how-training-works)");
+              + "steps whatever the partition count (per partition with `train.batch-mode = "
+              + "per-partition`); see [How training works](training.md#how-training-works)");
   public static final Setting TRAIN_LEARNING_RATE =
       D.setting(
           "train.learning-rate",
