@@ -142,6 +142,15 @@ public final class SyncTrainer {
         so.outer().configName(),
         so.innerState().configName());
 
+    if (cfg.syncEvery(steps) == 1
+        && (so.outer() != OuterOptimizer.Kind.AVERAGE
+            || so.innerState() != ScaleOut.InnerState.AVERAGE)) {
+      // Rounds of one step are exact inner steps on the union batch: nothing to average.
+      LOG.warn(
+          "{}: train.outer-optimizer and train.optimizer-state act on rounds of local steps; "
+              + "with k = 1 they have no effect",
+          cfg.name());
+    }
     long checkpointEveryNanos = Math.round(cfg.checkpointEveryMinutes() * 60e9);
     long lastSave = nanoTime.getAsLong();
     while (state.position().epoch() < cfg.epochs() && !stoppedEarly(state)) {
