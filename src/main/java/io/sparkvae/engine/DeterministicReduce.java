@@ -16,6 +16,12 @@ import scala.Tuple2;
  * contributions are grouped into contiguous runs of ⌈P^(1/d)⌉ partitions, each run summed in order
  * on an executor, and so on up; Spark's own {@code treeAggregate} groups partitions by index modulo
  * the group count and merges in arrival order, which cannot give a fixed summation order.
+ *
+ * <p>Depth 0 is auto ({@link TrainerConfig#aggregationDepth(int, int)}): depth 1 up to {@link
+ * TrainerConfig#AUTO_AGGREGATION_FAN_IN} partitions, then deep enough that every run, and the
+ * driver's final fold, has at most that many contributions. The driver then never holds more than
+ * that many partitions' results at once, whatever the partition count; at depth 1 it may hold as
+ * many as arrive before partition 0's.
  */
 final class DeterministicReduce {
   private DeterministicReduce() {}
@@ -44,13 +50,14 @@ final class DeterministicReduce {
   }
 
   static Contribution sum(JavaRDD<Leaf> leaves, int numLeaves, int depth) {
-    if (depth < 1) {
-      throw new IllegalArgumentException("aggregation depth must be >= 1, got " + depth);
+    if (depth < 0) {
+      throw new IllegalArgumentException("aggregation depth must be >= 0, got " + depth);
     }
+    depth = TrainerConfig.aggregationDepth(depth, numLeaves);
     JavaRDD<Leaf> level = leaves;
     int count = numLeaves;
     if (depth > 1) {
-      int group = Math.max(2, (int) Math.ceil(Math.pow(numLeaves, 1.0 / depth)));
+      int group = groupSize(numLeaves, depth);
       while (count > group) {
         final int g = group;
         final int n = count;
@@ -76,6 +83,26 @@ final class DeterministicReduce {
         level.treeAggregate(
             new OrderedSum(0), (s, l) -> s.add(l.index(), l.contribution()), OrderedSum::merge, 1);
     return total.result(expected);
+  }
+
+  /**
+   * ⌈n^(1/depth)⌉, at least 2, in integers: the smallest g with gᵈ ≥ n ({@code Math.pow} can land a
+   * hair above an exact root and add a member to every group).
+   */
+  static int groupSize(int n, int depth) {
+    int g = 2;
+    while (!reaches(g, depth, n)) {
+      g++;
+    }
+    return g;
+  }
+
+  private static boolean reaches(long g, int depth, int n) {
+    long p = 1;
+    for (int i = 0; i < depth && p < n; i++) {
+      p *= g;
+    }
+    return p >= n;
   }
 
   /** For tests: the sum of explicit contributions in a given arrival order. */

@@ -23,15 +23,17 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Checkpoints in a directory on any Hadoop file system: {@code state.safetensors} (parameters,
- * optimizer state, the current epoch's partial loss sums, rows per partition) and {@code
- * state.json} (epoch, round, step count, finished epochs, the settings fingerprint and the weights'
- * SHA-256). The directory is replaced as a whole ({@link AtomicFiles}), so a crash while saving
+ * optimizer state, the outer optimizer's momentum, early stopping's best parameters, the current
+ * epoch's partial loss sums, rows per partition) and {@code state.json} (epoch, round, step count,
+ * early stopping's best loss, epoch and patience counter, finished epochs, the settings fingerprint
+ * and the weights' SHA-256). Version 1 checkpoints (before outer optimizers and early stopping)
+ * still load. The directory is replaced as a whole ({@link AtomicFiles}), so a crash while saving
  * leaves the previous checkpoint intact, and the two files always belong together.
  */
 public final class FsCheckpointer implements Checkpointer {
   static final String STATE_JSON = "state.json";
   static final String STATE_WEIGHTS = "state.safetensors";
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private final Configuration conf;
   private final Path dir;
@@ -62,6 +64,11 @@ public final class FsCheckpointer implements Checkpointer {
     tensors.add(Safetensors.Tensor.f32("optimizer_state", s.liveOptimizerState()));
     tensors.add(Safetensors.Tensor.f64("epoch_losses", s.epochLosses()));
     tensors.add(Safetensors.Tensor.i64("partition_rows", s.partitionRows()));
+    tensors.add(Safetensors.Tensor.f32("outer_state", s.liveOuterState()));
+    TrainingState.Best best = s.best();
+    if (best != null) {
+      tensors.add(Safetensors.Tensor.f32("best_params", best.params()));
+    }
     byte[] weights = Safetensors.toBytes(tensors, Map.of("format", "spark-vae-checkpoint"));
 
     ObjectNode j = Json.object();
@@ -74,6 +81,12 @@ public final class FsCheckpointer implements Checkpointer {
     j.put("epoch_rows", progress.rows());
     j.put("epoch_rounds", progress.rounds());
     j.put("epoch_seconds", progress.seconds());
+    if (best != null) {
+      ObjectNode b = j.putObject("early_stopping");
+      b.put("best_loss", best.loss());
+      b.put("best_epoch", best.epoch());
+      b.put("epochs_since_best", best.epochsSince());
+    }
     ObjectNode fp = j.putObject("settings");
     fingerprint.forEach(fp::put);
     ArrayNode hist = j.putArray("history");
@@ -114,7 +127,8 @@ public final class FsCheckpointer implements Checkpointer {
     if (!"spark-vae-checkpoint".equals(j.path("format").asText())) {
       throw new IOException(source + ": not a spark-vae checkpoint");
     }
-    if (j.path("format_version").asInt() != VERSION) {
+    int version = j.path("format_version").asInt();
+    if (version != VERSION && version != 1) {
       throw new IOException(
           source
               + ": checkpoint format version "
@@ -149,6 +163,15 @@ public final class FsCheckpointer implements Checkpointer {
     for (Iterator<JsonNode> it = j.path("history").elements(); it.hasNext(); ) {
       history.add(fromJson(it.next()));
     }
+    JsonNode es = j.path("early_stopping");
+    TrainingState.Best best =
+        es.isObject()
+            ? new TrainingState.Best(
+                es.path("best_loss").asDouble(),
+                es.path("best_epoch").asInt(),
+                c.floats("best_params"),
+                es.path("epochs_since_best").asInt())
+            : null;
     return TrainingState.restored(
         c.floats("params"),
         c.floats("optimizer_state"),
@@ -160,7 +183,9 @@ public final class FsCheckpointer implements Checkpointer {
             j.path("epoch_rows").asLong(),
             j.path("epoch_rounds").asInt(),
             j.path("epoch_seconds").asDouble()),
-        history);
+        history,
+        c.names().contains("outer_state") ? c.floats("outer_state") : new float[0],
+        best);
   }
 
   static ObjectNode toJson(EpochReport r) {

@@ -24,13 +24,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One round: the driver broadcasts the flat parameters; every partition takes k minibatch steps
  * on its own cached rows (k = 1: it returns its summed gradient; k > 1: it steps locally and
- * returns its parameters and optimizer state weighted by the rows it used), together with its loss
- * sums and row count; the contributions are summed in a fixed order ({@link DeterministicReduce});
- * the driver applies the update; the broadcast is destroyed.
+ * returns its parameters and the carried part of its optimizer state, weighted by the rows it
+ * used), together with its loss sums and row count; the contributions are summed in a fixed order
+ * ({@link DeterministicReduce}); the driver applies the update (k = 1: one inner step; k > 1: the
+ * {@link OuterOptimizer}); the broadcast is destroyed.
  *
- * <p>An epoch is S = max ⌈nₚ / B⌉ steps ({@link Schedule}), so ⌈S / k⌉ rounds. Each partition walks
- * its rows in an order drawn from (seed, epoch, partition): there is no shuffle over the network.
- * With one partition and k = 1 this is exactly {@link io.sparkvae.kernel.LocalTrainer}.
+ * <p>An epoch is S = ⌈N / B⌉ steps with a global batch ({@link Schedule}), max ⌈nₚ / B⌉ with a
+ * batch per partition ({@link ScaleOut.BatchMode}), so ⌈S / k⌉ rounds. Each partition walks its
+ * rows in an order drawn from (seed, epoch, partition): there is no shuffle over the network. With
+ * one partition and k = 1 this is exactly {@link io.sparkvae.kernel.LocalTrainer}.
+ *
+ * <p>Everything a round needs is in the broadcast and the task's spec, and everything that lasts
+ * (outer momentum, early stopping's best parameters) is on the driver, in {@link TrainingState}: a
+ * task re-run on another executor computes the same bits, and a checkpoint holds the whole run.
  */
 public final class SyncTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SyncTrainer.class);
@@ -94,7 +100,8 @@ public final class SyncTrainer {
     }
     long[] sizes = train.partitionRows();
     state.requirePartitioning(sizes);
-    int steps = Schedule.stepsPerEpoch(sizes, cfg.batchSize());
+    ScaleOut so = cfg.scaleOut();
+    int steps = so.batchMode().stepsPerEpoch(sizes, cfg.batchSize());
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "
@@ -110,12 +117,18 @@ public final class SyncTrainer {
               + steps
               + ", or use a smaller batch");
     }
-    int k = cfg.syncEvery(steps);
-    int rounds = (steps + k - 1) / k;
+    TrainerConfig.EarlyStopping stopping = cfg.earlyStopping();
+    if (stopping.enabled() && validation == null) {
+      throw new IllegalArgumentException(
+          "train.early-stopping watches the validation loss: it needs validation data "
+              + "(data.test)");
+    }
+    Round round = new Round(objective, optimizer, train, so, so.rates(sizes), steps);
+    state.requireOuterState(round.outer.stateSize(objective.numParams()));
     long totalRows = train.rows();
     LOG.info(
         "{}: {} rows in {} partitions (largest {}, smallest {}); an epoch is {} steps of {} "
-            + "rows (about {} per partition) in {} rounds of k={} local steps",
+            + "rows ({} batch) in rounds of k={} local steps{}; outer rule {}, inner state {}",
         cfg.name(),
         totalRows,
         sizes.length,
@@ -123,14 +136,27 @@ public final class SyncTrainer {
         Arrays.stream(sizes).min().orElse(0),
         steps,
         cfg.batchSize(),
-        (cfg.batchSize() + sizes.length - 1) / sizes.length,
-        rounds,
-        k);
+        so.batchMode().configName(),
+        cfg.syncEvery(steps),
+        so.syncWarmupEpochs() > 0 ? " (k=1 for the first " + so.syncWarmupEpochs() + ")" : "",
+        so.outer().configName(),
+        so.innerState().configName());
 
+    if (cfg.syncEvery(steps) == 1
+        && (so.outer() != OuterOptimizer.Kind.AVERAGE
+            || so.innerState() != ScaleOut.InnerState.AVERAGE)) {
+      // Rounds of one step are exact inner steps on the union batch: nothing to average.
+      LOG.warn(
+          "{}: train.outer-optimizer and train.optimizer-state act on rounds of local steps; "
+              + "with k = 1 they have no effect",
+          cfg.name());
+    }
     long checkpointEveryNanos = Math.round(cfg.checkpointEveryMinutes() * 60e9);
     long lastSave = nanoTime.getAsLong();
-    while (state.position().epoch() < cfg.epochs()) {
+    while (state.position().epoch() < cfg.epochs() && !stoppedEarly(state)) {
       long epochStart = System.nanoTime();
+      int k = cfg.syncEvery(state.position().epoch(), steps);
+      int rounds = (steps + k - 1) / k;
       while (state.position().round() < rounds) {
         long t0 = nanoTime.getAsLong();
         TrainingState.Position at = state.position();
@@ -143,7 +169,7 @@ public final class SyncTrainer {
                 cfg.epochs(),
                 at.round() + 1,
                 rounds));
-        runRound(objective, optimizer, train, state, steps, k);
+        runRound(round, state, k);
         double secs = (nanoTime.getAsLong() - t0) / 1e9;
         state.finishRound(secs);
         int done = state.position().round();
@@ -185,6 +211,9 @@ public final class SyncTrainer {
                 epoch,
                 cfg.batchSize(),
                 cfg.aggregationDepth());
+        if (stopping.enabled()) {
+          state.recordValidation(valMeans[0], stopping.minDelta());
+        }
       }
       EpochReport report = state.finishEpoch(objective.lossNames(), trainMeans, valMeans);
       LOG.debug("epoch wall time {} s", (System.nanoTime() - epochStart) / 1e9);
@@ -194,8 +223,25 @@ public final class SyncTrainer {
       }
       listener.onEpoch(report, cfg.epochs());
     }
+    if (stoppedEarly(state)) {
+      LOG.info(
+          "{}: stopped early after epoch {}: no improvement of the validation {} by more than {} "
+              + "in {} epochs; keeping epoch {}'s parameters",
+          cfg.name(),
+          state.position().epoch(),
+          objective.lossNames().get(0),
+          stopping.minDelta(),
+          stopping.patience(),
+          state.bestEpoch());
+    }
     sc.setJobDescription(null);
     return state;
+  }
+
+  /** Whether early stopping's patience has run out (a resumed state may arrive so). */
+  private boolean stoppedEarly(TrainingState state) {
+    TrainerConfig.EarlyStopping e = cfg.earlyStopping();
+    return e.enabled() && state.epochsSinceBest() >= e.patience();
   }
 
   private static long totalRows(long[] sizes) {
@@ -227,34 +273,68 @@ public final class SyncTrainer {
       int batchSize,
       int width,
       double clipNorm,
-      boolean checkGradients)
+      boolean checkGradients,
+      ScaleOut.Rates rates,
+      ScaleOut.InnerState innerState,
+      int[] carried)
       implements Serializable {}
 
-  private void runRound(
-      Objective objective,
-      Optimizer optimizer,
-      BlockedData train,
-      TrainingState state,
-      int steps,
-      int k) {
+  /** What stays the same for every round of a fit. */
+  private static final class Round {
+    final Objective objective;
+    final Optimizer optimizer;
+    final BlockedData train;
+    final ScaleOut.Rates rates;
+    final ScaleOut.InnerState innerState;
+    final int[] carried;
+    final OuterOptimizer outer;
+    final int steps;
+
+    Round(
+        Objective objective,
+        Optimizer optimizer,
+        BlockedData train,
+        ScaleOut so,
+        ScaleOut.Rates rates,
+        int steps) {
+      this.objective = objective;
+      this.optimizer = optimizer;
+      this.train = train;
+      this.rates = rates;
+      this.innerState = so.innerState();
+      this.carried = innerState.carriedRanges(optimizer, objective.numParams());
+      this.outer = OuterOptimizer.of(so.outer(), so.outerLearningRate(), so.outerMomentum());
+      this.steps = steps;
+    }
+  }
+
+  private RoundSpec spec(Round r, TrainingState state, int k, long updatesBefore, boolean check) {
+    TrainingState.Position at = state.position();
+    return new RoundSpec(
+        r.objective,
+        r.optimizer,
+        cfg.seed(),
+        at.epoch(),
+        at.round(),
+        r.steps,
+        k,
+        updatesBefore,
+        cfg.batchSize(),
+        r.train.width(),
+        cfg.clipNorm(),
+        check,
+        r.rates,
+        r.innerState,
+        r.carried);
+  }
+
+  private void runRound(Round r, TrainingState state, int k) {
     TrainingState.Position at = state.position();
     int first = at.round() * k;
-    int stepsThisRound = Math.min(first + k, steps) - first;
-    RoundSpec spec =
-        new RoundSpec(
-            objective,
-            optimizer,
-            cfg.seed(),
-            at.epoch(),
-            at.round(),
-            steps,
-            k,
-            state.updates(),
-            cfg.batchSize(),
-            train.width(),
-            cfg.clipNorm(),
-            false);
-    Contribution total = roundJob(train, state, spec);
+    int last = Math.min(first + k, r.steps);
+    long updatesBefore = state.updates();
+    RoundSpec spec = spec(r, state, k, updatesBefore, false);
+    Contribution total = roundJob(r.train, state, spec);
     String problem = null;
     if (total.badPartition >= 0) {
       throw new DivergenceException(
@@ -269,33 +349,20 @@ public final class SyncTrainer {
           || (cfg.clipNorm() == 0 && !Double.isFinite(Gradients.norm(total.vector)))) {
         problem = "the gradient is not finite";
       } else {
-        state.applyUpdate(optimizer, total.vector, scale);
+        state.applyUpdate(r.rates.at(r.optimizer, at.epoch(), first, r.steps), total.vector, scale);
       }
     } else {
-      state.replaceWithAverage(total.vector, (float) (1.0 / total.rows), stepsThisRound);
+      // SlowMo's γ: the inner rate of the round's last step.
+      double gamma = r.rates.at(r.optimizer, at.epoch(), last - 1, r.steps).learningRate();
+      state.endLocalRound(
+          total.vector, (float) (1.0 / total.rows), last - first, r.carried, r.outer, gamma);
       if (!Double.isFinite(Gradients.norm(state.liveParams()))) {
         problem = "the averaged parameters are not finite";
       }
     }
     if (problem != null) {
       // Rounds are deterministic: replay this one with per-partition checks to say where.
-      Contribution diag =
-          roundJob(
-              train,
-              state,
-              new RoundSpec(
-                  objective,
-                  optimizer,
-                  cfg.seed(),
-                  at.epoch(),
-                  at.round(),
-                  steps,
-                  k,
-                  spec.updatesBefore(),
-                  cfg.batchSize(),
-                  train.width(),
-                  cfg.clipNorm(),
-                  true));
+      Contribution diag = roundJob(r.train, state, spec(r, state, k, updatesBefore, true));
       throw new DivergenceException(
           at.epoch() + 1,
           at.round() + 1,
@@ -312,7 +379,7 @@ public final class SyncTrainer {
     float[][] shared =
         spec.k() == 1
             ? new float[][] {state.params()}
-            : new float[][] {state.params(), state.liveOptimizerState().clone()};
+            : new float[][] {state.params(), carriedState(state.liveOptimizerState(), spec)};
     Broadcast<float[][]> bc = sc.broadcast(shared);
     long t1 = System.nanoTime();
     try {
@@ -344,6 +411,22 @@ public final class SyncTrainer {
     } finally {
       bc.destroy(false);
     }
+  }
+
+  /** The slices of the optimizer state a round of local steps starts from, concatenated. */
+  private static float[] carriedState(float[] state, RoundSpec spec) {
+    int[] r = spec.carried();
+    int n = 0;
+    for (int i = 0; i < r.length; i += 2) {
+      n += r[i + 1] - r[i];
+    }
+    float[] out = new float[n];
+    int at = 0;
+    for (int i = 0; i < r.length; i += 2) {
+      System.arraycopy(state, r[i], out, at, r[i + 1] - r[i]);
+      at += r[i + 1] - r[i];
+    }
+    return out;
   }
 
   /**

@@ -10,16 +10,22 @@ import java.io.Serializable;
  * @param name prefix of Spark job descriptions, e.g. "vae" gives "vae epoch 3/10 round 7/40"
  * @param epochs passes over the training data
  * @param batchSize rows per synchronous step summed over all partitions (the global minibatch; each
- *     partition's share is proportional to its rows)
+ *     partition's share is proportional to its rows), or on each partition with {@link
+ *     ScaleOut.BatchMode#PER_PARTITION}
  * @param syncEvery k: local steps per partition between synchronizations (1 = synchronous minibatch
  *     training on the union of the partitions' minibatches; 0 = auto: {@link #AUTO_SYNC_EVERY}, or
  *     one round per epoch when an epoch has fewer steps)
  * @param seed keys every random stream (row order, noise, initialization)
- * @param aggregationDepth 1: the driver sums all partitions' results; d ≥ 2: a tree of depth d
+ * @param aggregationDepth 1: the driver sums all partitions' results; d ≥ 2: a tree of depth d; 0 =
+ *     auto, the shallowest tree whose every sum, the driver's included, folds at most {@link
+ *     #AUTO_AGGREGATION_FAN_IN} results (depth 1 up to that many partitions)
  * @param clipNorm maximum global gradient norm (0 = no clipping)
  * @param checkpointEveryRounds checkpoint every this many rounds (0 = only at epoch ends)
  * @param checkpointEveryMinutes also checkpoint after the first round that ends this many minutes
  *     of wall time after the last checkpoint (or the start); 0 = off
+ * @param scaleOut batch mode, outer rule, inner-state handling and warm-ups ({@link
+ *     ScaleOut#DEFAULT}: the historical loop)
+ * @param earlyStopping when to stop on the validation loss ({@link EarlyStopping#OFF}: never)
  */
 public record TrainerConfig(
     String name,
@@ -30,7 +36,9 @@ public record TrainerConfig(
     int aggregationDepth,
     double clipNorm,
     int checkpointEveryRounds,
-    double checkpointEveryMinutes)
+    double checkpointEveryMinutes,
+    ScaleOut scaleOut,
+    EarlyStopping earlyStopping)
     implements Serializable {
 
   /**
@@ -40,6 +48,40 @@ public record TrainerConfig(
    * through Spark and Against the targets).
    */
   public static final int AUTO_SYNC_EVERY = 128;
+
+  /**
+   * The most partitions' results one sum folds when {@code aggregationDepth} is 0 (auto): up to 8
+   * partitions the driver sums them all (depth 1, the same bits as before auto existed); beyond, a
+   * tree deep enough that no executor and not the driver holds more than 8 contributions at once
+   * (each is the size of the model, three times it with Adam's moments). A choice, not a
+   * measurement: local[2] cannot show where a deeper tree starts to pay.
+   */
+  public static final int AUTO_AGGREGATION_FAN_IN = 8;
+
+  /**
+   * Stop when the first loss on the validation data has not improved by more than {@code minDelta}
+   * for {@code patience} epochs in a row, and keep the best epoch's parameters.
+   *
+   * @param patience epochs without improvement before stopping; 0 = off
+   * @param minDelta the least drop that counts as an improvement (in the loss's units)
+   */
+  public record EarlyStopping(int patience, double minDelta) implements Serializable {
+    public static final EarlyStopping OFF = new EarlyStopping(0, 0);
+
+    public EarlyStopping {
+      if (patience < 0) {
+        throw new IllegalArgumentException("train.early-stopping must be >= 0, got " + patience);
+      }
+      if (!(minDelta >= 0) || Double.isInfinite(minDelta)) {
+        throw new IllegalArgumentException(
+            "train.early-stopping-min-delta must be >= 0, got " + minDelta);
+      }
+    }
+
+    public boolean enabled() {
+      return patience > 0;
+    }
+  }
 
   public TrainerConfig {
     if (epochs < 1) {
@@ -52,9 +94,9 @@ public record TrainerConfig(
       throw new IllegalArgumentException(
           "train.sync-every must be >= 1 (or 0 for auto), got " + syncEvery);
     }
-    if (aggregationDepth < 1) {
+    if (aggregationDepth < 0) {
       throw new IllegalArgumentException(
-          "train.aggregation-depth must be >= 1, got " + aggregationDepth);
+          "train.aggregation-depth must be >= 1 (or 0 for auto), got " + aggregationDepth);
     }
     if (!(clipNorm >= 0) || Double.isInfinite(clipNorm)) {
       throw new IllegalArgumentException("train.clip-norm must be >= 0, got " + clipNorm);
@@ -67,6 +109,34 @@ public record TrainerConfig(
       throw new IllegalArgumentException(
           "train.checkpoint-every-minutes must be >= 0, got " + checkpointEveryMinutes);
     }
+    if (scaleOut == null || earlyStopping == null) {
+      throw new IllegalArgumentException("scaleOut and earlyStopping must be given");
+    }
+  }
+
+  /** The historical loop: no scale-out mode, no early stopping. */
+  public TrainerConfig(
+      String name,
+      int epochs,
+      int batchSize,
+      int syncEvery,
+      long seed,
+      int aggregationDepth,
+      double clipNorm,
+      int checkpointEveryRounds,
+      double checkpointEveryMinutes) {
+    this(
+        name,
+        epochs,
+        batchSize,
+        syncEvery,
+        seed,
+        aggregationDepth,
+        clipNorm,
+        checkpointEveryRounds,
+        checkpointEveryMinutes,
+        ScaleOut.DEFAULT,
+        EarlyStopping.OFF);
   }
 
   /** Without checkpoints by wall time. */
@@ -94,5 +164,59 @@ public record TrainerConfig(
   /** The k to use for an epoch of {@code steps} steps. */
   public int syncEvery(int steps) {
     return syncEvery == 0 ? Math.max(1, Math.min(AUTO_SYNC_EVERY, steps)) : syncEvery;
+  }
+
+  /** The k of epoch {@code epoch} (0-based): 1 during post-local SGD's warm-up. */
+  public int syncEvery(int epoch, int steps) {
+    return epoch < scaleOut.syncWarmupEpochs() ? 1 : syncEvery(steps);
+  }
+
+  /** This config with other scale-out modes. */
+  public TrainerConfig with(ScaleOut s) {
+    return new TrainerConfig(
+        name,
+        epochs,
+        batchSize,
+        syncEvery,
+        seed,
+        aggregationDepth,
+        clipNorm,
+        checkpointEveryRounds,
+        checkpointEveryMinutes,
+        s,
+        earlyStopping);
+  }
+
+  /** This config with another early-stopping rule. */
+  public TrainerConfig with(EarlyStopping e) {
+    return new TrainerConfig(
+        name,
+        epochs,
+        batchSize,
+        syncEvery,
+        seed,
+        aggregationDepth,
+        clipNorm,
+        checkpointEveryRounds,
+        checkpointEveryMinutes,
+        scaleOut,
+        e);
+  }
+
+  /**
+   * The tree depth for {@code partitions} leaves: the explicit depth, or for 0 (auto) the smallest
+   * d with {@link #AUTO_AGGREGATION_FAN_IN}ᵈ ≥ partitions.
+   */
+  public static int aggregationDepth(int setting, int partitions) {
+    if (setting > 0) {
+      return setting;
+    }
+    int d = 1;
+    for (long reach = AUTO_AGGREGATION_FAN_IN;
+        reach < partitions;
+        reach *= AUTO_AGGREGATION_FAN_IN) {
+      d++;
+    }
+    return d;
   }
 }

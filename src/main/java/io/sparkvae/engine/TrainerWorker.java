@@ -3,6 +3,7 @@ package io.sparkvae.engine;
 
 import io.sparkvae.kernel.Gradients;
 import io.sparkvae.kernel.Objective;
+import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.Schedule;
 import java.util.Arrays;
@@ -94,7 +95,14 @@ final class TrainerWorker {
       return c;
     }
     float[] params = shared[0].clone();
-    float[] state = shared[1].clone();
+    // The optimizer state: the carried slices from the broadcast, zeros elsewhere.
+    int[] carried = s.carried();
+    float[] state = new float[s.optimizer().stateSize(numParams)];
+    for (int r = 0, at = 0; r < carried.length; r += 2) {
+      System.arraycopy(shared[1], at, state, carried[r], carried[r + 1] - carried[r]);
+      at += carried[r + 1] - carried[r];
+    }
+    long[] zeroedAt = s.innerState().zeroedAt(s.optimizer(), s.updatesBefore());
     if (w.grad == null || w.grad.length != numParams) {
       w.grad = new float[numParams];
     }
@@ -121,7 +129,13 @@ final class TrainerWorker {
         c.rows = used;
         return c;
       }
-      s.optimizer().update(params, grad, scale, state, s.updatesBefore() + (j - first) + 1);
+      Optimizer opt = s.rates().at(s.optimizer(), s.epoch(), j, s.steps());
+      long t = s.updatesBefore() + (j - first) + 1;
+      if (zeroedAt == null) {
+        opt.update(params, grad, scale, state, t);
+      } else {
+        opt.update(params, grad, scale, state, t, zeroedAt);
+      }
       used += to - from;
     }
     if (used == 0) {
@@ -131,13 +145,16 @@ final class TrainerWorker {
       mark(c, part, last - 1, "the local parameters are not finite");
       return c;
     }
-    float[] v = new float[numParams + state.length];
+    // [params | carried state slices], weighted by the rows used: the driver divides the sum.
+    float[] v = new float[numParams + shared[1].length];
     float wgt = used;
     for (int i = 0; i < numParams; i++) {
       v[i] = params[i] * wgt;
     }
-    for (int i = 0; i < state.length; i++) {
-      v[numParams + i] = state[i] * wgt;
+    for (int r = 0, at = numParams; r < carried.length; r += 2) {
+      for (int i = carried[r]; i < carried[r + 1]; i++) {
+        v[at++] = state[i] * wgt;
+      }
     }
     c.vector = v;
     c.rows = used;

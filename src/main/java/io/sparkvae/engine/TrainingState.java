@@ -38,6 +38,16 @@ public final class TrainingState {
   private double epochSeconds;
   private final List<EpochReport> history = new ArrayList<>();
 
+  /** The outer rule's state (a momentum buffer), empty for plain averaging. */
+  private float[] outerState = new float[0];
+
+  // Early stopping: the best validation loss so far, its epoch (1-based, 0 = none yet), a copy of
+  // the parameters at its end, and the epochs since.
+  private double bestLoss = Double.POSITIVE_INFINITY;
+  private int bestEpoch;
+  private float[] bestParams;
+  private int sinceBest;
+
   /** Rows per partition when the state was saved; resuming needs the same partitioning. */
   private long[] partitionRows;
 
@@ -61,8 +71,17 @@ public final class TrainingState {
       Position at,
       long updates,
       EpochProgress progress,
-      List<EpochReport> history) {
+      List<EpochReport> history,
+      float[] outerState,
+      Best best) {
     TrainingState s = new TrainingState(params, optimizerState, epochLosses);
+    s.outerState = outerState;
+    if (best != null) {
+      s.bestLoss = best.loss();
+      s.bestEpoch = best.epoch();
+      s.bestParams = best.params();
+      s.sinceBest = best.epochsSince();
+    }
     s.partitionRows = partitionRows;
     s.epoch = at.epoch();
     s.round = at.round();
@@ -73,6 +92,12 @@ public final class TrainingState {
     s.history.addAll(history);
     return s;
   }
+
+  /**
+   * Early stopping's record: the best validation loss, its epoch (1-based), the parameters at that
+   * epoch's end, and the epochs finished since.
+   */
+  record Best(double loss, int epoch, float[] params, int epochsSince) {}
 
   // ------------------------------------------------------------------------------- reading
 
@@ -89,6 +114,26 @@ public final class TrainingState {
   /** A copy of the parameters; the state keeps training its own. */
   public float[] params() {
     return params.clone();
+  }
+
+  /**
+   * The parameters to keep as the model: with early stopping, a copy of the best epoch's; otherwise
+   * (or before any epoch ended) the current ones, as {@link #params}.
+   */
+  public float[] modelParams() {
+    return bestParams != null ? bestParams.clone() : params.clone();
+  }
+
+  /**
+   * The epoch (1-based) whose parameters {@link #modelParams} returns under early stopping, or 0.
+   */
+  public int bestEpoch() {
+    return bestEpoch;
+  }
+
+  /** Epochs finished since the best one (early stopping's patience counter). */
+  public int epochsSinceBest() {
+    return sinceBest;
   }
 
   /** The finished epochs, oldest first; read-only. */
@@ -119,6 +164,15 @@ public final class TrainingState {
   /** The live optimizer state, for broadcasting; callers must not keep or change it. */
   float[] liveOptimizerState() {
     return optimizerState;
+  }
+
+  float[] liveOuterState() {
+    return outerState;
+  }
+
+  /** Early stopping's record, or null while there is none; the array is live. */
+  Best best() {
+    return bestParams == null ? null : new Best(bestLoss, bestEpoch, bestParams, sinceBest);
   }
 
   double[] epochLosses() {
@@ -153,6 +207,25 @@ public final class TrainingState {
     partitionRows = sizes;
   }
 
+  /**
+   * Makes room for an outer rule's state of {@code size} floats: zeros in a fresh state (or one
+   * saved without an outer rule); a state saved with another rule's state cannot go on.
+   */
+  void requireOuterState(int size) {
+    if (outerState.length == size) {
+      return;
+    }
+    if (outerState.length != 0) {
+      throw new IllegalStateException(
+          "cannot resume: the checkpoint holds an outer optimizer state of "
+              + outerState.length
+              + " floats, this run's rule needs "
+              + size
+              + " (same train.outer-optimizer needed)");
+    }
+    outerState = new float[size];
+  }
+
   /** One synchronous step (k = 1): the optimizer applies the summed gradient in place. */
   void applyUpdate(Optimizer optimizer, float[] gradient, float scale) {
     optimizer.update(params, gradient, scale, optimizerState, updates + 1);
@@ -160,18 +233,44 @@ public final class TrainingState {
   }
 
   /**
-   * Ends a round of local steps (k > 1): parameters and optimizer state become the row-weighted
-   * average {@code v · inv} of the partitions' {@code [params | state]} sums.
+   * Ends a round of local steps (k > 1). {@code v · inv} is the row-weighted average of the
+   * partitions' {@code [params | carried state slices]}: the carried slices ({@code ranges}, as
+   * {@link ScaleOut.InnerState#carriedRanges}) of the optimizer state become their average, and the
+   * outer rule moves the parameters from the round's start towards the averaged ones. {@code v} is
+   * overwritten.
    */
-  void replaceWithAverage(float[] v, float inv, int steps) {
-    int p = params.length;
-    for (int i = 0; i < p; i++) {
-      params[i] = v[i] * inv;
+  void endLocalRound(
+      float[] v, float inv, int steps, int[] ranges, OuterOptimizer outer, double innerRate) {
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= inv;
     }
-    for (int i = 0; i < optimizerState.length; i++) {
-      optimizerState[i] = v[p + i] * inv;
+    outer.step(params, v, outerState, innerRate);
+    int at = params.length;
+    for (int r = 0; r < ranges.length; r += 2) {
+      int len = ranges[r + 1] - ranges[r];
+      System.arraycopy(v, at, optimizerState, ranges[r], len);
+      at += len;
     }
     updates += steps;
+  }
+
+  /**
+   * Records the validation loss of the epoch that just ended (before {@link #finishEpoch}): a new
+   * best when it is lower than the best by more than {@code minDelta}, whose parameters are copied;
+   * otherwise one more epoch without improvement.
+   */
+  void recordValidation(double loss, double minDelta) {
+    if (loss < bestLoss - minDelta) {
+      bestLoss = loss;
+      bestEpoch = epoch + 1;
+      if (bestParams == null) {
+        bestParams = new float[params.length];
+      }
+      System.arraycopy(params, 0, bestParams, 0, params.length);
+      sinceBest = 0;
+    } else {
+      sinceBest++;
+    }
   }
 
   /** Adds a round's loss sums over {@code rows} rows to the epoch's. */

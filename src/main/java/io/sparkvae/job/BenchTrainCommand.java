@@ -17,6 +17,8 @@ import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.ml.VariationalAutoencoderModel;
+import io.sparkvae.ml.params.Setting;
+import io.sparkvae.ml.params.Settings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,6 +101,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   private ReferenceModels ref;
 
+  @Option(
+      names = "--param",
+      description =
+          "NAME=VALUE: an estimator param by its Spark ML name, e.g. outerOptimizer=diloco, "
+              + "batchMode=per-partition (repeatable; see the configuration page).")
+  List<String> params = new ArrayList<>();
+
+  @Option(
+      names = "--target",
+      defaultValue = "245.0",
+      description =
+          "Test -ELBO to reach: the test set is evaluated after every epoch and the first epoch "
+              + "at or below this is reported (0 = no per-epoch evaluation).")
+  double target;
+
   @Override
   public Integer call() throws Exception {
     Path train = dataDir.resolve("train-images-idx3-ubyte.gz");
@@ -161,6 +178,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   private Map<String, Object> run(Dataset<Row> train, Dataset<Row> test, int p, int k) {
     List<Double> secs = new ArrayList<>();
     List<Double> elbo = new ArrayList<>();
+    List<Double> testElbo = new ArrayList<>();
     VariationalAutoencoder est =
         ref.configure(new VariationalAutoencoder(), 28, 28, 1)
             .setBatchSize(128)
@@ -176,11 +194,44 @@ public final class BenchTrainCommand implements Callable<Integer> {
                   public void onEpoch(EpochReport r, int total) {
                     secs.add(r.seconds());
                     elbo.add(r.train()[0]);
+                    if (r.validation() != null) {
+                      testElbo.add(r.validation()[0]);
+                    }
                     System.err.printf(
-                        "P=%d k=%d epoch %d/%d: %.2f s, %.0f samples/s, train -ELBO %.2f%n",
-                        p, k, r.epoch(), total, r.seconds(), r.samplesPerSecond(), r.train()[0]);
+                        "P=%d k=%d epoch %d/%d: %.2f s, %.0f samples/s, train -ELBO %.2f%s%n",
+                        p,
+                        k,
+                        r.epoch(),
+                        total,
+                        r.seconds(),
+                        r.samplesPerSecond(),
+                        r.train()[0],
+                        r.validation() == null
+                            ? ""
+                            : String.format(", test -ELBO %.2f", r.validation()[0]));
                   }
                 });
+    org.apache.spark.ml.param.ParamMap extra = new org.apache.spark.ml.param.ParamMap();
+    for (String nv : params) {
+      int eq = nv.indexOf('=');
+      Setting s = eq < 0 ? null : Settings.byParam(nv.substring(0, eq).trim());
+      if (s == null) {
+        throw new UserError("--param " + nv + ": expected NAME=VALUE with an estimator param");
+      }
+      String v = nv.substring(eq + 1).trim();
+      Object value =
+          switch (s.type()) {
+            case INT -> Integer.parseInt(v);
+            case LONG -> Long.parseLong(v);
+            case DOUBLE -> Double.parseDouble(v);
+            default -> v;
+          };
+      extra.put(est.getParam(s.paramName()), value);
+    }
+    est = est.copy(extra);
+    if (target > 0) {
+      est.setValidationData(test);
+    }
     long t0 = System.nanoTime();
     VariationalAutoencoderModel model = est.fit(train);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
@@ -206,6 +257,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
       r.put("test_iwae_k", iwaeK);
       r.put("test_iwae_rows", t.get("iwae_rows"));
       r.put("test_iwae_nll", round3((Double) t.get("iwae_nll")));
+    }
+    if (target > 0) {
+      r.put("params", String.join(" ", params));
+      r.put("test_neg_elbo_by_epoch", testElbo.stream().map(BenchTrainCommand::round3).toArray());
+      int reached = 0;
+      for (int e = 0; e < testElbo.size() && reached == 0; e++) {
+        reached = testElbo.get(e) <= target ? e + 1 : 0;
+      }
+      r.put("epochs_to_target", reached == 0 ? null : reached);
+      r.put("target", target);
     }
     return r;
   }

@@ -44,6 +44,18 @@ public final class Adam implements Optimizer {
 
   @Override
   public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
+    update(params, grad, gradScale, state, t, t);
+  }
+
+  @Override
+  public void update(
+      float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
+    update(params, grad, gradScale, state, t - zeroedAt[0], t - zeroedAt[1]);
+  }
+
+  /** One step whose first moment has seen {@code t1} updates and the second {@code t2}. */
+  private void update(
+      float[] params, float[] grad, float gradScale, float[] state, long t1, long t2) {
     int n = params.length;
     if (grad.length != n || state.length != 2 * n) {
       throw new IllegalArgumentException(
@@ -55,11 +67,12 @@ public final class Adam implements Optimizer {
               + state.length
               + " state floats (expected 2 × params)");
     }
-    if (t < 1) {
-      throw new IllegalArgumentException("Adam step count is 1-based, got " + t);
+    if (t1 < 1 || t2 < 1) {
+      throw new IllegalArgumentException(
+          "Adam step counts are 1-based, got " + t1 + (t1 == t2 ? "" : " and " + t2));
     }
-    double bc1 = 1.0 - Math.pow(beta1, t);
-    double bc2 = 1.0 - Math.pow(beta2, t);
+    double bc1 = 1.0 - Math.pow(beta1, t1);
+    double bc2 = 1.0 - Math.pow(beta2, t2);
     Elementwise.INSTANCE.adam(
         params,
         grad,
@@ -70,6 +83,22 @@ public final class Adam implements Optimizer {
         (float) (lr / bc1),
         (float) (1.0 / Math.sqrt(bc2)),
         eps);
+  }
+
+  @Override
+  public int stateParts() {
+    return 2;
+  }
+
+  @Override
+  public double learningRate() {
+    return lr;
+  }
+
+  @Override
+  public Optimizer scaled(double factor) {
+    // (double) lr · factor, rounded once to float: factor 1 gives back the same float lr.
+    return factor == 1 ? this : new Adam((double) lr * factor, beta1, beta2, eps);
   }
 
   @Override

@@ -19,6 +19,37 @@ public interface Optimizer extends Serializable {
    */
   void update(float[] params, float[] grad, float gradScale, float[] state, long t);
 
+  /**
+   * {@link #update} when parts of the state were zeroed after training began: state part i (of
+   * {@link #stateParts}) has accumulated {@code t − zeroedAt[i]} updates, this one included. Adam
+   * bias-corrects each moment by its own count, so a moment restarted at zero at the start of a
+   * round of local steps is scaled as the young average it is, not as one over t gradients (which
+   * would shrink the round's first steps about tenfold). With every {@code zeroedAt[i] = 0} this is
+   * {@link #update}; rules without bias correction ignore it.
+   */
+  default void update(
+      float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
+    update(params, grad, gradScale, state, t);
+  }
+
+  /**
+   * How many consecutive blocks of {@code numParams} floats the state holds, each a statistic of
+   * its own (Adam: 2, the first moment then the second; SGD: 0). The training engine may keep some
+   * parts and zero others between rounds of local steps.
+   */
+  default int stateParts() {
+    return 0;
+  }
+
+  /** The step size γ (before any {@link #scaled} factor is applied). */
+  double learningRate();
+
+  /**
+   * The same rule with its learning rate multiplied by {@code factor} (the large-batch scaling
+   * rules); {@code this} when the factor is 1, so the default path is unchanged to the bit.
+   */
+  Optimizer scaled(double factor);
+
   /** For example {@code adam(lr=0.001, b1=0.9, b2=0.999, eps=1e-08)}. */
   String describe();
 

@@ -31,6 +31,16 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
+  public double learningRate() {
+    return lr;
+  }
+
+  @Override
+  public Optimizer scaled(double factor) {
+    return factor == 1 ? this : new Sgd((double) lr * factor);
+  }
+
+  @Override
   public String describe() {
     return "sgd(lr=" + lr + ")";
   }

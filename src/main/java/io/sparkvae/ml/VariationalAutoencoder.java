@@ -6,6 +6,8 @@ import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.Checkpointer;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.engine.FsCheckpointer;
+import io.sparkvae.engine.OuterOptimizer;
+import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
@@ -17,6 +19,7 @@ import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.params.ModelType;
 import io.sparkvae.ml.params.ParamDefaults;
+import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.StorageLevels;
 import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
@@ -24,6 +27,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -213,6 +217,56 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   public VariationalAutoencoder setAggregationDepth(int v) {
     set(aggregationDepth(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setBatchMode(String v) {
+    set(batchMode(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLearningRateScaling(String v) {
+    set(learningRateScaling(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setLearningRateWarmupEpochs(double v) {
+    set(learningRateWarmupEpochs(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterOptimizer(String v) {
+    set(outerOptimizer(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterLearningRate(double v) {
+    set(outerLearningRate(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOuterMomentum(double v) {
+    set(outerMomentum(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setOptimizerState(String v) {
+    set(optimizerState(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setSyncWarmupEpochs(int v) {
+    set(syncWarmupEpochs(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setEarlyStoppingPatience(int v) {
+    set(earlyStoppingPatience(), v);
+    return this;
+  }
+
+  public VariationalAutoencoder setEarlyStoppingMinDelta(double v) {
+    set(earlyStoppingMinDelta(), v);
     return this;
   }
 
@@ -492,7 +546,18 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             getAggregationDepth(),
             getClipNorm(),
             getCheckpointEveryRounds(),
-            getCheckpointEveryMinutes());
+            getCheckpointEveryMinutes(),
+            new ScaleOut(
+                OuterOptimizer.Kind.valueOf(enumName(getOuterOptimizer())),
+                getOuterLearningRate(),
+                getOuterMomentum(),
+                ScaleOut.InnerState.valueOf(enumName(getOptimizerState())),
+                getSyncWarmupEpochs(),
+                ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
+                ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
+                getLearningRateWarmupEpochs()),
+            new TrainerConfig.EarlyStopping(
+                getEarlyStoppingPatience(), getEarlyStoppingMinDelta()));
     Checkpointer ck =
         checkpointDir == null
             ? null
@@ -524,6 +589,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       }
     }
     new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
+    if (state.bestEpoch() > 0) {
+      LOG.info(
+          "vae: early stopping keeps epoch {}'s parameters (the best test -ELBO), of {} epochs run",
+          state.bestEpoch(),
+          state.history().size());
+    }
 
     ModelMetadata.Input input =
         new ModelMetadata.Input(
@@ -547,13 +618,33 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         new VariationalAutoencoderModel(
             uid,
             arch,
-            state.params(),
+            state.modelParams(),
             ModelMetadata.ofSections(input, training, Provenance.current(), null));
     m.setFeaturesCol(getFeaturesCol())
         .setSeed(getSeed())
         .setScoreSamples((Integer) getOrDefault(latentSamples()));
     return m.setParent(this);
   }
+
+  /**
+   * A config spelling ({@code per-partition}) as its enum constant's name ({@code PER_PARTITION}).
+   */
+  private static String enumName(String spelling) {
+    return spelling.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+  }
+
+  private static final List<Setting> SINCE_FORMAT_1 =
+      List.of(
+          TrainSettings.TRAIN_BATCH_MODE,
+          TrainSettings.TRAIN_LEARNING_RATE_SCALING,
+          TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS,
+          TrainSettings.TRAIN_OUTER_OPTIMIZER,
+          TrainSettings.TRAIN_OUTER_LEARNING_RATE,
+          TrainSettings.TRAIN_OUTER_MOMENTUM,
+          TrainSettings.TRAIN_OPTIMIZER_STATE,
+          TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS,
+          TrainSettings.TRAIN_EARLY_STOPPING,
+          TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA);
 
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
   Map<String, String> fingerprint(VaeArchitecture arch) {
@@ -563,6 +654,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
     f.remove("checkpointEveryRounds");
     f.remove("checkpointEveryMinutes");
+    // Settings added after checkpoint format 1 are left out at their defaults, so a checkpoint
+    // written before they existed (which does not name them) still resumes.
+    for (Setting s : SINCE_FORMAT_1) {
+      if (getOrDefault(getParam(s.paramName())).equals(s.defaultValue())) {
+        f.remove(s.paramName());
+      }
+    }
     return f;
   }
 

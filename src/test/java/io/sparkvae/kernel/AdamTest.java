@@ -37,6 +37,40 @@ class AdamTest {
     assertArrayEquals(new float[] {0.041f, 0f, 0.002247f, 0f}, state, 1e-6f);
   }
 
+  /**
+   * A round that restarts both moments at zero after 100 updates takes, at update 101, exactly the
+   * first step of a fresh Adam: each moment is bias-corrected by the updates since its zeroing.
+   *
+   * <p>With only m restarted (v carried: 100 updates of g = 0.5 give v̂ = 0.25), the step is lr ·
+   * m̂ / √v̂ = 0.1 · 0.5 / 0.5 = 0.1; bias-correcting m by the global count instead would give m̂ =
+   * 0.05 and a step of 0.01, ten times too short.
+   */
+  @Test
+  void aMomentZeroedAtARoundsStartIsBiasCorrectedFromThere() {
+    Adam adam = new Adam(0.1);
+    float[] fresh = {1f};
+    adam.update(fresh, new float[] {0.5f}, 1f, new float[2], 1);
+    float[] restarted = {1f};
+    adam.update(restarted, new float[] {0.5f}, 1f, new float[2], 101, new long[] {100, 100});
+    assertArrayEquals(fresh, restarted);
+
+    float v100 = (float) (0.25 * (1 - Math.pow(0.999, 100)));
+    float[] mOnly = {1f};
+    adam.update(mOnly, new float[] {0.5f}, 1f, new float[] {0f, v100}, 101, new long[] {100, 0});
+    assertEquals(0.9f, mOnly[0], 1e-4f);
+    float[] global = {1f};
+    adam.update(global, new float[] {0.5f}, 1f, new float[] {0f, v100}, 101);
+    assertEquals(0.99f, global[0], 1e-4f);
+  }
+
+  @Test
+  void scalingTheRateByOneIsTheSameOptimizer() {
+    Adam adam = new Adam(1e-3);
+    assertTrue(adam.scaled(1) == adam);
+    assertEquals(2e-3f, (float) adam.scaled(2).learningRate());
+    assertEquals(0.75f, (float) new Sgd(0.5).scaled(1.5).learningRate());
+  }
+
   @Test
   void sgdStepsAgainstTheGradient() {
     float[] theta = {1f, -1f};

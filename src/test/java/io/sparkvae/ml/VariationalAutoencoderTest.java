@@ -101,6 +101,16 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setStorageLevel("MEMORY_ONLY")
             .setCheckpointEveryRounds(7)
             .setCheckpointEveryMinutes(1.5)
+            .setBatchMode("global")
+            .setLearningRateScaling("sqrt")
+            .setLearningRateWarmupEpochs(0.5)
+            .setOuterOptimizer("slowmo")
+            .setOuterLearningRate(1.0)
+            .setOuterMomentum(0.5)
+            .setOptimizerState("second-moment")
+            .setSyncWarmupEpochs(1)
+            .setEarlyStoppingPatience(0) // set, and off: this fit has no validation data
+            .setEarlyStoppingMinDelta(0.1)
             .setFeaturesCol("features")
             .setInitialModelPath(""); // "" = no warm start (SparkMlTuningTest warm-starts)
     // Every estimator param is set explicitly, so the round trip covers them all.
@@ -245,6 +255,34 @@ class VariationalAutoencoderTest extends SparkTestBase {
                     .fit(train));
     assertTrue(
         changed.getMessage().contains("learningRate was 0.001, now 0.01"), changed.getMessage());
+  }
+
+  /**
+   * Early stopping changes which parameters are kept, never how training runs: the model is the one
+   * a run of exactly the best epoch's length ends with, bit for bit. A high learning rate makes the
+   * test −ELBO wander, so the best epoch is usually not the last.
+   */
+  @Test
+  void withEarlyStoppingTheModelIsTheBestEpochsAndTrainingStopsAfterThePatience() {
+    VariationalAutoencoderModel stopped =
+        small()
+            .setEpochs(4)
+            .setLearningRate(0.02)
+            .setEarlyStoppingPatience(1)
+            .setValidationData(test)
+            .fit(train);
+    List<ModelMetadata.Epoch> epochs = stopped.metadata().training().epochs();
+    int best = 0;
+    for (int e = 1; e < epochs.size(); e++) {
+      best = epochs.get(e).valNegElbo() < epochs.get(best).valNegElbo() ? e : best;
+    }
+    assertTrue(
+        epochs.size() == 4 || epochs.size() == best + 1 + 1,
+        "stops one epoch after the best, or runs them all: " + epochs.size());
+    VariationalAutoencoderModel bestLength =
+        small().setEpochs(best + 1).setLearningRate(0.02).fit(train);
+    assertArrayEquals(
+        bestLength.weights(), stopped.weights(), "epoch " + (best + 1) + "'s weights");
   }
 
   @Test

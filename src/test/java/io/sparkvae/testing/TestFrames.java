@@ -27,6 +27,36 @@ public final class TestFrames {
             DataTypes.createStructField("features", DataTypes.BinaryType, true)
           });
 
+  public static final StructType VALUE_SCHEMA =
+      new StructType(
+          new StructField[] {
+            DataTypes.createStructField("id", DataTypes.LongType, false),
+            DataTypes.createStructField(
+                "features", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+          });
+
+  /**
+   * Rows of one float each: partition p holds {@code sizes[p]} rows of the value {@code values[p]},
+   * as (id, features array of one float).
+   */
+  public static Dataset<Row> valuesWithSizes(SparkSession spark, float[] values, int[] sizes) {
+    List<Integer> parts = IntStream.range(0, sizes.length).boxed().collect(Collectors.toList());
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    float[] v = values.clone();
+    int[] n = sizes.clone();
+    return spark.createDataFrame(
+        jsc.parallelize(parts, sizes.length)
+            .flatMap(
+                p -> {
+                  List<Row> rows = new ArrayList<>();
+                  for (int i = 0; i < n[p]; i++) {
+                    rows.add(RowFactory.create((long) (p * 1000 + i), new float[] {v[p]}));
+                  }
+                  return rows.iterator();
+                }),
+        VALUE_SCHEMA);
+  }
+
   /** The first n rows of {@code images} as (id, features binary) in P nearly equal partitions. */
   public static Dataset<Row> images(SparkSession spark, ByteRows images, int n, int partitions) {
     int[] sizes = new int[partitions];

@@ -22,6 +22,8 @@ public enum Rule {
   POSITIVE,
   /** {@code >= 0}. */
   NON_NEGATIVE,
+  /** In [0, 1): a decay or momentum factor. */
+  FRACTION,
   /** One of the setting's allowed spellings (case-insensitive). */
   ONE_OF,
   /** A Spark storage level name, parsed by {@link StorageLevels#parse}. */
@@ -55,6 +57,9 @@ public enum Rule {
             : name + " must be a positive integer, got " + value;
       case NON_NEGATIVE:
         return ((Number) value).doubleValue() >= 0 ? null : name + " must be >= 0, got " + value;
+      case FRACTION:
+        double f = ((Number) value).doubleValue();
+        return f >= 0 && f < 1 ? null : name + " must lie in [0, 1), got " + value;
       case ONE_OF:
         String v = value.toString().trim().toLowerCase(Locale.ROOT);
         return allowed.stream().anyMatch(v::equalsIgnoreCase)

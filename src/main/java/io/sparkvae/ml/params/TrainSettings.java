@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml.params;
 
+import io.sparkvae.engine.OuterOptimizer;
+import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.kernel.Optimizer;
 import java.util.List;
 
@@ -31,8 +33,8 @@ public final class TrainSettings {
           Rule.POSITIVE,
           "rows per synchronous step, summed over all partitions (the global minibatch); each "
               + "partition takes a share in proportion to its rows, so the optimizer takes the same "
-              + "steps whatever the partition count; see [How training "
-              + "works](training.md#how-training-works)");
+              + "steps whatever the partition count (per partition with `train.batch-mode = "
+              + "per-partition`); see [How training works](training.md#how-training-works)");
   public static final Setting TRAIN_LEARNING_RATE =
       D.setting(
           "train.learning-rate",
@@ -83,9 +85,105 @@ public final class TrainSettings {
           "aggregationDepth",
           Setting.Type.INT,
           "1",
-          Rule.POSITIVE,
+          Rule.NON_NEGATIVE,
           "1: the driver sums the partitions' results; d ≥ 2: a tree of depth d (many "
-              + "partitions)");
+              + "partitions); 0 = auto: depth 1 up to 8 partitions, then the shallowest tree in "
+              + "which no sum, the driver's included, holds more than 8 partitions' results; see "
+              + "[Scale-out modes](training.md#scale-out-modes)");
+  public static final Setting TRAIN_BATCH_MODE =
+      D.choice(
+          "train.batch-mode",
+          "batchMode",
+          ScaleOut.BatchMode.values(),
+          ScaleOut.BatchMode::configName,
+          ScaleOut.BatchMode.GLOBAL,
+          "`global`: `train.batch-size` rows per step summed over all partitions; "
+              + "`per-partition`: that many rows per step on every partition (the global batch "
+              + "grows with the partition count, an epoch has that many times fewer steps); see "
+              + "[Scale-out modes](training.md#scale-out-modes)");
+  public static final Setting TRAIN_LEARNING_RATE_SCALING =
+      D.choice(
+          "train.learning-rate-scaling",
+          "learningRateScaling",
+          ScaleOut.LearningRateScaling.values(),
+          ScaleOut.LearningRateScaling::configName,
+          ScaleOut.LearningRateScaling.NONE,
+          "with `train.batch-mode = per-partition` on r partitions that hold rows: `none`, `sqrt` "
+              + "(learning rate × √r) or `linear` (× r); no effect with a global batch");
+  public static final Setting TRAIN_LEARNING_RATE_WARMUP_EPOCHS =
+      D.setting(
+          "train.learning-rate-warmup-epochs",
+          "learningRateWarmupEpochs",
+          Setting.Type.DOUBLE,
+          "0",
+          Rule.NON_NEGATIVE,
+          "the scaled learning rate is reached linearly from the base one over this many epochs "
+              + "(0 = at once)");
+  public static final Setting TRAIN_OUTER_OPTIMIZER =
+      D.choice(
+          "train.outer-optimizer",
+          "outerOptimizer",
+          OuterOptimizer.Kind.values(),
+          OuterOptimizer.Kind::configName,
+          OuterOptimizer.Kind.AVERAGE,
+          "how the driver ends a round of local steps (k > 1): `average` (the partitions' "
+              + "parameters, averaged by rows), `diloco` (outer Nesterov momentum on the averaged "
+              + "change) or `slowmo` (outer heavy-ball momentum); see [Scale-out "
+              + "modes](training.md#scale-out-modes)");
+  public static final Setting TRAIN_OUTER_LEARNING_RATE =
+      D.setting(
+          "train.outer-learning-rate",
+          "outerLearningRate",
+          Setting.Type.DOUBLE,
+          "0.7",
+          Rule.POSITIVE,
+          "η of `diloco` (published 0.7), α of `slowmo` (published 1)");
+  public static final Setting TRAIN_OUTER_MOMENTUM =
+      D.setting(
+          "train.outer-momentum",
+          "outerMomentum",
+          Setting.Type.DOUBLE,
+          "0.9",
+          Rule.FRACTION,
+          "β of `diloco` (published 0.9) and `slowmo` (published 0 to 0.6), in [0, 1)");
+  public static final Setting TRAIN_OPTIMIZER_STATE =
+      D.choice(
+          "train.optimizer-state",
+          "optimizerState",
+          ScaleOut.InnerState.values(),
+          ScaleOut.InnerState::configName,
+          ScaleOut.InnerState.AVERAGE,
+          "what a round of local steps carries of the inner optimizer's state: `average` (both "
+              + "Adam moments, averaged by rows), `second-moment` (Adam's second moment "
+              + "averaged, the first restarted at zero every round) or `reset` (both restarted "
+              + "at zero every round; only parameters travel)");
+  public static final Setting TRAIN_SYNC_WARMUP_EPOCHS =
+      D.setting(
+          "train.sync-warmup-epochs",
+          "syncWarmupEpochs",
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
+          "post-local SGD: the first this many epochs synchronize every step (k = 1), the "
+              + "later ones every `train.sync-every` steps");
+  public static final Setting TRAIN_EARLY_STOPPING =
+      D.setting(
+          "train.early-stopping",
+          "earlyStoppingPatience",
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
+          "patience: stop when the test data's −ELBO has not improved for this many epochs in a "
+              + "row, and keep the best epoch's parameters as the model (0 = off; needs "
+              + "`data.test`); see [Early stopping](training.md#early-stopping)");
+  public static final Setting TRAIN_EARLY_STOPPING_MIN_DELTA =
+      D.setting(
+          "train.early-stopping-min-delta",
+          "earlyStoppingMinDelta",
+          Setting.Type.DOUBLE,
+          "0",
+          Rule.NON_NEGATIVE,
+          "the least drop of the test −ELBO, in nats, that counts as an improvement");
   public static final Setting TRAIN_CLIP_NORM =
       D.setting(
           "train.clip-norm",

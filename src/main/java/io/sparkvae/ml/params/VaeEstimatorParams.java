@@ -198,6 +198,100 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
     return (Integer) getOrDefault(aggregationDepth());
   }
 
+  /** {@link TrainSettings#TRAIN_BATCH_MODE}. */
+  @SuppressWarnings("unchecked")
+  default Param<String> batchMode() {
+    return (Param<String>) TrainSettings.TRAIN_BATCH_MODE.param(this);
+  }
+
+  default String getBatchMode() {
+    return getOrDefault(batchMode());
+  }
+
+  /** {@link TrainSettings#TRAIN_LEARNING_RATE_SCALING}. */
+  @SuppressWarnings("unchecked")
+  default Param<String> learningRateScaling() {
+    return (Param<String>) TrainSettings.TRAIN_LEARNING_RATE_SCALING.param(this);
+  }
+
+  default String getLearningRateScaling() {
+    return getOrDefault(learningRateScaling());
+  }
+
+  /** {@link TrainSettings#TRAIN_LEARNING_RATE_WARMUP_EPOCHS}. */
+  default DoubleParam learningRateWarmupEpochs() {
+    return (DoubleParam) TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS.param(this);
+  }
+
+  default double getLearningRateWarmupEpochs() {
+    return (Double) getOrDefault(learningRateWarmupEpochs());
+  }
+
+  /** {@link TrainSettings#TRAIN_OUTER_OPTIMIZER}. */
+  @SuppressWarnings("unchecked")
+  default Param<String> outerOptimizer() {
+    return (Param<String>) TrainSettings.TRAIN_OUTER_OPTIMIZER.param(this);
+  }
+
+  default String getOuterOptimizer() {
+    return getOrDefault(outerOptimizer());
+  }
+
+  /** {@link TrainSettings#TRAIN_OUTER_LEARNING_RATE}. */
+  default DoubleParam outerLearningRate() {
+    return (DoubleParam) TrainSettings.TRAIN_OUTER_LEARNING_RATE.param(this);
+  }
+
+  default double getOuterLearningRate() {
+    return (Double) getOrDefault(outerLearningRate());
+  }
+
+  /** {@link TrainSettings#TRAIN_OUTER_MOMENTUM}. */
+  default DoubleParam outerMomentum() {
+    return (DoubleParam) TrainSettings.TRAIN_OUTER_MOMENTUM.param(this);
+  }
+
+  default double getOuterMomentum() {
+    return (Double) getOrDefault(outerMomentum());
+  }
+
+  /** {@link TrainSettings#TRAIN_OPTIMIZER_STATE}. */
+  @SuppressWarnings("unchecked")
+  default Param<String> optimizerState() {
+    return (Param<String>) TrainSettings.TRAIN_OPTIMIZER_STATE.param(this);
+  }
+
+  default String getOptimizerState() {
+    return getOrDefault(optimizerState());
+  }
+
+  /** {@link TrainSettings#TRAIN_SYNC_WARMUP_EPOCHS}. */
+  default IntParam syncWarmupEpochs() {
+    return (IntParam) TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS.param(this);
+  }
+
+  default int getSyncWarmupEpochs() {
+    return (Integer) getOrDefault(syncWarmupEpochs());
+  }
+
+  /** {@link TrainSettings#TRAIN_EARLY_STOPPING}. */
+  default IntParam earlyStoppingPatience() {
+    return (IntParam) TrainSettings.TRAIN_EARLY_STOPPING.param(this);
+  }
+
+  default int getEarlyStoppingPatience() {
+    return (Integer) getOrDefault(earlyStoppingPatience());
+  }
+
+  /** {@link TrainSettings#TRAIN_EARLY_STOPPING_MIN_DELTA}. */
+  default DoubleParam earlyStoppingMinDelta() {
+    return (DoubleParam) TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA.param(this);
+  }
+
+  default double getEarlyStoppingMinDelta() {
+    return (Double) getOrDefault(earlyStoppingMinDelta());
+  }
+
   /** {@link TrainSettings#TRAIN_CLIP_NORM}. */
   default DoubleParam clipNorm() {
     return (DoubleParam) TrainSettings.TRAIN_CLIP_NORM.param(this);

@@ -29,7 +29,24 @@ class SettingsTest {
     Config now = ConfigFactory.parseString(Settings.referenceHocon());
     Set<String> oldKeys = leaves(old);
     // Keys declared since that file, each on purpose.
-    Set<String> added = Set.of("train.checkpoint-every-minutes");
+    Set<String> added =
+        Set.of(
+            "train.checkpoint-every-minutes",
+            "train.batch-mode",
+            "train.learning-rate-scaling",
+            "train.learning-rate-warmup-epochs",
+            "train.outer-optimizer",
+            "train.outer-learning-rate",
+            "train.outer-momentum",
+            "train.optimizer-state",
+            "train.sync-warmup-epochs",
+            "train.early-stopping",
+            "train.early-stopping-min-delta",
+            "model.type",
+            "model.conv.channels",
+            "model.conv.kernel",
+            "model.conv.stride",
+            "model.conv.padding");
     Set<String> nowKeys = new java.util.TreeSet<>(leaves(now));
     assertTrue(nowKeys.containsAll(added), nowKeys.toString());
     nowKeys.removeAll(added);
@@ -187,9 +204,9 @@ class SettingsTest {
             .strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
-    assertEquals(66, Settings.all().size());
+    assertEquals(81, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(65).paramName());
+    assertEquals("blockSize", Settings.all().get(75).paramName());
   }
 
   private static String names() {

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.engine;
+
+import io.sparkvae.kernel.Optimizer;
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * How the synchronous loop spends more partitions: what a step's batch is, what a round carries of
+ * the inner optimizer's state, how the driver turns the partitions' parameters into the next ones,
+ * and when local steps start. {@link #DEFAULT} is the loop as it always was (global batch, both
+ * Adam moments averaged, plain parameter averaging), bit for bit.
+ *
+ * <p>The published rules these implement are listed in src/site/markdown/training.md ("Scale-out
+ * modes" and "The models" §3).
+ *
+ * @param outer the outer rule applied at the end of every round of local steps (k > 1); rounds of
+ *     one synchronous step (k = 1) are exact steps of the inner optimizer and have no outer rule
+ * @param outerLearningRate η of DiLoCo, α of SlowMo
+ * @param outerMomentum β of DiLoCo and SlowMo
+ * @param innerState what a round of local steps carries over of the inner optimizer's state
+ * @param syncWarmupEpochs post-local SGD (Lin et al. 2020): the first this many epochs take one
+ *     synchronous step per round (k = 1), the later ones k local steps
+ * @param batchMode whether {@code batchSize} is the global batch or each partition's own
+ * @param learningRateScaling how the inner learning rate grows with the global batch in {@link
+ *     BatchMode#PER_PARTITION} mode
+ * @param learningRateWarmupEpochs the scaled rate is reached linearly over this many epochs from
+ *     the base rate (Goyal et al. 2017); 0 = at once
+ */
+public record ScaleOut(
+    OuterOptimizer.Kind outer,
+    double outerLearningRate,
+    double outerMomentum,
+    InnerState innerState,
+    int syncWarmupEpochs,
+    BatchMode batchMode,
+    LearningRateScaling learningRateScaling,
+    double learningRateWarmupEpochs)
+    implements Serializable {
+
+  /** The loop as it was before these modes existed. */
+  public static final ScaleOut DEFAULT =
+      new ScaleOut(
+          OuterOptimizer.Kind.AVERAGE,
+          0.7,
+          0.9,
+          InnerState.AVERAGE,
+          0,
+          BatchMode.GLOBAL,
+          LearningRateScaling.NONE,
+          0);
+
+  public ScaleOut {
+    if (!(outerLearningRate > 0) || Double.isInfinite(outerLearningRate)) {
+      throw new IllegalArgumentException(
+          "train.outer-learning-rate must be > 0, got " + outerLearningRate);
+    }
+    if (!(outerMomentum >= 0 && outerMomentum < 1)) {
+      throw new IllegalArgumentException(
+          "train.outer-momentum must lie in [0, 1), got " + outerMomentum);
+    }
+    if (syncWarmupEpochs < 0) {
+      throw new IllegalArgumentException(
+          "train.sync-warmup-epochs must be >= 0, got " + syncWarmupEpochs);
+    }
+    if (!(learningRateWarmupEpochs >= 0) || Double.isInfinite(learningRateWarmupEpochs)) {
+      throw new IllegalArgumentException(
+          "train.learning-rate-warmup-epochs must be >= 0, got " + learningRateWarmupEpochs);
+    }
+  }
+
+  public ScaleOut withOuter(OuterOptimizer.Kind kind, double learningRate, double momentum) {
+    return new ScaleOut(
+        kind,
+        learningRate,
+        momentum,
+        innerState,
+        syncWarmupEpochs,
+        batchMode,
+        learningRateScaling,
+        learningRateWarmupEpochs);
+  }
+
+  public ScaleOut withInnerState(InnerState s) {
+    return new ScaleOut(
+        outer,
+        outerLearningRate,
+        outerMomentum,
+        s,
+        syncWarmupEpochs,
+        batchMode,
+        learningRateScaling,
+        learningRateWarmupEpochs);
+  }
+
+  public ScaleOut withSyncWarmupEpochs(int epochs) {
+    return new ScaleOut(
+        outer,
+        outerLearningRate,
+        outerMomentum,
+        innerState,
+        epochs,
+        batchMode,
+        learningRateScaling,
+        learningRateWarmupEpochs);
+  }
+
+  public ScaleOut withBatchMode(BatchMode mode, LearningRateScaling scaling, double warmupEpochs) {
+    return new ScaleOut(
+        outer,
+        outerLearningRate,
+        outerMomentum,
+        innerState,
+        syncWarmupEpochs,
+        mode,
+        scaling,
+        warmupEpochs);
+  }
+
+  /**
+   * The inner optimizer at each step: {@code learningRateScaling} for a global batch {@code ratio}
+   * times the base one, warmed up over {@code warmupEpochs}.
+   */
+  record Rates(LearningRateScaling scaling, int ratio, double warmupEpochs)
+      implements Serializable {
+    /** {@code base} as it steps at step {@code step} of {@code steps} in epoch {@code epoch}. */
+    Optimizer at(Optimizer base, int epoch, int step, int steps) {
+      return base.scaled(scaling.factor(ratio, epoch + (double) step / steps, warmupEpochs));
+    }
+  }
+
+  /** The rates of a run over partitions of {@code sizes} rows. */
+  Rates rates(long[] sizes) {
+    int ratio = 1;
+    if (batchMode == BatchMode.PER_PARTITION) {
+      ratio = 0;
+      for (long n : sizes) {
+        ratio += n > 0 ? 1 : 0;
+      }
+    }
+    return new Rates(learningRateScaling, Math.max(1, ratio), learningRateWarmupEpochs);
+  }
+
+  /** Spelled in lower case with dashes, as the config writes them. */
+  static String spelling(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * What a round of local steps carries over of the inner optimizer's state, by the optimizer's
+   * state parts ({@link Optimizer#stateParts}: Adam's are the first moment m and the second moment
+   * v).
+   *
+   * <p>Why not "each partition keeps its own state", as DiLoCo's workers do: a Spark partition has
+   * no home; after a failure or a rebalance its task runs on another executor, so a state kept on
+   * an executor would have to be shipped back to the driver every round anyway (and checkpointed, P
+   * times the size of the model), or the run would stop being reproducible. The two designs that
+   * stay deterministic without that traffic are to average a part or to restart it at zero.
+   */
+  public enum InnerState {
+    /** Every part is broadcast, and averaged by rows at the round's end (the historical loop). */
+    AVERAGE,
+    /**
+     * Adam's second moment is broadcast and averaged, the first restarts at zero every round. m
+     * forgets in about 10 steps (0.9ᵏ), v in about 1000 (0.999ᵏ): averaging m over a round of 128
+     * steps carries almost nothing, averaging v keeps the per-weight step sizes.
+     */
+    SECOND_MOMENT,
+    /** Every part restarts at zero every round; only parameters travel. */
+    RESET;
+
+    public String configName() {
+      return spelling(this);
+    }
+
+    /** Whether part {@code part} of the state is carried across rounds (else zeroed). */
+    boolean carries(int part) {
+      return this == AVERAGE || (this == SECOND_MOMENT && part >= 1);
+    }
+
+    /**
+     * The slices of {@code opt}'s state that a round broadcasts and averages, as {@code [from₀,
+     * to₀, from₁, to₁, …]}: all of it for {@link #AVERAGE}, else the carried parts.
+     */
+    int[] carriedRanges(Optimizer opt, int numParams) {
+      if (this == AVERAGE) {
+        return new int[] {0, opt.stateSize(numParams)};
+      }
+      int[] r = new int[0];
+      for (int part = 0; part < opt.stateParts(); part++) {
+        if (carries(part)) {
+          r = java.util.Arrays.copyOf(r, r.length + 2);
+          r[r.length - 2] = part * numParams;
+          r[r.length - 1] = (part + 1) * numParams;
+        }
+      }
+      return r;
+    }
+
+    /**
+     * For {@link Optimizer#update(float[], float[], float, float[], long, long[])}: the update
+     * count at which each state part was last zeroed, when a round starts after {@code
+     * updatesBefore} updates; null for {@link #AVERAGE}, which zeroes nothing.
+     */
+    long[] zeroedAt(Optimizer opt, long updatesBefore) {
+      if (this == AVERAGE) {
+        return null;
+      }
+      long[] z = new long[opt.stateParts()];
+      for (int part = 0; part < z.length; part++) {
+        z[part] = carries(part) ? 0 : updatesBefore;
+      }
+      return z;
+    }
+  }
+
+  /** What {@code train.batch-size} counts. */
+  public enum BatchMode {
+    /**
+     * B rows per synchronous step summed over all partitions: each partition's slice is about B/P
+     * rows, and an epoch is ⌈N / B⌉ steps whatever P is.
+     */
+    GLOBAL,
+    /**
+     * B rows per step on every partition: the global batch is about P·B rows, an epoch is max ⌈nₚ /
+     * B⌉ steps, P times fewer than with a global batch on P even partitions.
+     */
+    PER_PARTITION;
+
+    public String configName() {
+      return spelling(this);
+    }
+
+    /** Steps of an epoch over partitions of {@code sizes} rows with batch {@code batchSize}. */
+    public int stepsPerEpoch(long[] sizes, int batchSize) {
+      if (this == GLOBAL) {
+        return io.sparkvae.kernel.Schedule.stepsPerEpoch(sizes, batchSize);
+      }
+      long most = 0;
+      for (long n : sizes) {
+        most = Math.max(most, (n + batchSize - 1) / batchSize);
+      }
+      if (most > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("too many steps per epoch: " + most);
+      }
+      return (int) most;
+    }
+  }
+
+  /**
+   * The inner learning rate's factor for a global batch r times the base one (r = the partitions
+   * that hold rows, in {@link BatchMode#PER_PARTITION} mode; 1 otherwise).
+   */
+  public enum LearningRateScaling {
+    /** The base rate. */
+    NONE,
+    /** √r: the rule that keeps Adam's updates' noise constant (Malladi et al. 2022). */
+    SQRT,
+    /** r: the linear scaling rule of Goyal et al. 2017 (for SGD; with a gradual warm-up). */
+    LINEAR;
+
+    public String configName() {
+      return spelling(this);
+    }
+
+    /**
+     * The factor at {@code progress} epochs into training (epoch + step / steps), reaching the
+     * target linearly from 1 over {@code warmupEpochs}.
+     */
+    public double factor(int r, double progress, double warmupEpochs) {
+      double target =
+          switch (this) {
+            case NONE -> 1;
+            case SQRT -> Math.sqrt(r);
+            case LINEAR -> r;
+          };
+      if (target == 1 || warmupEpochs <= 0 || progress >= warmupEpochs) {
+        return target;
+      }
+      return 1 + (target - 1) * (progress / warmupEpochs);
+    }
+  }
+}

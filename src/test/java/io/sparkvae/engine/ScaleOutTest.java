@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.sparkvae.kernel.Adam;
+import io.sparkvae.kernel.Sgd;
+import org.junit.jupiter.api.Test;
+
+/** The scale-out settings' arithmetic, without Spark. */
+class ScaleOutTest {
+
+  @Test
+  void autoAggregationDepthKeepsEverySumAtMostEightWide() {
+    assertEquals(1, TrainerConfig.aggregationDepth(0, 1));
+    assertEquals(1, TrainerConfig.aggregationDepth(0, 8), "up to 8: the driver sums, as before");
+    assertEquals(2, TrainerConfig.aggregationDepth(0, 9));
+    assertEquals(2, TrainerConfig.aggregationDepth(0, 64));
+    assertEquals(3, TrainerConfig.aggregationDepth(0, 65));
+    assertEquals(3, TrainerConfig.aggregationDepth(3, 2), "an explicit depth is kept");
+    for (int p = 2; p <= 600; p++) {
+      int d = TrainerConfig.aggregationDepth(0, p);
+      int g = d == 1 ? p : DeterministicReduce.groupSize(p, d);
+      assertEquals(true, g <= TrainerConfig.AUTO_AGGREGATION_FAN_IN, "P = " + p);
+    }
+  }
+
+  @Test
+  void groupSizesAreExactIntegerRoots() {
+    assertEquals(8, DeterministicReduce.groupSize(64, 2));
+    assertEquals(5, DeterministicReduce.groupSize(125, 3), "not 6 from a pow a hair above 5");
+    assertEquals(3, DeterministicReduce.groupSize(5, 2));
+    assertEquals(2, DeterministicReduce.groupSize(3, 4), "at least 2");
+  }
+
+  @Test
+  void eachInnerStatePolicyCarriesItsSlicesOfAdamsState() {
+    Adam adam = new Adam(1e-3);
+    assertArrayEquals(new int[] {0, 20}, ScaleOut.InnerState.AVERAGE.carriedRanges(adam, 10));
+    assertArrayEquals(
+        new int[] {10, 20}, ScaleOut.InnerState.SECOND_MOMENT.carriedRanges(adam, 10), "v only");
+    assertArrayEquals(new int[0], ScaleOut.InnerState.RESET.carriedRanges(adam, 10));
+    assertNull(ScaleOut.InnerState.AVERAGE.zeroedAt(adam, 300));
+    assertArrayEquals(
+        new long[] {300, 0}, ScaleOut.InnerState.SECOND_MOMENT.zeroedAt(adam, 300), "m restarts");
+    assertArrayEquals(new long[] {300, 300}, ScaleOut.InnerState.RESET.zeroedAt(adam, 300));
+    assertArrayEquals(new int[0], ScaleOut.InnerState.SECOND_MOMENT.carriedRanges(new Sgd(1), 10));
+  }
+
+  @Test
+  void learningRateScalingReachesItsTargetLinearlyOverTheWarmUp() {
+    ScaleOut.LearningRateScaling linear = ScaleOut.LearningRateScaling.LINEAR;
+    assertEquals(1.0, linear.factor(8, 0, 2));
+    assertEquals(4.5, linear.factor(8, 1, 2), "half way from 1 to 8");
+    assertEquals(8.0, linear.factor(8, 2, 2));
+    assertEquals(8.0, linear.factor(8, 0, 0), "no warm-up: at once");
+    assertEquals(Math.sqrt(8), ScaleOut.LearningRateScaling.SQRT.factor(8, 5, 2));
+    assertEquals(1.0, ScaleOut.LearningRateScaling.NONE.factor(8, 0.5, 2));
+  }
+
+  @Test
+  void aPerPartitionBatchMakesAnEpochAsLongAsTheLargestPartitionNeeds() {
+    long[] sizes = {100, 130, 0, 90};
+    assertEquals(8, ScaleOut.BatchMode.GLOBAL.stepsPerEpoch(sizes, 40), "⌈320 / 40⌉");
+    assertEquals(4, ScaleOut.BatchMode.PER_PARTITION.stepsPerEpoch(sizes, 40), "⌈130 / 40⌉");
+    assertEquals(
+        3,
+        ScaleOut.DEFAULT
+            .withBatchMode(ScaleOut.BatchMode.PER_PARTITION, null, 0)
+            .rates(sizes)
+            .ratio(),
+        "r counts the partitions that hold rows");
+  }
+}
