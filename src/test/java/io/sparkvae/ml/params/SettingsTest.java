@@ -29,7 +29,14 @@ class SettingsTest {
     Config now = ConfigFactory.parseString(Settings.referenceHocon());
     Set<String> oldKeys = leaves(old);
     // Keys declared since that file, each on purpose.
-    Set<String> added = Set.of("train.checkpoint-every-minutes");
+    Set<String> added =
+        Set.of(
+            "train.checkpoint-every-minutes",
+            "model.type",
+            "model.conv.channels",
+            "model.conv.kernel",
+            "model.conv.stride",
+            "model.conv.padding");
     Set<String> nowKeys = new java.util.TreeSet<>(leaves(now));
     assertTrue(nowKeys.containsAll(added), nowKeys.toString());
     nowKeys.removeAll(added);
@@ -49,7 +56,8 @@ class SettingsTest {
     assertTrue(
         rows.contains(
             "| `model.hidden` | `[400]` | encoder hidden layer sizes; the "
-                + "decoder mirrors them |"),
+                + "decoder mirrors them. With `conv`: the dense layers between the last "
+                + "convolution and the latent |"),
         table);
     assertTrue(
         table.contains(
@@ -62,6 +70,7 @@ class SettingsTest {
   void enumSettingsAllowExactlyTheirEnumsSpellings() {
     assertEquals(List.of("relu", "leaky-relu", "tanh"), ModelSettings.MODEL_ACTIVATION.allowed());
     assertEquals(List.of("uniform", "he", "xavier"), ModelSettings.MODEL_INIT.allowed());
+    assertEquals(List.of("mlp", "conv"), ModelSettings.MODEL_TYPE.allowed());
     assertEquals(
         "model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, " + "tanh",
         ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
@@ -187,9 +196,9 @@ class SettingsTest {
             .strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
-    assertEquals(66, Settings.all().size());
+    assertEquals(71, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(65).paramName());
+    assertEquals("blockSize", Settings.all().get(70).paramName());
   }
 
   private static String names() {
