@@ -168,6 +168,7 @@ abstract class InferenceCommand implements Callable<Integer> {
       VariationalAutoencoderModel m = ModelRef.load(spark, model, "--model");
       ImageData data = null;
       if (d != null) {
+        cfg = withModelChannels(cfg, m);
         data = Inputs.images(spark, cfg, "data.test");
         data = withRowId(data);
         m.setFeaturesCol(data.featuresColumn());
@@ -193,8 +194,28 @@ abstract class InferenceCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Without data.channels, image folders are read with the model's channels (3 for a model trained
+   * on colour images) rather than as grayscale.
+   */
+  private JobConfig withModelChannels(JobConfig cfg, VariationalAutoencoderModel m) {
+    int[] s = m.imageShape();
+    if (!cfg.isNull("data.channels")
+        || s == null
+        || s[0] * s[1] * s[2] != m.architecture().inputDim()
+        || s[2] == 1) {
+      return cfg;
+    }
+    return config(List.of("data.channels=" + s[2]));
+  }
+
   private JobConfig config() {
+    return config(List.of());
+  }
+
+  private JobConfig config(List<String> extra) {
     List<String> sets = new ArrayList<>(options.sets);
+    sets.addAll(extra);
     DataOptions d = dataOptions();
     if (d != null && d.data != null) {
       sets.add("data.test=" + quote(d.data));
@@ -258,6 +279,28 @@ abstract class InferenceCommand implements Callable<Integer> {
       throw new UserError(data.source() + ": the data set has no rows");
     }
     int d = m.architecture().inputDim();
+    ImageData.Shape shape = data.shape();
+    int[] conv = m.architecture().isConvolutional() ? m.imageShape() : null;
+    if (conv != null
+        && shape != null
+        && (shape.height() != conv[0] || shape.width() != conv[1] || shape.channels() != conv[2])) {
+      throw new UserError(
+          String.format(
+              Locale.ROOT,
+              "%s: the images are %dx%dx%d, but the convolutional model was trained on %dx%dx%d "
+                  + "images; set data.height = %d, data.width = %d and data.channels = %d (image "
+                  + "folders are resized to them)",
+              data.source(),
+              shape.height(),
+              shape.width(),
+              shape.channels(),
+              conv[0],
+              conv[1],
+              conv[2],
+              conv[0],
+              conv[1],
+              conv[2]));
+    }
     Row row = first.get(0);
     int dim = reader.read(row, new float[d], 0, d, new FeatureReader.FloatBuffer());
     if (dim != d) {

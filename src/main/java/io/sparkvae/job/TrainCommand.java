@@ -100,14 +100,42 @@ public final class TrainCommand implements Callable<Integer> {
     return m;
   }
 
-  /** A warm start needs the configured layer sizes, activation and likelihood. */
+  /**
+   * A warm start needs the configured model type, convolutions, layer sizes, activation and
+   * likelihood (the image geometry, which comes from the data, is checked when training starts).
+   */
   static void checkArchitecture(JobConfig cfg, VariationalAutoencoderModel m, String where) {
     io.sparkvae.kernel.VaeArchitecture a = m.architecture();
     int[] hidden = cfg.positiveInts("model.hidden");
     int latent = cfg.positive("model.latent");
     String act = cfg.oneOf(ModelSettings.MODEL_ACTIVATION);
     String lik = cfg.oneOf(ModelSettings.MODEL_LIKELIHOOD);
+    String type = cfg.oneOf(ModelSettings.MODEL_TYPE);
+    String savedType = a.isConvolutional() ? "conv" : "mlp";
     List<String> diffs = new ArrayList<>();
+    if (!type.equals(savedType)) {
+      diffs.add("model.type = " + type + " vs " + savedType);
+    } else if (a.isConvolutional()) {
+      io.sparkvae.kernel.VaeArchitecture.Conv c = a.conv();
+      int[] channels = cfg.positiveInts("model.conv.channels");
+      int[] saved = c.filters().stream().mapToInt(Integer::intValue).toArray();
+      if (!Arrays.equals(channels, saved)) {
+        diffs.add(
+            "model.conv.channels = " + Arrays.toString(channels) + " vs " + Arrays.toString(saved));
+      }
+      int kernel = cfg.positive("model.conv.kernel");
+      if (kernel != c.kernel()) {
+        diffs.add("model.conv.kernel = " + kernel + " vs " + c.kernel());
+      }
+      int stride = cfg.positive("model.conv.stride");
+      if (stride != c.stride()) {
+        diffs.add("model.conv.stride = " + stride + " vs " + c.stride());
+      }
+      int padding = cfg.nonNegative("model.conv.padding");
+      if (padding != c.padding()) {
+        diffs.add("model.conv.padding = " + padding + " vs " + c.padding());
+      }
+    }
     if (!java.util.Arrays.equals(hidden, a.hidden())) {
       diffs.add(
           "model.hidden = "
@@ -376,7 +404,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   static String describeModel(JobConfig cfg, String inputSize) {
     StringBuilder sb = new StringBuilder("a VAE ");
-    if ("conv".equals(cfg.string("model.type"))) {
+    if ("conv".equals(cfg.oneOf(ModelSettings.MODEL_TYPE))) {
       sb.append("conv")
           .append(Arrays.toString(cfg.positiveInts("model.conv.channels")))
           .append(" k")

@@ -2,6 +2,7 @@
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sparkvae.io.AtomicFiles;
 import io.sparkvae.io.FileSystems;
@@ -17,8 +18,9 @@ import org.apache.spark.ml.util.MLWriter;
 /**
  * The estimator's directory: Spark ML's {@code metadata/} (so the estimator loads as a stage of a
  * saved {@code Pipeline} or {@code CrossValidator}) and {@code estimator.json}, our record of the
- * params with provenance. Directories saved before {@code metadata/} existed still load, from
- * {@code estimator.json} alone.
+ * params with provenance, and the image shape when one was given ({@code image_shape}: height,
+ * width, channels), which a convolutional model is built for. Directories saved before {@code
+ * metadata/} existed still load, from {@code estimator.json} alone.
  */
 final class EstimatorFiles {
   private EstimatorFiles() {}
@@ -38,6 +40,14 @@ final class EstimatorFiles {
         o.put("class", VariationalAutoencoder.CLASS);
         o.put("uid", self.uid());
         o.set("params", ParamsJson.toJson(self));
+        int[] shape = self.getImageShape();
+        if (shape != null) {
+          // Not a param (the data give it), but a convolutional model is built for it.
+          ArrayNode a = o.putArray("image_shape");
+          for (int v : shape) {
+            a.add(v);
+          }
+        }
         o.set("provenance", Json.MAPPER.valueToTree(Provenance.current()));
         AtomicFiles.writeAtomically(
             fs, new Path(dir, "estimator.json"), Json.write(o).getBytes(StandardCharsets.UTF_8));
@@ -68,6 +78,18 @@ final class EstimatorFiles {
           } else {
             // Saved before the Spark ML metadata/ was added: the params are estimator.json's.
             ParamsJson.apply(v, o.path("params"), p.toString());
+          }
+          JsonNode shape = o.path("image_shape");
+          if (shape.isArray()) {
+            int[] hwc = new int[shape.size()];
+            for (int i = 0; i < hwc.length; i++) {
+              hwc[i] = shape.get(i).asInt();
+            }
+            try {
+              v.setImageShape(hwc);
+            } catch (IllegalArgumentException e) {
+              throw new IOException(p + ": " + e.getMessage(), e);
+            }
           }
           return v;
         } catch (IOException e) {

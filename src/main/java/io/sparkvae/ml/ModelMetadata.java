@@ -293,9 +293,16 @@ public record ModelMetadata(
             throw new IllegalArgumentException(
                 "input_dim " + inputDim + " does not match the conv image " + conv);
           }
+        } else if (type.equals("conv")) {
+          throw new IllegalArgumentException(
+              "type 'conv' needs a \"conv\" object (height, width, channels, filters, kernel, "
+                  + "stride, padding)");
         } else {
           throw new IllegalArgumentException(
-              "type '" + type + "' is not mlp or conv (a conv model needs a \"conv\" object)");
+              "type '"
+                  + type
+                  + "' is not mlp or conv (written by a newer spark-vae? use the release "
+                  + "that wrote it)");
         }
       } catch (IllegalArgumentException | NullPointerException e) {
         throw new IOException(source + ": invalid architecture: " + e.getMessage(), e);

@@ -25,6 +25,7 @@ import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -362,10 +363,24 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     }
   }
 
-  /** Image geometry to record in the model (used to draw its outputs), or null. */
+  /**
+   * The images' height, width and channels (rows are channels-last): a convolutional model ({@code
+   * modelType = conv}) is built for them, and every model records them to draw its outputs. Not a
+   * param, but saved with the estimator (so a saved {@code Pipeline} refits the same model); null
+   * for none.
+   */
   public VariationalAutoencoder setImageShape(int[] shape) {
+    if (shape != null && (shape.length != 3 || shape[0] < 1 || shape[1] < 1 || shape[2] < 1)) {
+      throw new IllegalArgumentException(
+          "image shape must be {height, width, channels}, got " + Arrays.toString(shape));
+    }
     this.imageShape = shape == null ? null : shape.clone();
     return this;
+  }
+
+  /** The image shape given to {@link #setImageShape}, or null. */
+  public int[] getImageShape() {
+    return imageShape == null ? null : imageShape.clone();
   }
 
   /** A description of the training data to record in the model's provenance. */
@@ -393,7 +408,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     int latent = (Integer) getOrDefault(latentSize());
     Activation act = Activation.fromName(getOrDefault(activation()));
     Likelihood lik = Likelihood.fromName(getOrDefault(likelihood()));
-    if (ModelType.fromName(getModelType()) == ModelType.MLP) {
+    if (!isConvolutional()) {
       return new VaeArchitecture(inputDim, hidden, latent, act, lik);
     }
     if (imageShape == null) {
@@ -435,21 +450,76 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
           lik);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "model.conv.* (channels "
-              + Arrays.toString(getConvChannels())
-              + ", kernel "
-              + getConvKernel()
-              + ", stride "
-              + getConvStride()
-              + ", padding "
-              + getConvPadding()
-              + ") with "
+          "model.type = conv: the "
               + h
               + "×"
               + w
-              + " images (data.height, data.width): "
-              + e.getMessage(),
+              + " images (data.height × data.width) do not fit model.conv.channels = "
+              + Arrays.toString(getConvChannels())
+              + ", model.conv.kernel = "
+              + getConvKernel()
+              + ", model.conv.stride = "
+              + getConvStride()
+              + ", model.conv.padding = "
+              + getConvPadding()
+              + ": "
+              + e.getMessage()
+              + " (image folders are resized by data.height and data.width)",
           e);
+    }
+  }
+
+  private boolean isConvolutional() {
+    return ModelType.fromName(getModelType()) == ModelType.CONV;
+  }
+
+  /**
+   * What differs between the configured architecture and a warm-start model's, naming the settings
+   * (configured vs saved); empty when they are equal.
+   */
+  static List<String> differences(VaeArchitecture want, VaeArchitecture have) {
+    List<String> d = new ArrayList<>();
+    VaeArchitecture.Conv a = want.conv();
+    VaeArchitecture.Conv b = have.conv();
+    if ((a == null) != (b == null)) {
+      d.add("model.type = " + (a == null ? "mlp" : "conv") + " vs " + (b == null ? "mlp" : "conv"));
+    } else if (a != null) {
+      diff(d, "model.conv.channels", a.filters(), b.filters());
+      diff(d, "model.conv.kernel", a.kernel(), b.kernel());
+      diff(d, "model.conv.stride", a.stride(), b.stride());
+      diff(d, "model.conv.padding", a.padding(), b.padding());
+      diff(
+          d,
+          "image shape (data.height × data.width × data.channels)",
+          a.height() + "×" + a.width() + "×" + a.channels(),
+          b.height() + "×" + b.width() + "×" + b.channels());
+    }
+    if (a == null && b == null) {
+      diff(d, "input size", want.inputDim(), have.inputDim());
+    }
+    diff(d, "model.hidden", Arrays.toString(want.hidden()), Arrays.toString(have.hidden()));
+    diff(d, "model.latent", want.latent(), have.latent());
+    diff(d, "model.activation", want.activation().configName(), have.activation().configName());
+    diff(d, "model.likelihood", want.likelihood().configName(), have.likelihood().configName());
+    return d;
+  }
+
+  private static void diff(List<String> d, String name, Object want, Object have) {
+    if (!want.equals(have)) {
+      d.add(name + " = " + want + " vs " + have);
+    }
+  }
+
+  private static void checkWarmStart(VaeArchitecture arch, VariationalAutoencoderModel init) {
+    if (init != null && !arch.equals(init.architecture())) {
+      throw new IllegalArgumentException(
+          "train.init-model: the warm-start model is "
+              + init.architecture().describe()
+              + " but the configuration describes "
+              + arch.describe()
+              + " ("
+              + String.join("; ", differences(arch, init.architecture()))
+              + ", configured vs saved); use the same model.* settings");
     }
   }
 
@@ -480,6 +550,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
     VariationalAutoencoderModel initialModel = initialModel();
     int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
+    if (isConvolutional()) {
+      // The geometry is known before any row is read: a missing shape, or a size that does not
+      // divide, fails now.
+      checkWarmStart(
+          architecture(imageShape == null ? -1 : imageShape[0] * imageShape[1] * imageShape[2]),
+          initialModel);
+    }
     long start = System.nanoTime();
     try (BlockedData train =
         BlockedData.build(
@@ -490,14 +567,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             "training data",
             id)) {
       VaeArchitecture arch = architecture(train.width());
-      if (initialModel != null && !arch.equals(initialModel.architecture())) {
-        throw new IllegalArgumentException(
-            "train.init-model: the warm-start model is "
-                + initialModel.architecture().describe()
-                + " but the configuration describes "
-                + arch.describe()
-                + "; use the same model.* settings");
-      }
+      checkWarmStart(arch, initialModel);
       LOG.info(
           "vae: {} ({} parameters), {} rows cached in {} partitions as {} ({} MB)",
           arch.describe(),

@@ -178,8 +178,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return copyValues(m, new ParamMap()).setParent(parent());
   }
 
-  /** Image height, width, channels recorded at training time, or null. */
+  /**
+   * Image height, width, channels: a convolutional model's own geometry, else the shape recorded at
+   * training time, or null.
+   */
   public int[] imageShape() {
+    VaeArchitecture.Conv c = arch.conv();
+    if (c != null) {
+      return new int[] {c.height(), c.width(), c.channels()};
+    }
     return sections.input().imageShape();
   }
 

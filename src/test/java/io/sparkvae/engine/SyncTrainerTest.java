@@ -23,8 +23,11 @@ import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
 import io.sparkvae.testing.TestFrames;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The engine against the kernel alone: the proof that the distributed loop is right. */
 class SyncTrainerTest extends SparkTestBase {
@@ -32,9 +35,27 @@ class SyncTrainerTest extends SparkTestBase {
   private static final VaeArchitecture ARCH =
       new VaeArchitecture(784, new int[] {64}, 8, Activation.RELU, Likelihood.BERNOULLI);
 
+  /** 12×12 images through two stride-2 convolutions (4 and 8 filters) and a dense layer. */
+  private static final VaeArchitecture CONV =
+      VaeArchitecture.conv(
+          new VaeArchitecture.Conv(Samples.SMALL, Samples.SMALL, 1, List.of(4, 8), 4, 2, 1),
+          new int[] {16},
+          4,
+          Activation.RELU,
+          Likelihood.BERNOULLI);
+
   private static BlockedData blocks(int[] sizes) {
+    return blocks(IMAGES, sizes);
+  }
+
+  /** The images of {@code arch}: 28×28 for the MLP, 12×12 for the convolutional model. */
+  private static ByteRows imagesFor(VaeArchitecture arch) {
+    return arch.isConvolutional() ? Samples.shrunk(IMAGES, 400) : IMAGES;
+  }
+
+  private static BlockedData blocks(ByteRows images, int[] sizes) {
     return BlockedData.build(
-        TestFrames.imagesWithSizes(spark(), IMAGES, sizes),
+        TestFrames.imagesWithSizes(spark(), images, sizes),
         FeatureReader.forColumn(TestFrames.IMAGE_SCHEMA, "features"),
         new BlockedData.Requirements(true, -1),
         StorageLevel.MEMORY_ONLY(),
@@ -141,13 +162,19 @@ class SyncTrainerTest extends SparkTestBase {
         rows.width());
   }
 
-  @Test
-  void sameSeedAndPartitioningGiveBitIdenticalModels() {
-    VaeObjective obj = new VaeObjective(ARCH, 1.0, 0.5, 2);
+  static List<VaeArchitecture> architectures() {
+    return List.of(ARCH, CONV);
+  }
+
+  @ParameterizedTest
+  @MethodSource("architectures")
+  void sameSeedAndPartitioningGiveBitIdenticalModels(VaeArchitecture arch) {
+    VaeObjective obj = new VaeObjective(arch, 1.0, 0.5, 2);
+    ByteRows images = imagesFor(arch);
     float[][] runs = new float[3][];
     long[] seeds = {9, 9, 10};
     for (int i = 0; i < 3; i++) {
-      try (BlockedData data = blocks(new int[] {90, 110, 70, 130})) {
+      try (BlockedData data = blocks(images, new int[] {90, 110, 70, 130})) {
         runs[i] = train(data, obj, 2, 16, 3, seeds[i], new Adam(2e-3)).params();
       }
     }

@@ -83,10 +83,53 @@ class ModelMetadataTest extends SparkTestBase {
   }
 
   @Test
+  void aConvolutionalArchitectureIsWrittenWithItsTypeAndGeometryAndReadBackEqual()
+      throws IOException {
+    VaeArchitecture conv =
+        VaeArchitecture.conv(
+            new VaeArchitecture.Conv(12, 12, 3, List.of(4, 8), 4, 2, 1),
+            new int[] {16},
+            2,
+            Activation.RELU,
+            Likelihood.BERNOULLI);
+    ModelMetadata m =
+        full()
+            .forModel("vae_c", conv, Json.object().put("seed", 7))
+            .withInput(new ModelMetadata.Input("features", "uint8", "x", 432, List.of(12, 12, 3)));
+    String json = m.toJson();
+    ModelMetadata back = ModelMetadata.read(json, "test");
+    assertEquals(m, back);
+    assertEquals("conv", back.architecture().type());
+    assertEquals(
+        new ModelMetadata.Architecture.ConvPart(12, 12, 3, List.of(4, 8), 4, 2, 1),
+        back.architecture().conv());
+    assertEquals(conv, back.architecture().toArchitecture("test"));
+    assertTrue(json.contains("\"type\" : \"conv\""), json);
+
+    // An MLP is written as before convolutions existed: no type, no conv.
+    assertFalse(full().toJson().contains("\"type\""), full().toJson());
+    assertFalse(full().toJson().contains("\"conv\""), full().toJson());
+
+    // A type this version does not know, or conv without its geometry, is a clear error.
+    for (String bad : List.of("\"type\" : \"rnn\"", "\"type\" : \"conv\"")) {
+      String broken =
+          json.replace("\"type\" : \"conv\"", bad)
+              .replaceAll("(?s),\\s*\"conv\" : \\{[^}]*\\}", "");
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> ModelMetadata.read(broken, "m.json").architecture().toArchitecture("m.json"));
+      assertTrue(e.getMessage().contains("m.json: invalid architecture: type"), e.getMessage());
+    }
+  }
+
+  @Test
   void aMetadataFileInThePreviousLayoutReadsAndWritesBackUnchanged() throws IOException {
     String old = resource("metadata.json");
     ModelMetadata m = ModelMetadata.read(old, "old");
     assertEquals(4, m.architecture().inputDim());
+    assertNull(m.architecture().type(), "written before convolutions: an MLP without a type");
+    assertFalse(m.architecture().toArchitecture("old").isConvolutional());
     assertEquals(List.of(3), m.architecture().hidden());
     assertArrayEquals(new int[] {2, 2, 1}, m.input().imageShape());
     assertEquals("four random numbers per row", m.training().data());

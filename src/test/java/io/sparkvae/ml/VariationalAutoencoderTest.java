@@ -25,6 +25,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class VariationalAutoencoderTest extends SparkTestBase {
   private static Dataset<Row> train;
@@ -112,6 +114,11 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setEarlyStoppingPatience(0) // set, and off: this fit has no validation data
             .setEarlyStoppingMinDelta(0.1)
             .setFeaturesCol("features")
+            .setModelType("mlp") // the conv settings are saved, and unused by an MLP
+            .setConvChannels(new int[] {3, 5})
+            .setConvKernel(3)
+            .setConvStride(1)
+            .setConvPadding(0)
             .setInitialModelPath(""); // "" = no warm start (SparkMlTuningTest warm-starts)
     // Every estimator param is set explicitly, so the round trip covers them all.
     for (Param<?> p : est.params()) {
@@ -203,9 +210,40 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertTrue(warmLoss < cold, "warm start continues from the model: " + warmLoss + " < " + cold);
   }
 
-  @Test
-  void aRunStoppedMidEpochResumesToBitIdenticalParameters(@TempDir Path dir) {
-    VariationalAutoencoderModel straight = small().setEpochs(3).fit(train);
+  /** The two kinds of network, each on data it trains on in a second or two. */
+  enum Network {
+    MLP,
+    /** 12×12 images, two stride-2 convolutions of 4 and 8 filters, a dense layer of 16. */
+    CONV;
+
+    VariationalAutoencoder estimator() {
+      return this == MLP
+          ? small()
+          : small()
+              .setModelType("conv")
+              .setConvChannels(new int[] {4, 8})
+              .setHiddenLayers(new int[] {16})
+              .setImageShape(new int[] {Samples.SMALL, Samples.SMALL, 1});
+    }
+
+    Dataset<Row> data() {
+      if (this == MLP) {
+        return train;
+      }
+      if (smallTrain == null) {
+        smallTrain = TestFrames.images(spark(), Samples.shrunk(Samples.trainImages(), 600), 600, 2);
+      }
+      return smallTrain;
+    }
+  }
+
+  private static Dataset<Row> smallTrain;
+
+  @ParameterizedTest
+  @EnumSource(Network.class)
+  void aRunStoppedMidEpochResumesToBitIdenticalParameters(Network net, @TempDir Path dir) {
+    Dataset<Row> train = net.data();
+    VariationalAutoencoderModel straight = net.estimator().setEpochs(3).fit(train);
 
     String ck = dir.resolve("ck").toString();
     // Stop after round 4 of epoch 2 (rounds per epoch: 6 steps of 50 rows / k=2 = 3... per
@@ -214,7 +252,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
         assertThrows(
             RuntimeException.class,
             () ->
-                small()
+                net.estimator()
                     .setEpochs(3)
                     .setCheckpointEveryRounds(1)
                     .setCheckpointDir(ck)
@@ -233,7 +271,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
                     .fit(train));
     assertEquals("simulated crash", crash.getMessage());
     VariationalAutoencoderModel resumed =
-        small()
+        net.estimator()
             .setEpochs(3)
             .setCheckpointEveryRounds(1)
             .setCheckpointDir(ck)
@@ -247,7 +285,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
         assertThrows(
             IllegalStateException.class,
             () ->
-                small()
+                net.estimator()
                     .setEpochs(3)
                     .setLearningRate(0.01)
                     .setCheckpointDir(ck)

@@ -66,7 +66,8 @@ class SettingsTest {
     assertTrue(
         rows.contains(
             "| `model.hidden` | `[400]` | encoder hidden layer sizes; the "
-                + "decoder mirrors them |"),
+                + "decoder mirrors them. With `conv`: the dense layers between the last "
+                + "convolution and the latent |"),
         table);
     assertTrue(
         table.contains(
@@ -79,6 +80,7 @@ class SettingsTest {
   void enumSettingsAllowExactlyTheirEnumsSpellings() {
     assertEquals(List.of("relu", "leaky-relu", "tanh"), ModelSettings.MODEL_ACTIVATION.allowed());
     assertEquals(List.of("uniform", "he", "xavier"), ModelSettings.MODEL_INIT.allowed());
+    assertEquals(List.of("mlp", "conv"), ModelSettings.MODEL_TYPE.allowed());
     assertEquals(
         "model.activation = 'swish' is not allowed; expected one of relu, leaky-relu, " + "tanh",
         ModelSettings.MODEL_ACTIVATION.problem("model.activation", "Swish"));
@@ -206,7 +208,7 @@ class SettingsTest {
     assertEquals(names(), out);
     assertEquals(81, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(75).paramName());
+    assertEquals("blockSize", Settings.all().get(80).paramName());
   }
 
   private static String names() {
