@@ -464,7 +464,9 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
               + getConvPadding()
               + ": "
               + e.getMessage()
-              + " (image folders are resized by data.height and data.width)",
+              + (e.getMessage().contains("Resize")
+                  ? " (image folders are resized by data.height and data.width)"
+                  : ""),
           e);
     }
   }
