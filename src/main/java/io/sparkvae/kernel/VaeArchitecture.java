@@ -312,9 +312,12 @@ public final class VaeArchitecture implements Serializable {
   public String describe() {
     StringBuilder sb = new StringBuilder();
     if (conv != null) {
+      // The dense part starts at the flattened last convolution, not at the pixels.
       sb.append(conv.describe()).append(' ');
+      sb.append(encoder.get(conv.filters().size()).layer().outSize());
+    } else {
+      sb.append(inputDim);
     }
-    sb.append(inputDim);
     for (int h : hidden) {
       sb.append('-').append(h);
     }
