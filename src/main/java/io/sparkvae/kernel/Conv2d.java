@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
-import io.sparkvae.kernel.VaeArchitecture.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,21 +15,11 @@ import java.util.List;
  * ConvGeometry#chunkRows()} so the unfolded matrix stays bounded; when one chunk holds the whole
  * block, the backward pass reuses the forward's unfolding instead of redoing it.
  */
-final class Conv2d implements Layer {
+final class Conv2d extends ConvLayer {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
-  private final ConvGeometry g;
-  private final int weightOffset;
-
   Conv2d(String name, ConvGeometry g, int weightOffset) {
-    this.name = name;
-    this.g = g;
-    this.weightOffset = weightOffset;
-  }
-
-  ConvGeometry geometry() {
-    return g;
+    super(name, g, weightOffset);
   }
 
   @Override
@@ -44,64 +33,8 @@ final class Conv2d implements Layer {
   }
 
   @Override
-  public int numParams() {
-    return weightCount() + biasCount();
-  }
-
-  @Override
-  public int fanIn() {
-    return g.patch();
-  }
-
-  @Override
-  public int fanOut() {
-    return g.cSmall() * g.k() * g.k();
-  }
-
-  @Override
-  public int weightOffset() {
-    return weightOffset;
-  }
-
-  @Override
-  public int weightCount() {
-    return g.cSmall() * g.patch();
-  }
-
-  @Override
-  public int biasOffset() {
-    return weightOffset + weightCount();
-  }
-
-  @Override
   public int biasCount() {
     return g.cSmall();
-  }
-
-  @Override
-  public List<Tensor> tensors() {
-    List<Tensor> ts = new ArrayList<>();
-    ts.add(
-        new Tensor(
-            name + ".weight", weightOffset, new int[] {g.cSmall(), g.cLarge(), g.k(), g.k()}));
-    ts.add(new Tensor(name + ".bias", biasOffset(), new int[] {g.cSmall()}));
-    return ts;
-  }
-
-  @Override
-  public long forwardMacs() {
-    return (long) g.positions() * g.patch() * g.cSmall();
-  }
-
-  /** The unfolded images, the filters in tap order, and their gradient in tap order. */
-  @Override
-  public float[][] newScratch(int maxRows) {
-    int w = weightCount();
-    return new float[][] {
-      new float[Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch()],
-      new float[w],
-      new float[w]
-    };
   }
 
   @Override

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
-import io.sparkvae.kernel.VaeArchitecture.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,21 +11,11 @@ import java.util.List;
  * + k} per side. The weight is PyTorch's {@code nn.ConvTranspose2d} layout {@code [cIn, cOut, k,
  * k]}: the same {@code cSmall × (cLarge·k·k)} matrix as the convolution's.
  */
-final class ConvTranspose2d implements Layer {
+final class ConvTranspose2d extends ConvLayer {
   private static final long serialVersionUID = 1L;
 
-  private final String name;
-  private final ConvGeometry g;
-  private final int weightOffset;
-
   ConvTranspose2d(String name, ConvGeometry g, int weightOffset) {
-    this.name = name;
-    this.g = g;
-    this.weightOffset = weightOffset;
-  }
-
-  ConvGeometry geometry() {
-    return g;
+    super(name, g, weightOffset);
   }
 
   @Override
@@ -40,65 +29,8 @@ final class ConvTranspose2d implements Layer {
   }
 
   @Override
-  public int numParams() {
-    return weightCount() + biasCount();
-  }
-
-  /** PyTorch's: {@code weight.size(1)·k·k}. */
-  @Override
-  public int fanIn() {
-    return g.patch();
-  }
-
-  @Override
-  public int fanOut() {
-    return g.cSmall() * g.k() * g.k();
-  }
-
-  @Override
-  public int weightOffset() {
-    return weightOffset;
-  }
-
-  @Override
-  public int weightCount() {
-    return g.cSmall() * g.patch();
-  }
-
-  @Override
-  public int biasOffset() {
-    return weightOffset + weightCount();
-  }
-
-  @Override
   public int biasCount() {
     return g.cLarge();
-  }
-
-  @Override
-  public List<Tensor> tensors() {
-    List<Tensor> ts = new ArrayList<>();
-    ts.add(
-        new Tensor(
-            name + ".weight", weightOffset, new int[] {g.cSmall(), g.cLarge(), g.k(), g.k()}));
-    ts.add(new Tensor(name + ".bias", biasOffset(), new int[] {g.cLarge()}));
-    return ts;
-  }
-
-  @Override
-  public long forwardMacs() {
-    return (long) g.positions() * g.patch() * g.cSmall();
-  }
-
-  /** The columns, the filters in tap order, and their gradient in tap order. */
-  @Override
-  public float[][] newScratch(int maxRows) {
-    int w = weightCount();
-    return new float[][] {
-      new float[Math.min(maxRows, g.chunkRows()) * g.positions() * g.patch()],
-      new float[w],
-      new float[w]
-    };
   }
 
   @Override
