@@ -22,10 +22,13 @@ import java.util.Locale;
  * @param syncWarmupEpochs post-local SGD (Lin et al. 2020): the first this many epochs take one
  *     synchronous step per round (k = 1), the later ones k local steps
  * @param batchMode whether {@code batchSize} is the global batch or each partition's own
- * @param learningRateScaling how the inner learning rate grows with the global batch in {@link
- *     BatchMode#PER_PARTITION} mode
+ * @param learningRateScaling how the inner learning rate grows with the global batch, when the
+ *     batch is per partition or grown by {@code minRowsPerStep}
  * @param learningRateWarmupEpochs the scaled rate is reached linearly over this many epochs from
  *     the base rate (Goyal et al. 2017); 0 = at once
+ * @param minRowsPerStep with a global batch, the fewest rows a partition's step takes: when the
+ *     partitions that hold rows are more than batch / this, the global batch grows to their number
+ *     times this, and the learning rate with it ({@code learningRateScaling}); 0 = never grow
  */
 public record ScaleOut(
     OuterOptimizer.Kind outer,
@@ -35,7 +38,8 @@ public record ScaleOut(
     int syncWarmupEpochs,
     BatchMode batchMode,
     LearningRateScaling learningRateScaling,
-    double learningRateWarmupEpochs)
+    double learningRateWarmupEpochs,
+    int minRowsPerStep)
     implements Serializable {
 
   /** The loop as it was before these modes existed. */
@@ -48,6 +52,7 @@ public record ScaleOut(
           0,
           BatchMode.GLOBAL,
           LearningRateScaling.NONE,
+          0,
           0);
 
   public ScaleOut {
@@ -62,6 +67,10 @@ public record ScaleOut(
     if (syncWarmupEpochs < 0) {
       throw new IllegalArgumentException(
           "train.sync-warmup-epochs must be >= 0, got " + syncWarmupEpochs);
+    }
+    if (minRowsPerStep < 0) {
+      throw new IllegalArgumentException(
+          "train.min-rows-per-step must be >= 0, got " + minRowsPerStep);
     }
     if (!(learningRateWarmupEpochs >= 0) || Double.isInfinite(learningRateWarmupEpochs)) {
       throw new IllegalArgumentException(
@@ -78,7 +87,8 @@ public record ScaleOut(
         syncWarmupEpochs,
         batchMode,
         learningRateScaling,
-        learningRateWarmupEpochs);
+        learningRateWarmupEpochs,
+        minRowsPerStep);
   }
 
   public ScaleOut withInnerState(InnerState s) {
@@ -90,7 +100,8 @@ public record ScaleOut(
         syncWarmupEpochs,
         batchMode,
         learningRateScaling,
-        learningRateWarmupEpochs);
+        learningRateWarmupEpochs,
+        minRowsPerStep);
   }
 
   public ScaleOut withSyncWarmupEpochs(int epochs) {
@@ -102,7 +113,8 @@ public record ScaleOut(
         epochs,
         batchMode,
         learningRateScaling,
-        learningRateWarmupEpochs);
+        learningRateWarmupEpochs,
+        minRowsPerStep);
   }
 
   public ScaleOut withBatchMode(BatchMode mode, LearningRateScaling scaling, double warmupEpochs) {
@@ -114,14 +126,28 @@ public record ScaleOut(
         syncWarmupEpochs,
         mode,
         scaling,
-        warmupEpochs);
+        warmupEpochs,
+        minRowsPerStep);
+  }
+
+  public ScaleOut withMinRowsPerStep(int rows) {
+    return new ScaleOut(
+        outer,
+        outerLearningRate,
+        outerMomentum,
+        innerState,
+        syncWarmupEpochs,
+        batchMode,
+        learningRateScaling,
+        learningRateWarmupEpochs,
+        rows);
   }
 
   /**
    * The inner optimizer at each step: {@code learningRateScaling} for a global batch {@code ratio}
    * times the base one, warmed up over {@code warmupEpochs}.
    */
-  record Rates(LearningRateScaling scaling, int ratio, double warmupEpochs)
+  record Rates(LearningRateScaling scaling, double ratio, double warmupEpochs)
       implements Serializable {
     /** {@code base} as it steps at step {@code step} of {@code steps} in epoch {@code epoch}. */
     Optimizer at(Optimizer base, int epoch, int step, int steps) {
@@ -129,16 +155,37 @@ public record ScaleOut(
     }
   }
 
-  /** The rates of a run over partitions of {@code sizes} rows. */
-  Rates rates(long[] sizes) {
-    int ratio = 1;
-    if (batchMode == BatchMode.PER_PARTITION) {
-      ratio = 0;
-      for (long n : sizes) {
-        ratio += n > 0 ? 1 : 0;
-      }
+  /**
+   * The rates of a run over partitions of {@code sizes} rows with {@code train.batch-size} {@code
+   * batchSize}: scaled by the ratio of the global batch to it.
+   */
+  Rates rates(long[] sizes, int batchSize) {
+    double ratio =
+        batchMode == BatchMode.PER_PARTITION
+            ? Math.max(1, holding(sizes))
+            : (double) globalBatch(sizes, batchSize) / batchSize;
+    return new Rates(learningRateScaling, ratio, learningRateWarmupEpochs);
+  }
+
+  /**
+   * The rows of a step: {@code batchSize}, or with a global batch and {@code minRowsPerStep} > 0 at
+   * least that many per partition that holds rows, so that no partition's step is too small for the
+   * kernel to run efficiently.
+   */
+  public int globalBatch(long[] sizes, int batchSize) {
+    if (batchMode != BatchMode.GLOBAL || minRowsPerStep == 0) {
+      return batchSize;
     }
-    return new Rates(learningRateScaling, Math.max(1, ratio), learningRateWarmupEpochs);
+    return (int)
+        Math.max(batchSize, Math.min(Integer.MAX_VALUE, (long) holding(sizes) * minRowsPerStep));
+  }
+
+  private static int holding(long[] sizes) {
+    int p = 0;
+    for (long n : sizes) {
+      p += n > 0 ? 1 : 0;
+    }
+    return p;
   }
 
   /** Spelled in lower case with dashes, as the config writes them. */
@@ -248,8 +295,9 @@ public record ScaleOut(
   }
 
   /**
-   * The inner learning rate's factor for a global batch r times the base one (r = the partitions
-   * that hold rows, in {@link BatchMode#PER_PARTITION} mode; 1 otherwise).
+   * The inner learning rate's factor for a global batch r times {@code train.batch-size} (r = the
+   * partitions that hold rows, in {@link BatchMode#PER_PARTITION} mode; with a global batch, the
+   * growth that {@code minRowsPerStep} asks for, else 1).
    */
   public enum LearningRateScaling {
     /** The base rate. */
@@ -267,7 +315,7 @@ public record ScaleOut(
      * The factor at {@code progress} epochs into training (epoch + step / steps), reaching the
      * target linearly from 1 over {@code warmupEpochs}.
      */
-    public double factor(int r, double progress, double warmupEpochs) {
+    public double factor(double r, double progress, double warmupEpochs) {
       double target =
           switch (this) {
             case NONE -> 1;

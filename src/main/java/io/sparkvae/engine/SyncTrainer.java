@@ -101,7 +101,8 @@ public final class SyncTrainer {
     long[] sizes = train.partitionRows();
     state.requirePartitioning(sizes);
     ScaleOut so = cfg.scaleOut();
-    int steps = so.batchMode().stepsPerEpoch(sizes, cfg.batchSize());
+    int batch = so.globalBatch(sizes, cfg.batchSize());
+    int steps = so.batchMode().stepsPerEpoch(sizes, batch);
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "
@@ -112,7 +113,7 @@ public final class SyncTrainer {
               + " minibatch steps of an epoch ("
               + totalRows(sizes)
               + " rows, batch "
-              + cfg.batchSize()
+              + batch
               + "); set it to at most "
               + steps
               + ", or use a smaller batch");
@@ -123,7 +124,8 @@ public final class SyncTrainer {
           "train.early-stopping watches the validation loss: it needs validation data "
               + "(data.test)");
     }
-    Round round = new Round(objective, optimizer, train, so, so.rates(sizes), steps);
+    Round round =
+        new Round(objective, optimizer, train, so, so.rates(sizes, cfg.batchSize()), steps, batch);
     state.requireOuterState(round.outer.stateSize(objective.numParams()));
     long totalRows = train.rows();
     LOG.info(
@@ -135,8 +137,9 @@ public final class SyncTrainer {
         Arrays.stream(sizes).max().orElse(0),
         Arrays.stream(sizes).min().orElse(0),
         steps,
-        cfg.batchSize(),
-        so.batchMode().configName(),
+        batch,
+        so.batchMode().configName()
+            + (batch != cfg.batchSize() ? ", grown from " + cfg.batchSize() : ""),
         cfg.syncEvery(steps),
         so.syncWarmupEpochs() > 0 ? " (k=1 for the first " + so.syncWarmupEpochs() + ")" : "",
         so.outer().configName(),
@@ -153,7 +156,9 @@ public final class SyncTrainer {
     }
     long checkpointEveryNanos = Math.round(cfg.checkpointEveryMinutes() * 60e9);
     long lastSave = nanoTime.getAsLong();
-    while (state.position().epoch() < cfg.epochs() && !stoppedEarly(state)) {
+    while (state.position().epoch() < cfg.epochs()
+        && !stoppedEarly(state)
+        && !listener.stopRequested()) {
       long epochStart = System.nanoTime();
       int k = cfg.syncEvery(state.position().epoch(), steps);
       int rounds = (steps + k - 1) / k;
@@ -289,6 +294,7 @@ public final class SyncTrainer {
     final int[] carried;
     final OuterOptimizer outer;
     final int steps;
+    final int batch;
 
     Round(
         Objective objective,
@@ -296,7 +302,8 @@ public final class SyncTrainer {
         BlockedData train,
         ScaleOut so,
         ScaleOut.Rates rates,
-        int steps) {
+        int steps,
+        int batch) {
       this.objective = objective;
       this.optimizer = optimizer;
       this.train = train;
@@ -305,6 +312,7 @@ public final class SyncTrainer {
       this.carried = innerState.carriedRanges(optimizer, objective.numParams());
       this.outer = OuterOptimizer.of(so.outer(), so.outerLearningRate(), so.outerMomentum());
       this.steps = steps;
+      this.batch = batch;
     }
   }
 
@@ -319,7 +327,7 @@ public final class SyncTrainer {
         r.steps,
         k,
         updatesBefore,
-        cfg.batchSize(),
+        r.batch,
         r.train.width(),
         cfg.clipNorm(),
         check,

@@ -6,6 +6,14 @@ public interface TrainingListener {
   /** After each epoch (and its validation pass). */
   void onEpoch(EpochReport report, int totalEpochs);
 
+  /**
+   * Asked after each epoch's {@link #onEpoch}: true ends the run there, as if {@code train.epochs}
+   * had been reached (a benchmark that trains to a target figure uses it).
+   */
+  default boolean stopRequested() {
+    return false;
+  }
+
   /** After each synchronization round; {@code roundSeconds} is its wall time. */
   default void onRound(int epoch, int round, int roundsPerEpoch, double roundSeconds) {}
 

@@ -211,24 +211,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             : String.format(", test -ELBO %.2f", r.validation()[0]));
                   }
                 });
-    org.apache.spark.ml.param.ParamMap extra = new org.apache.spark.ml.param.ParamMap();
-    for (String nv : params) {
-      int eq = nv.indexOf('=');
-      Setting s = eq < 0 ? null : Settings.byParam(nv.substring(0, eq).trim());
-      if (s == null) {
-        throw new UserError("--param " + nv + ": expected NAME=VALUE with an estimator param");
-      }
-      String v = nv.substring(eq + 1).trim();
-      Object value =
-          switch (s.type()) {
-            case INT -> Integer.parseInt(v);
-            case LONG -> Long.parseLong(v);
-            case DOUBLE -> Double.parseDouble(v);
-            default -> v;
-          };
-      extra.put(est.getParam(s.paramName()), value);
-    }
-    est = est.copy(extra);
+    est = withParams(est, params);
     if (target > 0) {
       est.setValidationData(test);
     }
@@ -269,6 +252,28 @@ public final class BenchTrainCommand implements Callable<Integer> {
       r.put("target", target);
     }
     return r;
+  }
+
+  /** {@code est} with {@code NAME=VALUE} params (Spark ML names) applied, for {@code --param}. */
+  static VariationalAutoencoder withParams(VariationalAutoencoder est, List<String> params) {
+    org.apache.spark.ml.param.ParamMap extra = new org.apache.spark.ml.param.ParamMap();
+    for (String nv : params) {
+      int eq = nv.indexOf('=');
+      Setting s = eq < 0 ? null : Settings.byParam(nv.substring(0, eq).trim());
+      if (s == null) {
+        throw new UserError("--param " + nv + ": expected NAME=VALUE with an estimator param");
+      }
+      String v = nv.substring(eq + 1).trim();
+      Object value =
+          switch (s.type()) {
+            case INT -> Integer.parseInt(v);
+            case LONG -> Long.parseLong(v);
+            case DOUBLE -> Double.parseDouble(v);
+            default -> v;
+          };
+      extra.put(est.getParam(s.paramName()), value);
+    }
+    return est.copy(extra);
   }
 
   /** The kernel alone on two threads, each training on half the rows: the ceiling for local[2]. */

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       BenchKernelCommand.class,
       BenchTrainCommand.class,
       BenchScaleCommand.class,
+      BenchScalingCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

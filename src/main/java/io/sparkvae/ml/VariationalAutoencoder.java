@@ -206,6 +206,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return this;
   }
 
+  public VariationalAutoencoder setMinRowsPerStep(int v) {
+    set(minRowsPerStep(), v);
+    return this;
+  }
+
   public VariationalAutoencoder setSyncEvery(int v) {
     set(syncEvery(), v);
     return this;
@@ -627,7 +632,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                 getSyncWarmupEpochs(),
                 ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
                 ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
-                getLearningRateWarmupEpochs()),
+                getLearningRateWarmupEpochs(),
+                getMinRowsPerStep()),
             new TrainerConfig.EarlyStopping(
                 getEarlyStoppingPatience(), getEarlyStoppingMinDelta()));
     Checkpointer ck =
@@ -716,7 +722,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
           TrainSettings.TRAIN_OPTIMIZER_STATE,
           TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS,
           TrainSettings.TRAIN_EARLY_STOPPING,
-          TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA);
+          TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA,
+          TrainSettings.TRAIN_MIN_ROWS_PER_STEP);
 
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
   Map<String, String> fingerprint(VaeArchitecture arch) {

@@ -95,6 +95,14 @@ class ScaleOutModesTest extends SparkTestBase {
                 off,
                 1)),
         Arguments.of(
+            "a global batch grown to 15 rows per partition, DiLoCo",
+            config(
+                diloco
+                    .withBatchMode(ScaleOut.BatchMode.GLOBAL, ScaleOut.LearningRateScaling.SQRT, 0)
+                    .withMinRowsPerStep(15),
+                off,
+                1)),
+        Arguments.of(
             "early stopping with DiLoCo and an auto-depth tree over 9 partitions",
             config(diloco, new TrainerConfig.EarlyStopping(5, 0), 0)));
   }
@@ -130,6 +138,33 @@ class ScaleOutModesTest extends SparkTestBase {
         }
       }
     };
+  }
+
+  @org.junit.jupiter.api.Test
+  void aMinimumOfRowsPerStepTrainsExactlyTheGrownBatchAtTheScaledRate() {
+    ScaleOut sqrt =
+        ScaleOut.DEFAULT.withBatchMode(
+            ScaleOut.BatchMode.GLOBAL, ScaleOut.LearningRateScaling.SQRT, 0);
+    try (BlockedData data = blocks(SIZES)) {
+      // 4 partitions × 15 rows = 60 > 40: the batch grows by 1.5, the rate by √1.5.
+      float[] grown =
+          run(config(sqrt.withMinRowsPerStep(15), TrainerConfig.EarlyStopping.OFF, 1), data, null);
+      Adam scaled = new Adam((double) (float) 2e-3 * Math.sqrt(1.5));
+      TrainerConfig explicit = config(sqrt, TrainerConfig.EarlyStopping.OFF, 1, 60);
+      float[] byHand =
+          new SyncTrainer(jsc(), explicit)
+              .fit(
+                  OBJ,
+                  scaled,
+                  data,
+                  null,
+                  SyncTrainer.initialState(OBJ, scaled, explicit.seed()),
+                  null,
+                  TrainingListener.NONE)
+              .modelParams();
+      assertArrayEquals(byHand, grown, "batch 60 at 2e-3 · √1.5, set by hand");
+      assertFalse(Arrays.equals(historical, grown), "and it is not the batch-40 run");
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,6 +4,7 @@ package io.sparkvae.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sparkvae.kernel.Adam;
 import io.sparkvae.kernel.Sgd;
@@ -66,11 +67,34 @@ class ScaleOutTest {
     assertEquals(8, ScaleOut.BatchMode.GLOBAL.stepsPerEpoch(sizes, 40), "⌈320 / 40⌉");
     assertEquals(4, ScaleOut.BatchMode.PER_PARTITION.stepsPerEpoch(sizes, 40), "⌈130 / 40⌉");
     assertEquals(
-        3,
+        3.0,
         ScaleOut.DEFAULT
             .withBatchMode(ScaleOut.BatchMode.PER_PARTITION, null, 0)
-            .rates(sizes)
+            .rates(sizes, 40)
             .ratio(),
         "r counts the partitions that hold rows");
+  }
+
+  @Test
+  void aMinimumOfRowsPerStepGrowsTheGlobalBatchOnlyWhenPartitionsWouldGetFewer() {
+    ScaleOut s = ScaleOut.DEFAULT.withMinRowsPerStep(32);
+    long[] four = {100, 100, 100, 100};
+    assertEquals(128, s.globalBatch(four, 128), "4 × 32 = 128: no growth");
+    assertEquals(1.0, s.rates(four, 128).ratio());
+    long[] eight = {10, 10, 10, 10, 10, 10, 10, 0};
+    assertEquals(224, s.globalBatch(eight, 128), "7 partitions hold rows: 7 × 32");
+    assertEquals(224.0 / 128, s.rates(eight, 128).ratio(), "the rate scales with the growth");
+    assertEquals(
+        128, ScaleOut.DEFAULT.globalBatch(eight, 128), "0 (the historical loop) never grows");
+    assertEquals(
+        128,
+        s.withBatchMode(ScaleOut.BatchMode.PER_PARTITION, null, 0).globalBatch(eight, 128),
+        "a batch per partition is already per partition");
+    assertEquals(
+        Math.sqrt(224.0 / 128),
+        ScaleOut.LearningRateScaling.SQRT.factor(224.0 / 128, 3, 0),
+        1e-12,
+        "a fractional growth scales by its square root");
+    assertThrows(IllegalArgumentException.class, () -> ScaleOut.DEFAULT.withMinRowsPerStep(-1));
   }
 }

@@ -84,11 +84,12 @@ public final class TrainSettings {
           "train.aggregation-depth",
           "aggregationDepth",
           Setting.Type.INT,
-          "1",
+          "0",
           Rule.NON_NEGATIVE,
-          "1: the driver sums the partitions' results; d ≥ 2: a tree of depth d (many "
-              + "partitions); 0 = auto: depth 1 up to 8 partitions, then the shallowest tree in "
-              + "which no sum, the driver's included, holds more than 8 partitions' results; see "
+          "0 = auto: the driver sums the partitions' results up to 8 partitions, beyond that "
+              + "the shallowest tree in which no sum, the driver's included, holds more than 8 "
+              + "partitions' results (bounded driver memory); 1: the driver sums them all; d ≥ 2: "
+              + "a tree of depth d; see "
               + "[Scale-out modes](training.md#scale-out-modes)");
   public static final Setting TRAIN_BATCH_MODE =
       D.choice(
@@ -108,8 +109,9 @@ public final class TrainSettings {
           ScaleOut.LearningRateScaling.values(),
           ScaleOut.LearningRateScaling::configName,
           ScaleOut.LearningRateScaling.NONE,
-          "with `train.batch-mode = per-partition` on r partitions that hold rows: `none`, `sqrt` "
-              + "(learning rate × √r) or `linear` (× r); no effect with a global batch");
+          "when the global batch is r times `train.batch-size` (`train.batch-mode = "
+              + "per-partition` on r partitions that hold rows, or a batch grown by "
+              + "`train.min-rows-per-step`): `none`, `sqrt` (learning rate × √r) or `linear` (× r)");
   public static final Setting TRAIN_LEARNING_RATE_WARMUP_EPOCHS =
       D.setting(
           "train.learning-rate-warmup-epochs",
@@ -119,6 +121,17 @@ public final class TrainSettings {
           Rule.NON_NEGATIVE,
           "the scaled learning rate is reached linearly from the base one over this many epochs "
               + "(0 = at once)");
+  public static final Setting TRAIN_MIN_ROWS_PER_STEP =
+      D.setting(
+          "train.min-rows-per-step",
+          "minRowsPerStep",
+          Setting.Type.INT,
+          "0",
+          Rule.NON_NEGATIVE,
+          "with a global batch, the fewest rows a partition's step takes: on P partitions with "
+              + "P × this > `train.batch-size`, the global batch grows to P × this and the "
+              + "learning rate as `train.learning-rate-scaling` says (0 = never grow); see "
+              + "[Scale-out modes](training.md#scale-out-modes)");
   public static final Setting TRAIN_OUTER_OPTIMIZER =
       D.choice(
           "train.outer-optimizer",

@@ -227,6 +227,15 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
     return (Double) getOrDefault(learningRateWarmupEpochs());
   }
 
+  /** {@link TrainSettings#TRAIN_MIN_ROWS_PER_STEP}. */
+  default IntParam minRowsPerStep() {
+    return (IntParam) TrainSettings.TRAIN_MIN_ROWS_PER_STEP.param(this);
+  }
+
+  default int getMinRowsPerStep() {
+    return (Integer) getOrDefault(minRowsPerStep());
+  }
+
   /** {@link TrainSettings#TRAIN_OUTER_OPTIMIZER}. */
   @SuppressWarnings("unchecked")
   default Param<String> outerOptimizer() {

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.job;
+
+import io.sparkvae.data.IdxFile;
+import io.sparkvae.data.ImageData;
+import io.sparkvae.data.Loaders;
+import io.sparkvae.diagnostics.BlasInfo;
+import io.sparkvae.diagnostics.ScalingModel;
+import io.sparkvae.diagnostics.StepTimer;
+import io.sparkvae.io.Json;
+import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.kernel.Optimizer;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.ml.VariationalAutoencoder;
+import io.sparkvae.report.Charts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Time to a target quality against the number of executors, from measured parts: see
+ * src/site/markdown/performance.md, "Scale-out", for the fields and the model ({@link
+ * ScalingModel}).
+ */
+@Command(
+    name = "bench-scaling",
+    mixinStandardHelpOptions = true,
+    description =
+        "For each partition count: train the reference MLP on the full Fashion-MNIST to a test "
+            + "-ELBO target (samples needed), time one partition's step on one core and a round's "
+            + "driver cost, and predict the time to target on P single-core executors; one JSON "
+            + "line per P.")
+public final class BenchScalingCommand implements Callable<Integer> {
+  private static final int TRAIN_ROWS = 60_000;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "/usr/share/datasets/fashion-mnist",
+      description =
+          "Directory with the Fashion-MNIST IDX files (apt-get install "
+              + "dataset-fashion-mnist).")
+  Path dataDir;
+
+  @Option(
+      names = "--partitions",
+      split = ",",
+      defaultValue = "1,2,4,8,16,32",
+      description = "Partition counts P (default: ${DEFAULT-VALUE}); include 1 for the speed-ups.")
+  int[] partitions;
+
+  @Option(names = "--target", defaultValue = "245.0", description = "Test -ELBO to reach.")
+  double target;
+
+  @Option(
+      names = "--max-epochs",
+      defaultValue = "30",
+      description = "Give up on a P after this many epochs (default: ${DEFAULT-VALUE}).")
+  int maxEpochs;
+
+  @Option(
+      names = "--param",
+      description =
+          "NAME=VALUE: an estimator param by its Spark ML name, changing the defaults "
+              + "(repeatable; see the configuration page).")
+  List<String> params = new ArrayList<>();
+
+  @Option(names = "--seed", defaultValue = "42")
+  long seed;
+
+  @Option(
+      names = "--bandwidth-gbps",
+      split = ",",
+      defaultValue = "1,10",
+      description = "Network bandwidths of the prediction, Gb/s (default: ${DEFAULT-VALUE}).")
+  double[] bandwidths;
+
+  @Option(
+      names = "--driver-rounds",
+      defaultValue = "20",
+      description = "Rounds timed for the driver cost at each P (default: ${DEFAULT-VALUE}).")
+  int driverRounds;
+
+  @Option(
+      names = "--epochs-from",
+      description =
+          "A previous run's JSON lines: take the epochs to target from it instead of training "
+              + "again (training is deterministic), and measure only the times.")
+  Path epochsFrom;
+
+  @Option(
+      names = "--validate-master",
+      description =
+          "Also train P = 2 on this master (e.g. local-cluster[2,1,2048]: two one-core executor "
+              + "JVMs; needs SPARK_HOME, see cluster.md) and compare its time to target with the "
+              + "prediction for two executors sharing this machine.")
+  String validateMaster;
+
+  @Option(names = "--chart", description = "Write the speed-up against P as a PNG here.")
+  Path chart;
+
+  @Override
+  public Integer call() throws Exception {
+    Path train = dataDir.resolve("train-images-idx3-ubyte.gz");
+    Path test = dataDir.resolve("t10k-images-idx3-ubyte.gz");
+    if (!Files.isReadable(train) || !Files.isReadable(test)) {
+      throw new UserError(
+          "bench-scaling needs the full Fashion-MNIST in "
+              + dataDir
+              + " (Debian/Ubuntu: apt-get install dataset-fashion-mnist), or --data-dir");
+    }
+    if (validateMaster != null && System.getenv("SPARK_HOME") == null) {
+      throw new UserError(
+          "--validate-master starts executor JVMs: set SPARK_HOME (and SPARK_SCALA_VERSION=2.13),"
+              + " e.g. the one made from the Maven jars in src/site/markdown/cluster.md");
+    }
+    Map<Integer, Integer> known = epochsFrom == null ? Map.of() : ScalingRuns.read(epochsFrom);
+    ByteRows rows = IdxFile.read(train).asRows();
+    VaeArchitecture arch = ReferenceModels.MLP.architecture(28, 28, 1);
+    VariationalAutoencoder base = ScalingRuns.estimator(seed, params);
+    List<Map<String, Object>> lines = new ArrayList<>();
+    SparkSession spark = ScalingRuns.session("local[2]", null);
+    try {
+      ImageData tr = load(spark, "train", train);
+      Dataset<Row> te = load(spark, "test", test).frame().cache();
+      for (int p : partitions) {
+        ScalingRuns.Plan plan = ScalingRuns.Plan.of(base, p, TRAIN_ROWS);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("partitions", p);
+        r.put("target", target);
+        r.put("params", String.join(" ", params));
+        Integer epochs = known.get(p);
+        if (epochs == null) {
+          ScalingRuns.Quality q =
+              ScalingRuns.trainToTarget(base, tr.frame(), te, p, target, maxEpochs);
+          epochs = q.epochs();
+          r.put("test_neg_elbo_by_epoch", q.testByEpoch());
+        }
+        r.put("epochs_to_target", epochs);
+        r.put("samples_to_target", epochs == null ? null : (long) epochs * TRAIN_ROWS);
+        plan.describe(r);
+        double step =
+            StepTimer.secondsPerStep(
+                () -> new VaeObjective(arch),
+                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+                rows,
+                plan.rowsPerStep(),
+                Math.max(8, 4096 / plan.rowsPerStep()),
+                5,
+                1);
+        r.put("step_seconds_one_core", step);
+        double round = ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds);
+        r.put("driver_seconds_per_round", round);
+        r.put("broadcast_bytes_per_round", plan.broadcastBytes(arch));
+        r.put("result_bytes_per_partition", plan.resultBytes(arch));
+        r.put("aggregation_depth", plan.depth());
+        lines.add(r);
+        System.err.printf(
+            Locale.ROOT,
+            "P=%d: %s epochs to %.1f, %d rows per step at %.2f ms, round %.1f ms%n",
+            p,
+            epochs,
+            target,
+            plan.rowsPerStep(),
+            step * 1e3,
+            round * 1e3);
+      }
+      ScalingRuns.predict(lines, arch, bandwidths);
+      for (Map<String, Object> r : lines) {
+        r.put("blas", BlasInfo.oneLine());
+        System.out.println(Json.compact(r));
+      }
+      System.out.flush();
+    } finally {
+      spark.stop();
+    }
+    if (chart != null) {
+      writeChart(lines);
+    }
+    if (validateMaster != null) {
+      Map<String, Object> v =
+          ScalingRuns.validate(
+              validateMaster, base, arch, rows, train, test, target, maxEpochs, lines);
+      System.out.println(Json.compact(v));
+    }
+    return Main.EXIT_OK;
+  }
+
+  private static ImageData load(SparkSession spark, String name, Path file) {
+    return Loaders.load(
+        spark, new Loaders.Spec(name, file.toString(), null, "features", "label", null, 0));
+  }
+
+  private void writeChart(List<Map<String, Object>> lines) throws java.io.IOException {
+    int[] ps = lines.stream().mapToInt(r -> (Integer) r.get("partitions")).toArray();
+    Map<String, double[]> series = new LinkedHashMap<>();
+    for (double gbps : bandwidths) {
+      series.put(
+          String.format(Locale.ROOT, "predicted, %s Gb/s", fmt(gbps)),
+          lines.stream().mapToDouble(r -> ScalingRuns.speedup(r, gbps)).toArray());
+    }
+    series.put("ideal (P)", Arrays.stream(ps).asDoubleStream().toArray());
+    byte[] png =
+        Charts.scaling(
+            ps,
+            series,
+            String.format(
+                Locale.ROOT, "Time to test -ELBO %.1f: speed-up over one executor", target));
+    Files.write(chart, png);
+    System.err.println("chart: " + chart);
+  }
+
+  static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+}

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.job;
+
+import io.sparkvae.data.ImageData;
+import io.sparkvae.data.Loaders;
+import io.sparkvae.diagnostics.ScalingModel;
+import io.sparkvae.diagnostics.StepTimer;
+import io.sparkvae.engine.EpochReport;
+import io.sparkvae.engine.ScaleOut;
+import io.sparkvae.engine.TrainerConfig;
+import io.sparkvae.engine.TrainingListener;
+import io.sparkvae.io.Json;
+import io.sparkvae.kernel.ByteRows;
+import io.sparkvae.kernel.Optimizer;
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.ml.VariationalAutoencoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** The measured parts of {@code bench-scaling}: training to a target, a round's driver cost. */
+final class ScalingRuns {
+  private ScalingRuns() {}
+
+  /** The reference MLP with the estimator's defaults, changed only by {@code params}. */
+  static VariationalAutoencoder estimator(long seed, List<String> params) {
+    VariationalAutoencoder est =
+        ReferenceModels.MLP
+            .configure(new VariationalAutoencoder(), 28, 28, 1)
+            .setSeed(seed)
+            .setIdCol("id");
+    return BenchTrainCommand.withParams(est, params);
+  }
+
+  static SparkSession session(String master, String appJar) {
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .master(master)
+            .appName("spark-vae bench-scaling")
+            .config("spark.ui.enabled", "false")
+            .config("spark.task.maxDirectResultSize", "64m");
+    if (appJar != null) {
+      b.config("spark.jars", appJar);
+      for (String env : List.of("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS")) {
+        if (System.getenv(env) != null) {
+          b.config("spark.executorEnv." + env, System.getenv(env));
+        }
+      }
+    }
+    return b.getOrCreate();
+  }
+
+  /**
+   * The shape of a run on P partitions of N rows split evenly: steps per epoch, k, rounds, rows of
+   * a partition's step, what a round ships.
+   */
+  record Plan(
+      int partitions,
+      int stepsPerEpoch,
+      int syncEvery,
+      int rowsPerStep,
+      int carriedStateParts,
+      int depth) {
+    static Plan of(VariationalAutoencoder est, int p, int n) {
+      long[] sizes = new long[p];
+      for (int i = 0; i < p; i++) {
+        sizes[i] = n / p + (i < n % p ? 1 : 0);
+      }
+      ScaleOut.BatchMode mode =
+          ScaleOut.BatchMode.valueOf(est.getBatchMode().toUpperCase(Locale.ROOT).replace('-', '_'));
+      int b =
+          ScaleOut.DEFAULT
+              .withBatchMode(mode, ScaleOut.LearningRateScaling.NONE, 0)
+              .withMinRowsPerStep(est.getMinRowsPerStep())
+              .globalBatch(sizes, est.getBatchSize());
+      int steps = mode.stepsPerEpoch(sizes, b);
+      int k =
+          est.getSyncEvery() == 0
+              ? Math.max(1, Math.min(TrainerConfig.AUTO_SYNC_EVERY, steps))
+              : est.getSyncEvery();
+      int biggest = (int) sizes[0];
+      int rows =
+          mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);
+      String state = est.getOptimizerState();
+      int stateParts = Optimizer.named(est.getOptimizer(), 1e-3).stateParts();
+      int carried =
+          switch (state) {
+            case "average" -> stateParts;
+            case "second-moment" -> Math.min(1, stateParts);
+            default -> 0;
+          };
+      return new Plan(
+          p,
+          steps,
+          k,
+          Math.max(1, rows),
+          carried,
+          TrainerConfig.aggregationDepth(est.getAggregationDepth(), p));
+    }
+
+    int roundsPerEpoch() {
+      return (stepsPerEpoch + syncEvery - 1) / syncEvery;
+    }
+
+    /** Floats a round broadcasts: parameters, and with local steps the carried state. */
+    long broadcastBytes(VaeArchitecture arch) {
+      long n = new VaeObjective(arch).numParams();
+      return 4L * n * (syncEvery > 1 ? 1 + carriedStateParts : 1);
+    }
+
+    /** A partition's result: its gradient (k = 1), or its parameters and carried state. */
+    long resultBytes(VaeArchitecture arch) {
+      return broadcastBytes(arch);
+    }
+
+    void describe(Map<String, Object> r) {
+      r.put("steps_per_epoch", stepsPerEpoch);
+      r.put("sync_every", syncEvery);
+      r.put("rounds_per_epoch", roundsPerEpoch());
+      r.put("rows_per_partition_step", rowsPerStep);
+    }
+  }
+
+  record Quality(Integer epochs, double[] testByEpoch, double[] roundSeconds) {}
+
+  /** Trains on P partitions until the test −ELBO is at most {@code target}, or maxEpochs. */
+  static Quality trainToTarget(
+      VariationalAutoencoder base,
+      Dataset<Row> train,
+      Dataset<Row> test,
+      int p,
+      double target,
+      int maxEpochs) {
+    List<Double> byEpoch = new ArrayList<>();
+    List<Double> epochSeconds = new ArrayList<>();
+    VariationalAutoencoder est =
+        base.copy(new org.apache.spark.ml.param.ParamMap())
+            .setNumPartitions(p)
+            .setEpochs(maxEpochs)
+            .setValidationData(test)
+            .setListener(
+                new TrainingListener() {
+                  @Override
+                  public void onEpoch(EpochReport r, int total) {
+                    byEpoch.add(r.validation()[0]);
+                    epochSeconds.add(r.seconds());
+                    System.err.printf(
+                        Locale.ROOT,
+                        "P=%d epoch %d: %.2f s, test -ELBO %.2f%n",
+                        p,
+                        r.epoch(),
+                        r.seconds(),
+                        r.validation()[0]);
+                  }
+
+                  @Override
+                  public boolean stopRequested() {
+                    return !byEpoch.isEmpty() && byEpoch.get(byEpoch.size() - 1) <= target;
+                  }
+                });
+    est.fit(train);
+    Integer reached = null;
+    for (int e = 0; e < byEpoch.size() && reached == null; e++) {
+      reached = byEpoch.get(e) <= target ? e + 1 : null;
+    }
+    return new Quality(
+        reached,
+        byEpoch.stream().mapToDouble(d -> Math.round(d * 1000) / 1000.0).toArray(),
+        epochSeconds.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The median wall time of a round on P partitions whose tasks ship results of the real size but
+   * compute almost nothing (4 rows per partition, steps of one row): broadcast, scheduling, result
+   * transfer, the ordered sum and the outer update. Local mode runs the P tasks two at a time, so
+   * for large P this overstates a cluster's round, where they run at once.
+   */
+  static double driverSecondsPerRound(
+      VariationalAutoencoder base, Dataset<Row> rows, int p, Plan plan, int rounds) {
+    int k = plan.syncEvery() > 1 ? 2 : 1;
+    int perEpoch = 4 / k;
+    int warm = 2;
+    List<Double> secs = new ArrayList<>();
+    VariationalAutoencoder est =
+        base.copy(new org.apache.spark.ml.param.ParamMap())
+            .setNumPartitions(p)
+            .setBatchMode("per-partition")
+            .setBatchSize(1)
+            .setSyncEvery(k)
+            .setEarlyStoppingPatience(0)
+            .setEpochs(warm + (rounds + perEpoch - 1) / perEpoch)
+            .setValidationData(null)
+            .setListener(
+                new TrainingListener() {
+                  @Override
+                  public void onEpoch(EpochReport r, int total) {}
+
+                  @Override
+                  public void onRound(Round r) {
+                    if (r.epoch() >= warm) {
+                      secs.add(r.roundSeconds());
+                    }
+                  }
+                });
+    est.fit(rows.limit(4 * p));
+    double[] s = secs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return s[s.length / 2];
+  }
+
+  /** Adds the statistical efficiency and, per bandwidth, the prediction and the speed-up. */
+  static void predict(List<Map<String, Object>> lines, VaeArchitecture arch, double[] gbps) {
+    Map<String, Object> one =
+        lines.stream().filter(r -> (Integer) r.get("partitions") == 1).findFirst().orElse(null);
+    for (Map<String, Object> r : lines) {
+      Integer e = (Integer) r.get("epochs_to_target");
+      Integer e1 = one == null ? null : (Integer) one.get("epochs_to_target");
+      r.put(
+          "statistical_efficiency",
+          e == null || e1 == null ? null : Math.round(1000.0 * e1 / e) / 1000.0);
+      List<Map<String, Object>> predicted = new ArrayList<>();
+      for (double g : gbps) {
+        Map<String, Object> at = new LinkedHashMap<>();
+        at.put("gbps", g);
+        double net = network(r, g);
+        at.put("network_seconds_per_round", round4(net));
+        Double t = time(r, net);
+        at.put("time_to_target_seconds", t == null ? null : round4(t));
+        Double t1 = one == null ? null : time(one, network(one, g));
+        if (t != null && t1 != null) {
+          double speedup = t1 / t;
+          at.put("speedup", Math.round(speedup * 100) / 100.0);
+          at.put("efficiency", Math.round(1000 * speedup / (Integer) r.get("partitions")) / 1000.0);
+        } else {
+          at.put("speedup", null);
+          at.put("efficiency", null);
+        }
+        predicted.add(at);
+      }
+      r.put("network_model", NETWORK_MODEL);
+      r.put("predicted", predicted);
+    }
+  }
+
+  static final String NETWORK_MODEL =
+      "per round: broadcast_bytes * ceil(log2(P+1)) / bandwidth + aggregation_depth * "
+          + "ceil(P^(1/depth)) * result_bytes / bandwidth; no latency";
+
+  private static double network(Map<String, Object> r, double gbps) {
+    return ScalingModel.networkSecondsPerRound(
+        (Long) r.get("broadcast_bytes_per_round"),
+        (Long) r.get("result_bytes_per_partition"),
+        (Integer) r.get("partitions"),
+        (Integer) r.get("aggregation_depth"),
+        gbps * 1e9);
+  }
+
+  private static Double time(Map<String, Object> r, double network) {
+    Integer e = (Integer) r.get("epochs_to_target");
+    if (e == null) {
+      return null;
+    }
+    return ScalingModel.timeToTarget(
+        e,
+        (Integer) r.get("steps_per_epoch"),
+        (Double) r.get("step_seconds_one_core"),
+        (Integer) r.get("rounds_per_epoch"),
+        (Double) r.get("driver_seconds_per_round"),
+        network);
+  }
+
+  /** The predicted speed-up at a bandwidth, NaN when there is none. */
+  @SuppressWarnings("unchecked")
+  static double speedup(Map<String, Object> r, double gbps) {
+    for (Map<String, Object> at : (List<Map<String, Object>>) r.get("predicted")) {
+      if ((Double) at.get("gbps") == gbps && at.get("speedup") != null) {
+        return (Double) at.get("speedup");
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** Epochs to target by partition count, from a previous run's JSON lines. */
+  static Map<Integer, Integer> read(Path file) throws IOException {
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    int lineNo = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      lineNo++;
+      if (line.isBlank() || !line.startsWith("{\"partitions\"")) {
+        continue;
+      }
+      com.fasterxml.jackson.databind.JsonNode m = Json.read(line, file + " line " + lineNo);
+      if (!m.path("partitions").isInt() || !m.path("epochs_to_target").isInt()) {
+        throw new UserError(
+            file + " line " + lineNo + ": expected partitions and epochs_to_target numbers");
+      }
+      out.put(m.get("partitions").asInt(), m.get("epochs_to_target").asInt());
+    }
+    return out;
+  }
+
+  /**
+   * Trains P = 2 on {@code master} (executors in JVMs of their own) to the target and compares the
+   * summed round times with the prediction for two executors sharing this machine: the step time
+   * measured with two threads at once, the P = 2 driver cost measured in local mode, no network.
+   */
+  static Map<String, Object> validate(
+      String master,
+      VariationalAutoencoder base,
+      VaeArchitecture arch,
+      ByteRows rows,
+      Path trainFile,
+      Path testFile,
+      double target,
+      int maxEpochs,
+      List<Map<String, Object>> lines)
+      throws Exception {
+    Map<String, Object> two =
+        lines.stream()
+            .filter(r -> (Integer) r.get("partitions") == 2)
+            .findFirst()
+            .orElseThrow(() -> new UserError("--validate-master needs 2 in --partitions"));
+    Plan plan = Plan.of(base, 2, 60_000);
+    double step2 =
+        StepTimer.secondsPerStep(
+            () -> new VaeObjective(arch),
+            () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+            rows,
+            plan.rowsPerStep(),
+            Math.max(8, 4096 / plan.rowsPerStep()),
+            5,
+            2);
+    String jar =
+        Path.of(ScalingRuns.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .toString();
+    SparkSession spark = session(master, jar);
+    Quality q;
+    try {
+      Dataset<Row> tr = load(spark, "train", trainFile).frame();
+      Dataset<Row> te = load(spark, "test", testFile).frame().cache();
+      q = trainToTarget(base, tr, te, 2, target, maxEpochs);
+    } finally {
+      spark.stop();
+    }
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("validation_master", master);
+    v.put("partitions", 2);
+    v.put("epochs_to_target", q.epochs());
+    v.put("step_seconds_two_threads", step2);
+    v.put("test_neg_elbo_by_epoch", q.testByEpoch());
+    if (q.epochs() == null) {
+      v.put("within_20_percent", null);
+      return v;
+    }
+    double measured = Arrays.stream(q.roundSeconds(), 0, q.epochs()).sum();
+    double predicted =
+        ScalingModel.timeToTarget(
+            q.epochs(),
+            plan.stepsPerEpoch(),
+            step2,
+            plan.roundsPerEpoch(),
+            (Double) two.get("driver_seconds_per_round"),
+            0);
+    v.put("measured_time_to_target_seconds", round4(measured));
+    v.put("predicted_time_to_target_seconds", round4(predicted));
+    v.put("measured_over_predicted", Math.round(1000 * measured / predicted) / 1000.0);
+    v.put("within_20_percent", Math.abs(measured / predicted - 1) <= 0.2);
+    return v;
+  }
+
+  private static ImageData load(SparkSession spark, String name, Path file) {
+    return Loaders.load(
+        spark, new Loaders.Spec(name, file.toString(), null, "features", "label", null, 0));
+  }
+
+  private static double round4(double v) {
+    return Math.round(v * 1e4) / 1e4;
+  }
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sparkvae.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sparkvae.kernel.VaeArchitecture;
+import io.sparkvae.kernel.VaeObjective;
+import io.sparkvae.ml.VariationalAutoencoder;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The arithmetic of bench-scaling: the shape of a run, the prediction, the reuse of a run. */
+class ScalingRunsTest {
+  private static final VaeArchitecture ARCH = ReferenceModels.MLP.architecture(28, 28, 1);
+  private static final long PARAM_BYTES = 4L * new VaeObjective(ARCH).numParams();
+
+  @Test
+  void theDefaultsSplitTheGlobalBatchAndShipParametersAndBothAdamMoments() {
+    ScalingRuns.Plan p =
+        ScalingRuns.Plan.of(ScalingRuns.estimator(42, List.of("minRowsPerStep=0")), 8, 60_000);
+    assertEquals(469, p.stepsPerEpoch(), "⌈60,000 / 128⌉");
+    assertEquals(128, p.syncEvery());
+    assertEquals(4, p.roundsPerEpoch());
+    assertEquals(16, p.rowsPerStep(), "7,500 rows in 469 slices");
+    assertEquals(3 * PARAM_BYTES, p.broadcastBytes(ARCH), "parameters, m and v");
+    assertEquals(1, p.depth());
+  }
+
+  @Test
+  void aMinimumOfRowsGrowsTheBatchAndTheSecondMomentOnlyShipsLess() {
+    VariationalAutoencoder est =
+        ScalingRuns.estimator(
+            42, List.of("minRowsPerStep=32", "optimizerState=second-moment", "syncEvery=0"));
+    ScalingRuns.Plan p = ScalingRuns.Plan.of(est, 32, 60_000);
+    assertEquals(59, p.stepsPerEpoch(), "⌈60,000 / (32 × 32)⌉");
+    assertEquals(59, p.syncEvery(), "auto: the whole epoch when it is under 128 steps");
+    assertEquals(32, p.rowsPerStep(), "1,875 rows in 59 slices: 32 or 31");
+    assertEquals(2 * PARAM_BYTES, p.broadcastBytes(ARCH), "parameters and v");
+    assertEquals(2, p.depth(), "auto depth beyond 8 partitions");
+  }
+
+  @Test
+  void speedUpsAndEfficienciesAreAgainstOnePartitionAtTheSameBandwidth() {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    lines.add(line(1, 8, 469, 0.004, 4, 0.01, 1));
+    lines.add(line(8, 16, 469, 0.001, 4, 0.05, 1));
+    ScalingRuns.predict(lines, ARCH, new double[] {10});
+    assertEquals(0.5, lines.get(1).get("statistical_efficiency"));
+    // T(1) = 8 (469 · 0.004 + 4 (0.01 + n₁)), T(8) = 16 (469 · 0.001 + 4 (0.05 + n₈)).
+    double n1 = 8.0 * 1000 * 1 / 10e9 + 8.0 * 1000 / 10e9;
+    double n8 = 8.0 * 1000 * 4 / 10e9 + 8.0 * 8 * 1000 / 10e9;
+    double t1 = 8 * (469 * 0.004 + 4 * (0.01 + n1));
+    double t8 = 16 * (469 * 0.001 + 4 * (0.05 + n8));
+    assertEquals(Math.round(t1 / t8 * 100) / 100.0, ScalingRuns.speedup(lines.get(1), 10));
+    assertEquals(1.0, ScalingRuns.speedup(lines.get(0), 10));
+    assertTrue(Double.isNaN(ScalingRuns.speedup(lines.get(1), 1)), "no such bandwidth");
+  }
+
+  @Test
+  void aRunThatNeverReachedTheTargetHasNoPrediction() {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    lines.add(line(1, 8, 469, 0.004, 4, 0.01, 1));
+    Map<String, Object> never = line(32, 8, 469, 0.001, 4, 0.05, 2);
+    never.put("epochs_to_target", null);
+    lines.add(never);
+    ScalingRuns.predict(lines, ARCH, new double[] {10});
+    assertNull(never.get("statistical_efficiency"));
+    assertTrue(Double.isNaN(ScalingRuns.speedup(never, 10)));
+  }
+
+  @Test
+  void epochsToTargetAreReadBackFromAPreviousRunAndAMalformedLineIsNamed(@TempDir Path dir)
+      throws Exception {
+    Path ok = dir.resolve("ok.jsonl");
+    Files.writeString(
+        ok,
+        "{\"partitions\":1,\"epochs_to_target\":8}\n{\"validation_master\":\"x\"}\n"
+            + "{\"partitions\":8,\"epochs_to_target\":11,\"target\":245.0}\n");
+    assertEquals(Map.of(1, 8, 8, 11), ScalingRuns.read(ok));
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "{\"partitions\":1,\"epochs_to_target\":8}\n{\"partitions\":2}\n");
+    UserError e = assertThrows(UserError.class, () -> ScalingRuns.read(bad));
+    assertTrue(e.getMessage().contains("bad.jsonl line 2"), e.getMessage());
+  }
+
+  @Test
+  void theChartIsAPngOfTheReportSize() throws Exception {
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("predicted, 10 Gb/s", new double[] {1, 1.9, 3.5, Double.NaN});
+    series.put("ideal (P)", new double[] {1, 2, 4, 8});
+    byte[] png = io.sparkvae.report.Charts.scaling(new int[] {1, 2, 4, 8}, series, "speed-up");
+    var image = ImageIO.read(new ByteArrayInputStream(png));
+    assertEquals(900, image.getWidth());
+    assertEquals(600, image.getHeight());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            io.sparkvae.report.Charts.scaling(
+                new int[] {1, 2}, Map.of("short", new double[] {1}), "x"));
+  }
+
+  private static Map<String, Object> line(
+      int p, int epochs, int steps, double step, int rounds, double round, int depth) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("partitions", p);
+    r.put("epochs_to_target", epochs);
+    r.put("steps_per_epoch", steps);
+    r.put("rounds_per_epoch", rounds);
+    r.put("step_seconds_one_core", step);
+    r.put("driver_seconds_per_round", round);
+    r.put("broadcast_bytes_per_round", 1000L);
+    r.put("result_bytes_per_partition", 1000L);
+    r.put("aggregation_depth", depth);
+    return r;
+  }
+}
