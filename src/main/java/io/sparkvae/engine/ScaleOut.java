@@ -42,6 +42,22 @@ public record ScaleOut(
     int minRowsPerStep)
     implements Serializable {
 
+  /** {@link OuterOptimizer.Kind#AUTO} takes DiLoCo from rounds of this many local steps on. */
+  public static final int AUTO_DILOCO_MIN_STEPS = 64;
+
+  /**
+   * This with {@link OuterOptimizer.Kind#AUTO} replaced by the rule it stands for on rounds of
+   * {@code k} local steps.
+   */
+  public ScaleOut resolve(int k) {
+    if (outer != OuterOptimizer.Kind.AUTO) {
+      return this;
+    }
+    OuterOptimizer.Kind kind =
+        k >= AUTO_DILOCO_MIN_STEPS ? OuterOptimizer.Kind.DILOCO : OuterOptimizer.Kind.AVERAGE;
+    return withOuter(kind, outerLearningRate, outerMomentum);
+  }
+
   /** The loop as it was before these modes existed. */
   public static final ScaleOut DEFAULT =
       new ScaleOut(

@@ -100,9 +100,9 @@ public final class SyncTrainer {
     }
     long[] sizes = train.partitionRows();
     state.requirePartitioning(sizes);
-    ScaleOut so = cfg.scaleOut();
-    int batch = so.globalBatch(sizes, cfg.batchSize());
-    int steps = so.batchMode().stepsPerEpoch(sizes, batch);
+    int batch = cfg.scaleOut().globalBatch(sizes, cfg.batchSize());
+    int steps = cfg.scaleOut().batchMode().stepsPerEpoch(sizes, batch);
+    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps));
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "

@@ -93,6 +93,15 @@ public final class BenchScalingCommand implements Callable<Integer> {
   int driverRounds;
 
   @Option(
+      names = "--round-cost-only",
+      split = ",",
+      defaultValue = "64",
+      description =
+          "Partition counts for which only a round's driver cost and size are measured, not "
+              + "the training (default: ${DEFAULT-VALUE}; 0 = none).")
+  int[] roundCostOnly;
+
+  @Option(
       names = "--epochs-from",
       description =
           "A previous run's JSON lines: take the epochs to target from it instead of training "
@@ -176,9 +185,30 @@ public final class BenchScalingCommand implements Callable<Integer> {
             step * 1e3,
             round * 1e3);
       }
+      List<Map<String, Object>> costOnly = new ArrayList<>();
+      for (int p : roundCostOnly) {
+        if (p <= 0) {
+          continue;
+        }
+        ScalingRuns.Plan plan = ScalingRuns.Plan.of(base, p, TRAIN_ROWS);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("partitions", p);
+        r.put("round_cost_only", true);
+        plan.describe(r);
+        r.put(
+            "driver_seconds_per_round",
+            ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds));
+        r.put("broadcast_bytes_per_round", plan.broadcastBytes(arch));
+        r.put("result_bytes_per_partition", plan.resultBytes(arch));
+        r.put("aggregation_depth", plan.depth());
+        costOnly.add(r);
+      }
       ScalingRuns.predict(lines, arch, bandwidths);
       for (Map<String, Object> r : lines) {
         r.put("blas", BlasInfo.oneLine());
+        System.out.println(Json.compact(r));
+      }
+      for (Map<String, Object> r : costOnly) {
         System.out.println(Json.compact(r));
       }
       System.out.flush();

@@ -141,6 +141,15 @@ class ScaleOutModesTest extends SparkTestBase {
   }
 
   @org.junit.jupiter.api.Test
+  void autoOnRoundsOfThreeStepsIsTheHistoricalLoopToTheBit() {
+    try (BlockedData data = blocks(SIZES)) {
+      ScaleOut auto = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.AUTO, 1.0, 0.8);
+      float[] p = run(config(auto, TrainerConfig.EarlyStopping.OFF, 1), data, null);
+      assertArrayEquals(historical, p, "k = 3 < 64: plain averaging");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void aMinimumOfRowsPerStepTrainsExactlyTheGrownBatchAtTheScaledRate() {
     ScaleOut sqrt =
         ScaleOut.DEFAULT.withBatchMode(

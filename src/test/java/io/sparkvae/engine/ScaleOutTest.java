@@ -97,4 +97,20 @@ class ScaleOutTest {
         "a fractional growth scales by its square root");
     assertThrows(IllegalArgumentException.class, () -> ScaleOut.DEFAULT.withMinRowsPerStep(-1));
   }
+
+  @Test
+  void autoTakesDiLoCoOnLongRoundsAndAveragingOnShortOnes() {
+    ScaleOut auto = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.AUTO, 1.0, 0.8);
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128).outer());
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(64).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(63).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(4).outer());
+    assertEquals(0.8, auto.resolve(128).outerMomentum(), "η and β are the settings'");
+    ScaleOut slowmo = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.SLOWMO, 1.0, 0.5);
+    assertEquals(slowmo, slowmo.resolve(4), "an explicit rule stays");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OuterOptimizer.of(OuterOptimizer.Kind.AUTO, 1.0, 0.8),
+        "auto is resolved before a rule is built");
+  }
 }

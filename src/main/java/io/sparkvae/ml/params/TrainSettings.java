@@ -108,7 +108,7 @@ public final class TrainSettings {
           "learningRateScaling",
           ScaleOut.LearningRateScaling.values(),
           ScaleOut.LearningRateScaling::configName,
-          ScaleOut.LearningRateScaling.NONE,
+          ScaleOut.LearningRateScaling.SQRT,
           "when the global batch is r times `train.batch-size` (`train.batch-mode = "
               + "per-partition` on r partitions that hold rows, or a batch grown by "
               + "`train.min-rows-per-step`): `none`, `sqrt` (learning rate × √r) or `linear` (× r)");
@@ -126,7 +126,7 @@ public final class TrainSettings {
           "train.min-rows-per-step",
           "minRowsPerStep",
           Setting.Type.INT,
-          "0",
+          "16",
           Rule.NON_NEGATIVE,
           "with a global batch, the fewest rows a partition's step takes: on P partitions with "
               + "P × this > `train.batch-size`, the global batch grows to P × this and the "
@@ -138,27 +138,29 @@ public final class TrainSettings {
           "outerOptimizer",
           OuterOptimizer.Kind.values(),
           OuterOptimizer.Kind::configName,
-          OuterOptimizer.Kind.AVERAGE,
+          OuterOptimizer.Kind.AUTO,
           "how the driver ends a round of local steps (k > 1): `average` (the partitions' "
               + "parameters, averaged by rows), `diloco` (outer Nesterov momentum on the averaged "
-              + "change) or `slowmo` (outer heavy-ball momentum); see [Scale-out "
+              + "change), `slowmo` (outer heavy-ball momentum), or `auto`: `diloco` on rounds of "
+              + "at least 64 local steps, `average` on shorter ones; see [Scale-out "
               + "modes](training.md#scale-out-modes)");
   public static final Setting TRAIN_OUTER_LEARNING_RATE =
       D.setting(
           "train.outer-learning-rate",
           "outerLearningRate",
           Setting.Type.DOUBLE,
-          "0.7",
+          "1.0",
           Rule.POSITIVE,
-          "η of `diloco` (published 0.7), α of `slowmo` (published 1)");
+          "η of `diloco` (measured best here 1.0; published 0.7), α of `slowmo` (published 1)");
   public static final Setting TRAIN_OUTER_MOMENTUM =
       D.setting(
           "train.outer-momentum",
           "outerMomentum",
           Setting.Type.DOUBLE,
-          "0.9",
+          "0.8",
           Rule.FRACTION,
-          "β of `diloco` (published 0.9) and `slowmo` (published 0 to 0.6), in [0, 1)");
+          "β of `diloco` (measured best here 0.8; published 0.9) and `slowmo` (published 0 to "
+              + "0.6), in [0, 1)");
   public static final Setting TRAIN_OPTIMIZER_STATE =
       D.choice(
           "train.optimizer-state",
