@@ -150,7 +150,9 @@ public final class BenchScalingCommand implements Callable<Integer> {
         r.put("target", target);
         r.put("params", String.join(" ", params));
         Integer epochs = known.get(p);
-        if (epochs == null) {
+        if (epochs != null && epochs < 0) {
+          epochs = null; // an earlier run did not reach the target
+        } else if (epochs == null) {
           ScalingRuns.Quality q =
               ScalingRuns.trainToTarget(base, tr.frame(), te, p, target, maxEpochs);
           epochs = q.epochs();

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.diagnostics.ScalingModel;
@@ -290,7 +291,10 @@ final class ScalingRuns {
     return Double.NaN;
   }
 
-  /** Epochs to target by partition count, from a previous run's JSON lines. */
+  /**
+   * Epochs to target by partition count, from a previous run's JSON lines; -1 for a run that did
+   * not reach the target (its {@code epochs_to_target} is null).
+   */
   static Map<Integer, Integer> read(Path file) throws IOException {
     Map<Integer, Integer> out = new LinkedHashMap<>();
     int lineNo = 0;
@@ -299,12 +303,16 @@ final class ScalingRuns {
       if (line.isBlank() || !line.startsWith("{\"partitions\"")) {
         continue;
       }
-      com.fasterxml.jackson.databind.JsonNode m = Json.read(line, file + " line " + lineNo);
-      if (!m.path("partitions").isInt() || !m.path("epochs_to_target").isInt()) {
+      JsonNode m = Json.read(line, file + " line " + lineNo);
+      JsonNode e = m.path("epochs_to_target");
+      if (!m.path("partitions").isInt() || !(e.isInt() || e.isNull())) {
         throw new UserError(
-            file + " line " + lineNo + ": expected partitions and epochs_to_target numbers");
+            file
+                + " line "
+                + lineNo
+                + ": expected partitions and epochs_to_target numbers (epochs null: not reached)");
       }
-      out.put(m.get("partitions").asInt(), m.get("epochs_to_target").asInt());
+      out.put(m.get("partitions").asInt(), e.isNull() ? -1 : e.asInt());
     }
     return out;
   }

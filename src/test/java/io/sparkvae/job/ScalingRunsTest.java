@@ -86,8 +86,9 @@ class ScalingRunsTest {
     Files.writeString(
         ok,
         "{\"partitions\":1,\"epochs_to_target\":8}\n{\"validation_master\":\"x\"}\n"
-            + "{\"partitions\":8,\"epochs_to_target\":11,\"target\":245.0}\n");
-    assertEquals(Map.of(1, 8, 8, 11), ScalingRuns.read(ok));
+            + "{\"partitions\":8,\"epochs_to_target\":11,\"target\":245.0}\n"
+            + "{\"partitions\":32,\"epochs_to_target\":null}\n");
+    assertEquals(Map.of(1, 8, 8, 11, 32, -1), ScalingRuns.read(ok), "-1: not reached");
     Path bad = dir.resolve("bad.jsonl");
     Files.writeString(bad, "{\"partitions\":1,\"epochs_to_target\":8}\n{\"partitions\":2}\n");
     UserError e = assertThrows(UserError.class, () -> ScalingRuns.read(bad));

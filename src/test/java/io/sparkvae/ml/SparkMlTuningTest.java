@@ -52,6 +52,7 @@ class SparkMlTuningTest extends SparkTestBase {
         .setLatentSize(4)
         .setEpochs(3)
         .setBatchSize(25)
+        .setMinRowsPerStep(0) // 25 rows on 2 partitions: keep the batch these figures were made for
         .setSyncEvery(3)
         .setLearningRate(3e-3)
         .setSeed(5)

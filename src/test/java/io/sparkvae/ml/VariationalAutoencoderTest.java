@@ -104,6 +104,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setCheckpointEveryRounds(7)
             .setCheckpointEveryMinutes(1.5)
             .setBatchMode("global")
+            .setMinRowsPerStep(8)
             .setLearningRateScaling("sqrt")
             .setLearningRateWarmupEpochs(0.5)
             .setOuterOptimizer("slowmo")
