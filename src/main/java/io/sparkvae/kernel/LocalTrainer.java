@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
-import java.util.Arrays;
-
 /**
  * Minibatch training of an {@link Objective} on one thread, without Spark: the reference the
  * distributed engine must reproduce (one partition, k = 1, same seed ⇒ same parameters), and the
@@ -77,11 +75,16 @@ public final class LocalTrainer {
       if (m == 0) {
         continue;
       }
+      long t0 = StepProfile.stepStart();
       data.gather(order, from, to, batch);
-      Arrays.fill(grad, 0f);
+      StepProfile.add(StepProfile.Part.GATHER, t0);
       Objective.Step step = new Objective.Step(seed, epoch, 0, j, epoch + (double) j / steps);
-      evaluator.accumulate(params, batch, m, step, grad, sums);
-      optimizer.update(params, grad, Gradients.stepScale(grad, m, clipNorm), state, ++updates);
+      evaluator.accumulate(params, batch, m, step, grad, sums); // grad is zero here
+      long t2 = StepProfile.start();
+      float scale = Gradients.stepScale(grad, m, clipNorm);
+      optimizer.updateAndClear(params, grad, scale, state, ++updates, null);
+      StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
+      StepProfile.add(StepProfile.Part.STEP, t0);
     }
     double[] means = new double[sums.length];
     for (int i = 0; i < sums.length; i++) {
