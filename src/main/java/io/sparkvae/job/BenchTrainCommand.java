@@ -131,6 +131,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         syncEvery != null ? syncEvery : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
     ref = ReferenceModels.parse(model);
     VaeArchitecture arch = ref.architecture(28, 28, 1);
+    StepProfile.useCpuClock(true); // the breakdowns in thread CPU time
 
     // The ceiling for local[2]: two threads, each taking half of every 128-row global step on
     // its half of the rows, as two Spark tasks do, with nothing in between.

@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Where a training step's time goes, for the benchmarks: matrix products, the optimizer (gradient
  * zeroing, clipping norm, update) and the row gather, summed over every thread. Off unless a
- * benchmark turns it on; when off each probe is one read of a static field.
+ * benchmark turns it on; when off each probe is one read of a static field. The clock is either
+ * wall time or the thread's CPU time (robust when other programs share the cores).
  *
  * <p>Elementwise work (activations, biases, likelihood, noise, KL) is what is left of the step.
  */
@@ -20,6 +21,9 @@ public final class StepProfile {
   }
 
   private static boolean on;
+  private static boolean cpuClock;
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
   private static final LongAdder[] NANOS = new LongAdder[Part.values().length];
   private static final LongAdder STEPS = new LongAdder();
   private static final LongAdder GEMM_FLOPS = new LongAdder();
@@ -39,6 +43,19 @@ public final class StepProfile {
     on = enabled;
   }
 
+  /** Times with each thread's CPU time instead of the wall clock. */
+  public static void useCpuClock(boolean cpu) {
+    cpuClock = cpu;
+  }
+
+  public static boolean cpuClock() {
+    return cpuClock;
+  }
+
+  private static long clock() {
+    return cpuClock ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  }
+
   public static boolean enabled() {
     return on;
   }
@@ -54,13 +71,13 @@ public final class StepProfile {
 
   /** A start time for {@link #add}, or 0 when off (no clock read). */
   static long start() {
-    return on ? System.nanoTime() : 0L;
+    return on ? clock() : 0L;
   }
 
   /** Adds the time since {@code start} to {@code part}. */
   public static void add(Part part, long start) {
     if (on) {
-      NANOS[part.ordinal()].add(System.nanoTime() - start);
+      NANOS[part.ordinal()].add(clock() - start);
       if (part == Part.STEP) {
         STEPS.increment();
         IN_STEP.get()[0] = false;
@@ -82,12 +99,12 @@ public final class StepProfile {
       return 0L;
     }
     IN_STEP.get()[0] = true;
-    return System.nanoTime();
+    return clock();
   }
 
   static void gemmDone(long start, int m, int n, int k) {
     if (on && IN_STEP.get()[0]) {
-      NANOS[Part.GEMM.ordinal()].add(System.nanoTime() - start);
+      NANOS[Part.GEMM.ordinal()].add(clock() - start);
       GEMM_FLOPS.add(2L * m * n * k);
     }
   }
