@@ -75,6 +75,12 @@ abstract class Elementwise {
    */
   abstract void reluBackward(float[] a, float[] g, float[] out, int n, boolean leaky, float leak);
 
+  /** Adds {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */
+  abstract void addBias(float[] y, int n, int out, float[] b, int bOff);
+
+  /** {@code g[bOff + j] += dy[r][j]} for r = 0, 1, … in that order. */
+  abstract void biasGrad(float[] dy, int n, int out, float[] g, int bOff);
+
   /** Σ a[i]², accumulated in a fixed order for this implementation. */
   abstract double sumOfSquares(float[] a);
 

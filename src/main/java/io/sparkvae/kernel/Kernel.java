@@ -107,19 +107,11 @@ public final class Kernel {
 
   /** Adds bias {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */
   static void addBias(float[] y, int n, int out, float[] b, int bOff) {
-    for (int r = 0, base = 0; r < n; r++, base += out) {
-      for (int j = 0; j < out; j++) {
-        y[base + j] += b[bOff + j];
-      }
-    }
+    Elementwise.INSTANCE.addBias(y, n, out, b, bOff);
   }
 
-  /** {@code db[out] += Σ_rows dY}. */
+  /** {@code db[out] += Σ_rows dY}, row by row. */
   static void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
-    for (int r = 0, base = 0; r < n; r++, base += out) {
-      for (int j = 0; j < out; j++) {
-        g[bOff + j] += dy[base + j];
-      }
-    }
+    Elementwise.INSTANCE.biasGrad(dy, n, out, g, bOff);
   }
 }

@@ -113,6 +113,34 @@ final class ScalarElementwise extends Elementwise {
   }
 
   @Override
+  void addBias(float[] y, int n, int out, float[] b, int bOff) {
+    addBias(y, n, out, b, bOff, 0);
+  }
+
+  /** Columns [from, out); also the vector path's tail. */
+  static void addBias(float[] y, int n, int out, float[] b, int bOff, int from) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = from; j < out; j++) {
+        y[base + j] += b[bOff + j];
+      }
+    }
+  }
+
+  @Override
+  void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
+    biasGrad(dy, n, out, g, bOff, 0);
+  }
+
+  /** Columns [from, out); also the vector path's tail. */
+  static void biasGrad(float[] dy, int n, int out, float[] g, int bOff, int from) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = from; j < out; j++) {
+        g[bOff + j] += dy[base + j];
+      }
+    }
+  }
+
+  @Override
   double sumOfSquares(float[] a) {
     double s = 0;
     for (float v : a) {

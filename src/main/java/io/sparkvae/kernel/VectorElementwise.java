@@ -148,6 +148,33 @@ final class VectorElementwise extends Elementwise {
   }
 
   @Override
+  void addBias(float[] y, int n, int out, float[] b, int bOff) {
+    int lanes = S.length();
+    int upper = S.loopBound(out);
+    for (int j = 0; j < upper; j += lanes) {
+      FloatVector bv = FloatVector.fromArray(S, b, bOff + j);
+      for (int r = 0, at = j; r < n; r++, at += out) {
+        FloatVector.fromArray(S, y, at).add(bv).intoArray(y, at);
+      }
+    }
+    ScalarElementwise.addBias(y, n, out, b, bOff, upper);
+  }
+
+  @Override
+  void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
+    int lanes = S.length();
+    int upper = S.loopBound(out);
+    for (int j = 0; j < upper; j += lanes) {
+      FloatVector acc = FloatVector.fromArray(S, g, bOff + j);
+      for (int r = 0, at = j; r < n; r++, at += out) {
+        acc = acc.add(FloatVector.fromArray(S, dy, at)); // rows in order, as the scalar loop
+      }
+      acc.intoArray(g, bOff + j);
+    }
+    ScalarElementwise.biasGrad(dy, n, out, g, bOff, upper);
+  }
+
+  @Override
   double sumOfSquares(float[] a) {
     int lanes = S.length();
     int upper = S.loopBound(a.length);

@@ -123,6 +123,33 @@ class ElementwiseTest {
   }
 
   @Test
+  void biasAddAndBiasGradientAgreeToTheBit() {
+    Rng rng = new Rng(8);
+    int n = 13;
+    int out = 37; // a tail after the full vectors
+    float[] y = new float[n * out];
+    float[] b = new float[out + 5];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) (rng.nextDouble() - 0.5) * 1e3f;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) (rng.nextDouble() - 0.5);
+    }
+    float[] ys = y.clone();
+    float[] yv = y.clone();
+    scalar.addBias(ys, n, out, b, 5);
+    vector.addBias(yv, n, out, b, 5);
+    assertArrayEquals(ys, yv, "bias added");
+    assertEquals(y[out + 2] + b[7], ys[out + 2]);
+    float[] gs = b.clone();
+    float[] gv = b.clone();
+    scalar.biasGrad(y, n, out, gs, 5);
+    vector.biasGrad(y, n, out, gv, 5);
+    assertArrayEquals(gs, gv, "row sums in the same order");
+    assertEquals(b[4], gs[4], "before the offset: untouched");
+  }
+
+  @Test
   void adamThatClearsTheGradientGivesTheSameBitsAndLeavesZeros() {
     Rng rng = new Rng(6);
     int n = 1003;
