@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
+import java.util.Arrays;
+
 /**
  * Minibatch training of an {@link Objective} on one thread, without Spark: the reference the
  * distributed engine must reproduce (one partition, k = 1, same seed ⇒ same parameters), and the
@@ -68,6 +70,7 @@ public final class LocalTrainer {
     int[] order = new int[n];
     Schedule.order(order, n, seed, epoch, 0);
     double[] sums = new double[objective.lossNames().size()];
+    Arrays.fill(grad, 0f); // then each update leaves it zero, even after an epoch that threw
     for (int j = 0; j < steps; j++) {
       int from = Schedule.sliceStart(n, steps, j);
       int to = Schedule.sliceStart(n, steps, j + 1);
