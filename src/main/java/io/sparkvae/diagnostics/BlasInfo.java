@@ -172,6 +172,14 @@ public final class BlasInfo {
    * default shape 400×128×784 is the reference model's widest layer at batch 128.
    */
   public static double sgemmGflops(BLAS blas, int m, int n, int k, double seconds) {
+    return sgemmSpeeds(blas, m, n, k, seconds)[0];
+  }
+
+  /**
+   * {@link #sgemmGflops} by the wall clock and by this thread's CPU time (the second is robust when
+   * other programs share the cores).
+   */
+  public static double[] sgemmSpeeds(BLAS blas, int m, int n, int k, double seconds) {
     float[] a = new float[m * k];
     float[] b = new float[k * n];
     float[] c = new float[m * n];
@@ -186,6 +194,7 @@ public final class BlasInfo {
       blas.sgemm("T", "N", m, n, k, 1f, a, k, b, k, 0f, c, m);
     }
     long calls = 0;
+    long cpu0 = THREADS.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
     long now;
@@ -196,8 +205,13 @@ public final class BlasInfo {
       calls += 10;
       now = System.nanoTime();
     } while (now < deadline);
-    return 2.0 * m * n * k * calls / ((now - start) / 1e9) / 1e9;
+    long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+    double flops = 2.0 * m * n * k * calls;
+    return new double[] {flops / (now - start), flops / cpu};
   }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
 
   /** What a child JVM reports for a given environment: implementation, OpenBLAS core, GFLOP/s. */
   public record Probe(String implementation, String core, double gflops, String error) {}

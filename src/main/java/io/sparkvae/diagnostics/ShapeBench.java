@@ -19,6 +19,11 @@ public final class ShapeBench {
 
   /** GFLOP/s of the step's products, counted as {@link VaeArchitecture#flopsPerSample()}. */
   public static double sgemmGflops(VaeArchitecture arch, int batch, double seconds) {
+    return sgemmSpeeds(arch, batch, seconds)[0];
+  }
+
+  /** {@link #sgemmGflops} by the wall clock and by this thread's CPU time. */
+  public static double[] sgemmSpeeds(VaeArchitecture arch, int batch, double seconds) {
     List<Layer.Gemm> gemms = new ArrayList<>();
     List<VaeArchitecture.Stage> enc = arch.encoder();
     for (int i = 0; i < enc.size(); i++) {
@@ -52,6 +57,9 @@ public final class ShapeBench {
       step.run();
     }
     long steps = 0;
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long cpu0 = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     long deadline = start + (long) (seconds * 1e9);
     long now;
@@ -60,7 +68,9 @@ public final class ShapeBench {
       steps++;
       now = System.nanoTime();
     } while (now < deadline);
-    return (double) arch.flopsPerSample() * batch * steps / ((now - start) / 1e9) / 1e9;
+    long cpu = threads.getCurrentThreadCpuTime() - cpu0;
+    double flops = (double) arch.flopsPerSample() * batch * steps;
+    return new double[] {flops / (now - start), flops / cpu};
   }
 
   /** Number of subnormal (denormal) floats in {@code a}. */

@@ -6,6 +6,7 @@ import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.Schedule;
+import io.sparkvae.kernel.StepProfile;
 import java.util.Arrays;
 
 /**
@@ -107,6 +108,7 @@ final class TrainerWorker {
       w.grad = new float[numParams];
     }
     float[] grad = w.grad;
+    Arrays.fill(grad, 0f); // each update leaves it zero for the next step
     long used = 0;
     Contribution c = new Contribution(null, losses, 0);
     for (int j = first; j < last; j++) {
@@ -115,10 +117,12 @@ final class TrainerWorker {
       if (to == from) {
         continue;
       }
+      long t0 = StepProfile.stepStart();
       rows.gather(order, from, to, w.batch);
-      Arrays.fill(grad, 0f);
+      StepProfile.add(StepProfile.Part.GATHER, t0);
       w.evaluator.accumulate(params, w.batch, to - from, step(s, part, j), grad, losses);
       checkLosses(c, part, j, obj);
+      long t2 = StepProfile.now();
       float scale = Gradients.stepScale(grad, to - from, s.clipNorm());
       if (c.badPartition < 0
           && (Float.isNaN(scale)
@@ -131,11 +135,9 @@ final class TrainerWorker {
       }
       Optimizer opt = s.rates().at(s.optimizer(), s.epoch(), j, s.steps());
       long t = s.updatesBefore() + (j - first) + 1;
-      if (zeroedAt == null) {
-        opt.update(params, grad, scale, state, t);
-      } else {
-        opt.update(params, grad, scale, state, t, zeroedAt);
-      }
+      opt.updateAndClear(params, grad, scale, state, t, zeroedAt);
+      StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
+      StepProfile.add(StepProfile.Part.STEP, t0);
       used += to - from;
     }
     if (used == 0) {

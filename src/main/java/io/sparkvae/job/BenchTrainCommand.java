@@ -12,6 +12,7 @@ import io.sparkvae.kernel.Adam;
 import io.sparkvae.kernel.ByteRows;
 import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Rows;
+import io.sparkvae.kernel.StepProfile;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.VaeEvaluator;
@@ -26,7 +27,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -130,14 +133,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
         syncEvery != null ? syncEvery : new int[] {VariationalAutoencoder.DEFAULT_SYNC_EVERY};
     ref = ReferenceModels.parse(model);
     VaeArchitecture arch = ref.architecture(28, 28, 1);
+    StepProfile.useCpuClock(true); // the breakdowns in thread CPU time
 
     // The ceiling for local[2]: two threads, each taking half of every 128-row global step on
     // its half of the rows, as two Spark tasks do, with nothing in between.
     Double kernel2 = null;
+    Map<String, Object> kernelBreakdown = null;
     if (kernelEpochs > 0) {
       kernel2 = kernelAloneTwoThreads(IdxFile.read(train).asRows(), arch, kernelEpochs, 64);
+      StepProfile.Totals p = StepProfile.totals();
+      StepProfile.enable(false);
+      kernelBreakdown = BenchKernelCommand.breakdown(p);
       System.err.printf(
-          "kernel alone, 2 threads, 64 rows per step each: %.0f samples/s%n", kernel2);
+          "kernel alone, 2 threads, 64 rows per step each: %.0f samples/s; %s%n",
+          kernel2, p.describe());
     }
     SparkSession spark =
         SparkSession.builder()
@@ -161,6 +170,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
           Map<String, Object> r = run(tr.frame(), testFrame, p, k);
           r.put("kernel_2threads_samples_per_sec", kernel2 == null ? null : Math.round(kernel2));
           r.put("kernel_rows_per_step_per_thread", 64);
+          r.put("kernel_breakdown", kernelBreakdown);
           if (kernel2 != null) {
             r.put("overhead_ratio", round3(kernel2 / (Double) r.get("samples_per_sec")));
           }
@@ -215,9 +225,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
     if (target > 0) {
       est.setValidationData(test);
     }
+    StepProfile.reset();
+    StepProfile.enable(true); // local mode: the tasks run in this JVM
     long t0 = System.nanoTime();
     VariationalAutoencoderModel model = est.fit(train);
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
+    StepProfile.Totals profile = StepProfile.totals();
+    StepProfile.enable(false);
+    System.err.println("through Spark (all epochs, every task), " + profile.describe());
     Map<String, Object> t = VaeEvaluator.evaluate(model, test, iwaeK, iwaeRows, "id");
     // Steady state: the first epoch includes JIT warm-up and caching.
     double steady =
@@ -234,6 +249,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     r.put("epoch_seconds", secs.stream().map(BenchTrainCommand::round3).toArray());
     r.put("samples_per_sec", (double) Math.round(60000 / steady));
     r.put("fit_seconds", round3(fitSeconds));
+    if (master.startsWith("local[")) {
+      r.put("breakdown", BenchKernelCommand.breakdown(profile));
+    }
     r.put("train_neg_elbo_last_epoch", round3(elbo.get(elbo.size() - 1)));
     r.put("test_neg_elbo", round3((Double) t.get("neg_elbo")));
     if (iwaeK > 0) {
@@ -288,17 +306,30 @@ public final class BenchTrainCommand implements Callable<Integer> {
     LocalTrainer[] trainers = new LocalTrainer[2];
     for (int i = 0; i < 2; i++) {
       trainers[i] = new LocalTrainer(new VaeObjective(arch), new Adam(1e-3), batch, i, 0);
-      trainers[i].trainEpoch(
-          Rows.of(new ByteRows(Arrays.copyOf(all.data(), 2000 * w), 2000, w)),
-          0); // warm up the JIT on both trainers before timing
     }
+    // A full warm-up epoch on each thread first, as the Spark figure leaves out its first epoch:
+    // a few thousand rows left the JIT compiling the vector loops inside the timed epoch.
+    long[] t0 = new long[1];
+    CyclicBarrier ready =
+        new CyclicBarrier(
+            2,
+            () -> {
+              StepProfile.reset();
+              StepProfile.enable(true);
+              t0[0] = System.nanoTime();
+            });
     Thread[] threads = new Thread[2];
-    long t0 = System.nanoTime();
     for (int i = 0; i < 2; i++) {
       final int id = i;
       threads[i] =
           new Thread(
               () -> {
+                trainers[id].trainEpoch(parts[id], 0);
+                try {
+                  ready.await();
+                } catch (InterruptedException | BrokenBarrierException e) {
+                  throw new IllegalStateException(e);
+                }
                 for (int e = 0; e < epochs; e++) {
                   trainers[id].trainEpoch(parts[id], e + 1);
                 }
@@ -308,7 +339,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     for (Thread t : threads) {
       t.join();
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = (System.nanoTime() - t0[0]) / 1e9;
     return 2.0 * half * epochs / seconds;
   }
 

@@ -40,15 +40,8 @@ public enum Activation {
   void forward(float[] a, int n) {
     switch (this) {
       case RELU:
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] > 0f ? a[i] : 0f;
-        }
-        break;
       case LEAKY_RELU:
-        for (int i = 0; i < n; i++) {
-          float v = a[i];
-          a[i] = v > 0f ? v : LEAK * v;
-        }
+        Elementwise.INSTANCE.relu(a, n, this == LEAKY_RELU, LEAK);
         break;
       case TANH:
         for (int i = 0; i < n; i++) {
@@ -69,14 +62,8 @@ public enum Activation {
   void backward(float[] a, float[] g, float[] out, int n) {
     switch (this) {
       case RELU:
-        for (int i = 0; i < n; i++) {
-          out[i] = a[i] > 0f ? Kernel.flush(g[i]) : 0f;
-        }
-        break;
       case LEAKY_RELU:
-        for (int i = 0; i < n; i++) {
-          out[i] = Kernel.flush(a[i] > 0f ? g[i] : LEAK * g[i]);
-        }
+        Elementwise.INSTANCE.reluBackward(a, g, out, n, this == LEAKY_RELU, LEAK);
         break;
       case TANH:
         for (int i = 0; i < n; i++) {

@@ -44,18 +44,35 @@ public final class Adam implements Optimizer {
 
   @Override
   public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
-    update(params, grad, gradScale, state, t, t);
+    update(params, grad, gradScale, state, t, t, false);
   }
 
   @Override
   public void update(
       float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
-    update(params, grad, gradScale, state, t - zeroedAt[0], t - zeroedAt[1]);
+    update(params, grad, gradScale, state, t - zeroedAt[0], t - zeroedAt[1], false);
   }
 
-  /** One step whose first moment has seen {@code t1} updates and the second {@code t2}. */
+  @Override
+  public void updateAndClear(
+      float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
+    long t1 = zeroedAt == null ? t : t - zeroedAt[0];
+    long t2 = zeroedAt == null ? t : t - zeroedAt[1];
+    update(params, grad, gradScale, state, t1, t2, true);
+  }
+
+  /**
+   * One step whose first moment has seen {@code t1} updates and the second {@code t2}; with {@code
+   * clear}, zeroes the gradient in the same pass.
+   */
   private void update(
-      float[] params, float[] grad, float gradScale, float[] state, long t1, long t2) {
+      float[] params,
+      float[] grad,
+      float gradScale,
+      float[] state,
+      long t1,
+      long t2,
+      boolean clear) {
     int n = params.length;
     if (grad.length != n || state.length != 2 * n) {
       throw new IllegalArgumentException(
@@ -82,7 +99,8 @@ public final class Adam implements Optimizer {
         beta2,
         (float) (lr / bc1),
         (float) (1.0 / Math.sqrt(bc2)),
-        eps);
+        eps,
+        clear);
   }
 
   @Override

@@ -48,7 +48,8 @@ abstract class Elementwise {
 
   /**
    * Adam over all n parameters for the gradient {@code grad · gradScale}, with moments m =
-   * state[0..n), v = state[n..2n) flushed below {@link Kernel#FLUSH}.
+   * state[0..n), v = state[n..2n) flushed below {@link Kernel#FLUSH}. With {@code clear}, also
+   * zeroes {@code grad} in the same pass (the next step's sum starts from it).
    */
   abstract void adam(
       float[] params,
@@ -59,7 +60,26 @@ abstract class Elementwise {
       float b2,
       float stepSize,
       float invSqrtBc2,
-      float eps);
+      float eps,
+      boolean clear);
+
+  /**
+   * ReLU in place on {@code a[0..n)}: {@code a > 0 ? a : 0}, or {@code a > 0 ? a : leak·a} when
+   * {@code leaky}.
+   */
+  abstract void relu(float[] a, int n, boolean leaky, float leak);
+
+  /**
+   * ReLU's backward from the outputs {@code a}: {@code out = a > 0 ? flush(g) : 0}, or {@code
+   * flush(a > 0 ? g : leak·g)} when {@code leaky}; {@code out} may be {@code a}.
+   */
+  abstract void reluBackward(float[] a, float[] g, float[] out, int n, boolean leaky, float leak);
+
+  /** Adds {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */
+  abstract void addBias(float[] y, int n, int out, float[] b, int bOff);
+
+  /** {@code g[bOff + j] += dy[r][j]} for r = 0, 1, … in that order. */
+  abstract void biasGrad(float[] dy, int n, int out, float[] g, int bOff);
 
   /** Σ a[i]², accumulated in a fixed order for this implementation. */
   abstract double sumOfSquares(float[] a);

@@ -47,7 +47,9 @@ public final class Kernel {
   /** {@link #linearForward(float[], int, int, float[], int, int, float[])} at offsets. */
   static void linearForward(
       float[] x, int xOff, int n, int in, float[] w, int wOff, int out, float[] y, int yOff) {
+    long t = StepProfile.start();
     BLAS_INSTANCE.sgemm("T", "N", out, n, in, 1f, w, wOff, in, x, xOff, in, 0f, y, yOff, out);
+    StepProfile.gemmDone(t, out, n, in);
   }
 
   /** {@code dW[out×in] += dYᵀ · X}. */
@@ -59,7 +61,9 @@ public final class Kernel {
   /** {@link #linearWeightGrad(float[], int, int, float[], int, float[], int)} at offsets. */
   static void linearWeightGrad(
       float[] x, int xOff, int n, int in, float[] dy, int dyOff, int out, float[] g, int wOff) {
+    long t = StepProfile.start();
     BLAS_INSTANCE.sgemm("N", "T", in, out, n, 1f, x, xOff, in, dy, dyOff, out, 1f, g, wOff, in);
+    StepProfile.gemmDone(t, in, out, n);
   }
 
   /** {@code dX[n×in] = dY[n×out] · W}. */
@@ -71,7 +75,9 @@ public final class Kernel {
   /** {@link #linearInputGrad(float[], int, int, float[], int, int, float[])} at offsets. */
   static void linearInputGrad(
       float[] dy, int dyOff, int n, int out, float[] w, int wOff, int in, float[] dx, int dxOff) {
+    long t = StepProfile.start();
     BLAS_INSTANCE.sgemm("N", "N", in, n, out, 1f, w, wOff, in, dy, dyOff, out, 0f, dx, dxOff, in);
+    StepProfile.gemmDone(t, in, n, out);
   }
 
   /**
@@ -101,19 +107,11 @@ public final class Kernel {
 
   /** Adds bias {@code b[bOff..bOff+out)} to every row of {@code y[n×out]}. */
   static void addBias(float[] y, int n, int out, float[] b, int bOff) {
-    for (int r = 0, base = 0; r < n; r++, base += out) {
-      for (int j = 0; j < out; j++) {
-        y[base + j] += b[bOff + j];
-      }
-    }
+    Elementwise.INSTANCE.addBias(y, n, out, b, bOff);
   }
 
-  /** {@code db[out] += Σ_rows dY}. */
+  /** {@code db[out] += Σ_rows dY}, row by row. */
   static void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
-    for (int r = 0, base = 0; r < n; r++, base += out) {
-      for (int j = 0; j < out; j++) {
-        g[bOff + j] += dy[base + j];
-      }
-    }
+    Elementwise.INSTANCE.biasGrad(dy, n, out, g, bOff);
   }
 }

@@ -70,6 +70,7 @@ public final class LocalTrainer {
     int[] order = new int[n];
     Schedule.order(order, n, seed, epoch, 0);
     double[] sums = new double[objective.lossNames().size()];
+    Arrays.fill(grad, 0f); // then each update leaves it zero, even after an epoch that threw
     for (int j = 0; j < steps; j++) {
       int from = Schedule.sliceStart(n, steps, j);
       int to = Schedule.sliceStart(n, steps, j + 1);
@@ -77,11 +78,16 @@ public final class LocalTrainer {
       if (m == 0) {
         continue;
       }
+      long t0 = StepProfile.stepStart();
       data.gather(order, from, to, batch);
-      Arrays.fill(grad, 0f);
+      StepProfile.add(StepProfile.Part.GATHER, t0);
       Objective.Step step = new Objective.Step(seed, epoch, 0, j, epoch + (double) j / steps);
-      evaluator.accumulate(params, batch, m, step, grad, sums);
-      optimizer.update(params, grad, Gradients.stepScale(grad, m, clipNorm), state, ++updates);
+      evaluator.accumulate(params, batch, m, step, grad, sums); // grad is zero here
+      long t2 = StepProfile.start();
+      float scale = Gradients.stepScale(grad, m, clipNorm);
+      optimizer.updateAndClear(params, grad, scale, state, ++updates, null);
+      StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
+      StepProfile.add(StepProfile.Part.STEP, t0);
     }
     double[] means = new double[sums.length];
     for (int i = 0; i < sums.length; i++) {

@@ -33,6 +33,21 @@ public interface Optimizer extends Serializable {
   }
 
   /**
+   * {@link #update(float[], float[], float, float[], long, long[])} ({@code zeroedAt} null: no part
+   * restarted), then leaves {@code grad} all zeros, ready for the next step's sum. Adam does both
+   * in its one pass over memory, with the same bits as update then fill.
+   */
+  default void updateAndClear(
+      float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
+    if (zeroedAt == null) {
+      update(params, grad, gradScale, state, t);
+    } else {
+      update(params, grad, gradScale, state, t, zeroedAt);
+    }
+    java.util.Arrays.fill(grad, 0f);
+  }
+
+  /**
    * How many consecutive blocks of {@code numParams} floats the state holds, each a statistic of
    * its own (Adam: 2, the first moment then the second; SGD: 0). The training engine may keep some
    * parts and zero others between rounds of local steps.

@@ -47,8 +47,9 @@ final class ScalarElementwise extends Elementwise {
       float b2,
       float stepSize,
       float invSqrtBc2,
-      float eps) {
-    adam(params, grad, gradScale, state, 0, b1, b2, stepSize, invSqrtBc2, eps);
+      float eps,
+      boolean clear) {
+    adam(params, grad, gradScale, state, 0, b1, b2, stepSize, invSqrtBc2, eps, clear);
   }
 
   /** Parameters [from, n); also the vector path's tail. */
@@ -62,12 +63,16 @@ final class ScalarElementwise extends Elementwise {
       float b2,
       float stepSize,
       float invSqrtBc2,
-      float eps) {
+      float eps,
+      boolean clear) {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;
     for (int i = from; i < n; i++) {
       float g = grad[i] * gradScale;
+      if (clear) {
+        grad[i] = 0f;
+      }
       float m = b1 * state[i] + c1 * g;
       float v = b2 * state[n + i] + (g * g) * c2;
       m = Math.abs(m) < Kernel.FLUSH ? 0f : m;
@@ -75,6 +80,63 @@ final class ScalarElementwise extends Elementwise {
       state[i] = m;
       state[n + i] = v;
       params[i] = params[i] - (m * stepSize) / ((float) Math.sqrt(v) * invSqrtBc2 + eps);
+    }
+  }
+
+  @Override
+  void relu(float[] a, int n, boolean leaky, float leak) {
+    relu(a, 0, n, leaky, leak);
+  }
+
+  /** Elements [from, n); also the vector path's tail. */
+  static void relu(float[] a, int from, int n, boolean leaky, float leak) {
+    for (int i = from; i < n; i++) {
+      float v = a[i];
+      a[i] = v > 0f ? v : leaky ? leak * v : 0f;
+    }
+  }
+
+  @Override
+  void reluBackward(float[] a, float[] g, float[] out, int n, boolean leaky, float leak) {
+    reluBackward(a, g, out, 0, n, leaky, leak);
+  }
+
+  /** Elements [from, n); also the vector path's tail. */
+  static void reluBackward(
+      float[] a, float[] g, float[] out, int from, int n, boolean leaky, float leak) {
+    for (int i = from; i < n; i++) {
+      out[i] =
+          leaky
+              ? Kernel.flush(a[i] > 0f ? g[i] : leak * g[i])
+              : a[i] > 0f ? Kernel.flush(g[i]) : 0f;
+    }
+  }
+
+  @Override
+  void addBias(float[] y, int n, int out, float[] b, int bOff) {
+    addBias(y, n, out, b, bOff, 0);
+  }
+
+  /** Columns [from, out); also the vector path's tail. */
+  static void addBias(float[] y, int n, int out, float[] b, int bOff, int from) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = from; j < out; j++) {
+        y[base + j] += b[bOff + j];
+      }
+    }
+  }
+
+  @Override
+  void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
+    biasGrad(dy, n, out, g, bOff, 0);
+  }
+
+  /** Columns [from, out); also the vector path's tail. */
+  static void biasGrad(float[] dy, int n, int out, float[] g, int bOff, int from) {
+    for (int r = 0, base = 0; r < n; r++, base += out) {
+      for (int j = from; j < out; j++) {
+        g[bOff + j] += dy[base + j];
+      }
     }
   }
 

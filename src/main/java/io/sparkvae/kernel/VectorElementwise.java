@@ -90,15 +90,20 @@ final class VectorElementwise extends Elementwise {
       float b2,
       float stepSize,
       float invSqrtBc2,
-      float eps) {
+      float eps,
+      boolean clear) {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;
     int lanes = S.length();
     int upper = S.loopBound(n);
+    FloatVector zero = FloatVector.zero(S);
     int i = 0;
     for (; i < upper; i += lanes) {
       FloatVector g = FloatVector.fromArray(S, grad, i).mul(gradScale);
+      if (clear) {
+        zero.intoArray(grad, i);
+      }
       FloatVector m = FloatVector.fromArray(S, state, i).mul(b1).add(g.mul(c1));
       FloatVector v = FloatVector.fromArray(S, state, n + i).mul(b2).add(g.mul(g).mul(c2));
       m = m.blend(0f, m.abs().compare(VectorOperators.LT, Kernel.FLUSH));
@@ -109,7 +114,64 @@ final class VectorElementwise extends Elementwise {
       FloatVector p = FloatVector.fromArray(S, params, i);
       p.sub(m.mul(stepSize).div(denom)).intoArray(params, i);
     }
-    ScalarElementwise.adam(params, grad, gradScale, state, i, b1, b2, stepSize, invSqrtBc2, eps);
+    ScalarElementwise.adam(
+        params, grad, gradScale, state, i, b1, b2, stepSize, invSqrtBc2, eps, clear);
+  }
+
+  @Override
+  void relu(float[] a, int n, boolean leaky, float leak) {
+    int lanes = S.length();
+    int upper = S.loopBound(n);
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (; i < upper; i += lanes) {
+      FloatVector v = FloatVector.fromArray(S, a, i);
+      FloatVector low = leaky ? v.mul(leak) : zero;
+      low.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(a, i);
+    }
+    ScalarElementwise.relu(a, i, n, leaky, leak);
+  }
+
+  @Override
+  void reluBackward(float[] a, float[] g, float[] out, int n, boolean leaky, float leak) {
+    int lanes = S.length();
+    int upper = S.loopBound(n);
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (; i < upper; i += lanes) {
+      VectorMask<Float> on = FloatVector.fromArray(S, a, i).compare(VectorOperators.GT, 0f);
+      FloatVector gv = FloatVector.fromArray(S, g, i);
+      FloatVector r = (leaky ? gv.mul(leak) : zero).blend(gv, on);
+      r.blend(0f, r.abs().compare(VectorOperators.LT, Kernel.FLUSH)).intoArray(out, i);
+    }
+    ScalarElementwise.reluBackward(a, g, out, i, n, leaky, leak);
+  }
+
+  @Override
+  void addBias(float[] y, int n, int out, float[] b, int bOff) {
+    int lanes = S.length();
+    int upper = S.loopBound(out);
+    for (int j = 0; j < upper; j += lanes) {
+      FloatVector bv = FloatVector.fromArray(S, b, bOff + j);
+      for (int r = 0, at = j; r < n; r++, at += out) {
+        FloatVector.fromArray(S, y, at).add(bv).intoArray(y, at);
+      }
+    }
+    ScalarElementwise.addBias(y, n, out, b, bOff, upper);
+  }
+
+  @Override
+  void biasGrad(float[] dy, int n, int out, float[] g, int bOff) {
+    int lanes = S.length();
+    int upper = S.loopBound(out);
+    for (int j = 0; j < upper; j += lanes) {
+      FloatVector acc = FloatVector.fromArray(S, g, bOff + j);
+      for (int r = 0, at = j; r < n; r++, at += out) {
+        acc = acc.add(FloatVector.fromArray(S, dy, at)); // rows in order, as the scalar loop
+      }
+      acc.intoArray(g, bOff + j);
+    }
+    ScalarElementwise.biasGrad(dy, n, out, g, bOff, upper);
   }
 
   @Override

@@ -64,6 +64,41 @@ class AdamTest {
   }
 
   @Test
+  void updateAndClearIsUpdateThenAZeroGradient() {
+    Rng rng = new Rng(9);
+    for (Optimizer opt : new Optimizer[] {new Adam(0.01), new Sgd(0.1)}) {
+      for (long[] zeroedAt : new long[][] {null, {3, 0}}) {
+        float[] p = new float[37];
+        float[] g = new float[37];
+        float[] st = new float[opt.stateSize(37)];
+        for (int i = 0; i < 37; i++) {
+          p[i] = (float) rng.nextDouble();
+          g[i] = (float) (rng.nextDouble() - 0.5);
+        }
+        for (int i = 0; i < st.length; i++) {
+          st[i] = (float) rng.nextDouble() * 0.01f;
+        }
+        float[] p1 = p.clone();
+        float[] st1 = st.clone();
+        float[] g1 = g.clone();
+        if (zeroedAt == null) {
+          opt.update(p1, g1, 0.5f, st1, 5);
+        } else {
+          opt.update(p1, g1, 0.5f, st1, 5, zeroedAt);
+        }
+        float[] p2 = p.clone();
+        float[] st2 = st.clone();
+        float[] g2 = g.clone();
+        opt.updateAndClear(p2, g2, 0.5f, st2, 5, zeroedAt);
+        String what = opt.describe() + (zeroedAt == null ? "" : " restarted");
+        assertArrayEquals(p1, p2, what);
+        assertArrayEquals(st1, st2, what);
+        assertArrayEquals(new float[37], g2, what);
+      }
+    }
+  }
+
+  @Test
   void scalingTheRateByOneIsTheSameOptimizer() {
     Adam adam = new Adam(1e-3);
     assertTrue(adam.scaled(1) == adam);

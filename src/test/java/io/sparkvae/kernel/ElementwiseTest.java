@@ -79,11 +79,102 @@ class ElementwiseTest {
     float[] pv = p.clone();
     float[] ss = st.clone();
     float[] sv = st.clone();
-    scalar.adam(ps, g, 0.25f, ss, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f);
-    vector.adam(pv, g, 0.25f, sv, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f);
+    scalar.adam(ps, g, 0.25f, ss, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
+    vector.adam(pv, g, 0.25f, sv, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
     assertArrayEquals(ps, pv, "parameters bit-identical");
     assertArrayEquals(ss, sv, "moments bit-identical");
     assertEquals(0f, sv[3]);
     assertEquals(scalar.sumOfSquares(g), vector.sumOfSquares(g), 1e-4);
+  }
+
+  @Test
+  void reluForwardAndBackwardAgreeToTheBit() {
+    Rng rng = new Rng(7);
+    int n = 1003;
+    float[] a = new float[n];
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (rng.nextDouble() - 0.5);
+      g[i] = (float) (rng.nextDouble() - 0.5);
+    }
+    float[] specials = {0f, -0f, Float.NaN, 1e-21f, -1e-21f, 1e-19f, Float.MIN_VALUE, -3f};
+    for (int i = 0; i < specials.length; i++) {
+      a[i] = specials[i];
+      g[i + 8] = specials[i];
+      a[i + 8] = 1f;
+      g[i + 16] = specials[i];
+      a[i + 16] = -1f;
+    }
+    for (boolean leaky : new boolean[] {false, true}) {
+      float[] fs = a.clone();
+      float[] fv = a.clone();
+      scalar.relu(fs, n, leaky, Activation.LEAK);
+      vector.relu(fv, n, leaky, Activation.LEAK);
+      assertArrayEquals(fs, fv, "forward, leaky " + leaky);
+      assertEquals(leaky ? Float.NaN : 0f, fs[2], "NaN input: not > 0");
+      float[] bs = a.clone();
+      float[] bv = a.clone();
+      scalar.reluBackward(bs, g, bs, n, leaky, Activation.LEAK);
+      vector.reluBackward(bv, g, bv, n, leaky, Activation.LEAK);
+      assertArrayEquals(bs, bv, "backward in place, leaky " + leaky);
+      assertEquals(0f, bs[11], "a tiny gradient is flushed");
+      assertEquals(1e-19f, bs[13], "a small one is kept");
+    }
+  }
+
+  @Test
+  void biasAddAndBiasGradientAgreeToTheBit() {
+    Rng rng = new Rng(8);
+    int n = 13;
+    int out = 37; // a tail after the full vectors
+    float[] y = new float[n * out];
+    float[] b = new float[out + 5];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = (float) (rng.nextDouble() - 0.5) * 1e3f;
+    }
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (float) (rng.nextDouble() - 0.5);
+    }
+    float[] ys = y.clone();
+    float[] yv = y.clone();
+    scalar.addBias(ys, n, out, b, 5);
+    vector.addBias(yv, n, out, b, 5);
+    assertArrayEquals(ys, yv, "bias added");
+    assertEquals(y[out + 2] + b[7], ys[out + 2]);
+    float[] gs = b.clone();
+    float[] gv = b.clone();
+    scalar.biasGrad(y, n, out, gs, 5);
+    vector.biasGrad(y, n, out, gv, 5);
+    assertArrayEquals(gs, gv, "row sums in the same order");
+    assertEquals(b[4], gs[4], "before the offset: untouched");
+  }
+
+  @Test
+  void adamThatClearsTheGradientGivesTheSameBitsAndLeavesZeros() {
+    Rng rng = new Rng(6);
+    int n = 1003;
+    float[] p = new float[n];
+    float[] g = new float[n];
+    float[] st = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      p[i] = (float) rng.nextDouble();
+      g[i] = (float) (rng.nextDouble() - 0.5);
+      st[i] = (float) (rng.nextDouble() - 0.5) * 0.1f;
+      st[n + i] = (float) rng.nextDouble() * 0.01f;
+    }
+    for (Elementwise e : new Elementwise[] {scalar, vector}) {
+      float[] p1 = p.clone();
+      float[] s1 = st.clone();
+      float[] g1 = g.clone();
+      e.adam(p1, g1, 0.25f, s1, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
+      float[] p2 = p.clone();
+      float[] s2 = st.clone();
+      float[] g2 = g.clone();
+      e.adam(p2, g2, 0.25f, s2, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, true);
+      assertArrayEquals(p1, p2, e.name() + ": parameters");
+      assertArrayEquals(s1, s2, e.name() + ": moments");
+      assertArrayEquals(g, g1, e.name() + ": without clear the gradient is kept");
+      assertArrayEquals(new float[n], g2, e.name() + ": cleared");
+    }
   }
 }
