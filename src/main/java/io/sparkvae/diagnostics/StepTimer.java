@@ -6,6 +6,8 @@ import io.sparkvae.kernel.LocalTrainer;
 import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.Rows;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.Supplier;
 
@@ -19,13 +21,19 @@ public final class StepTimer {
   private StepTimer() {}
 
   /**
+   * Seconds per step by the wall clock and by the stepping threads' CPU time (the latter is what a
+   * core of its own would take, whatever else the machine runs), each the median of the passes.
+   */
+  public record Timing(double wallSeconds, double cpuSeconds) {}
+
+  /**
    * Seconds per step of {@code rows} rows, the median of {@code repeats} timed passes of about
    * {@code steps} steps each, after one untimed pass that warms up the JIT.
    *
    * @param threads how many trainers step at once; the figure is the slowest thread's time per step
    * @param data rows to step on (row-major bytes), at least {@code rows} of them
    */
-  public static double secondsPerStep(
+  public static Timing secondsPerStep(
       Supplier<Objective> objective,
       Supplier<Optimizer> optimizer,
       ByteRows data,
@@ -58,23 +66,33 @@ public final class StepTimer {
       trainers[t] = new LocalTrainer(objective.get(), optimizer.get(), rows, t, 0);
       trainers[t].trainEpoch(slice, 0);
     }
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     double[] perStep = new double[repeats];
+    double[] cpuPerStep = new double[repeats];
     for (int r = 0; r < repeats; r++) {
       double[] seconds = new double[threads];
+      double[] cpu = new double[threads];
       Thread[] running = new Thread[threads];
       for (int t = 0; t < threads; t++) {
         int id = t;
         int epoch = r + 1;
         running[t] =
-            new Thread(() -> seconds[id] = trainers[id].trainEpoch(slice, epoch).seconds());
+            new Thread(
+                () -> {
+                  long c0 = mx.getCurrentThreadCpuTime();
+                  seconds[id] = trainers[id].trainEpoch(slice, epoch).seconds();
+                  cpu[id] = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                });
         running[t].start();
       }
       for (Thread t : running) {
         t.join();
       }
       perStep[r] = Arrays.stream(seconds).max().orElseThrow() / stepsPerPass;
+      cpuPerStep[r] = Arrays.stream(cpu).max().orElseThrow() / stepsPerPass;
     }
     Arrays.sort(perStep);
-    return perStep[repeats / 2];
+    Arrays.sort(cpuPerStep);
+    return new Timing(perStep[repeats / 2], cpuPerStep[repeats / 2]);
   }
 }

@@ -161,7 +161,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
         r.put("epochs_to_target", epochs);
         r.put("samples_to_target", epochs == null ? null : (long) epochs * TRAIN_ROWS);
         plan.describe(r);
-        double step =
+        StepTimer.Timing timing =
             StepTimer.secondsPerStep(
                 () -> new VaeObjective(arch),
                 () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
@@ -170,7 +170,9 @@ public final class BenchScalingCommand implements Callable<Integer> {
                 Math.max(8, 4096 / plan.rowsPerStep()),
                 5,
                 1);
+        double step = timing.wallSeconds();
         r.put("step_seconds_one_core", step);
+        r.put("step_cpu_seconds_one_core", timing.cpuSeconds());
         double round = ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds);
         r.put("driver_seconds_per_round", round);
         r.put("broadcast_bytes_per_round", plan.broadcastBytes(arch));

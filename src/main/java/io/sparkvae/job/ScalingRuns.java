@@ -341,13 +341,14 @@ final class ScalingRuns {
     Plan plan = Plan.of(base, 2, 60_000);
     double step2 =
         StepTimer.secondsPerStep(
-            () -> new VaeObjective(arch),
-            () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
-            rows,
-            plan.rowsPerStep(),
-            Math.max(8, 4096 / plan.rowsPerStep()),
-            5,
-            2);
+                () -> new VaeObjective(arch),
+                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+                rows,
+                plan.rowsPerStep(),
+                Math.max(8, 4096 / plan.rowsPerStep()),
+                5,
+                2)
+            .wallSeconds();
     String jar =
         Path.of(ScalingRuns.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
