@@ -93,6 +93,15 @@ public final class BenchScalingCommand implements Callable<Integer> {
   int driverRounds;
 
   @Option(
+      names = "--step-rows",
+      split = ",",
+      defaultValue = "4,8,16,32,64,128",
+      description =
+          "Also time one step at these rows per step, on one core: where a partition's step gets "
+              + "too small for the kernel (default: ${DEFAULT-VALUE}; 0 = none).")
+  int[] stepRows;
+
+  @Option(
       names = "--round-cost-only",
       split = ",",
       defaultValue = "64",
@@ -213,6 +222,26 @@ public final class BenchScalingCommand implements Callable<Integer> {
         System.out.println(Json.compact(r));
       }
       for (Map<String, Object> r : costOnly) {
+        System.out.println(Json.compact(r));
+      }
+      for (int rowsPerStep : stepRows) {
+        if (rowsPerStep <= 0) {
+          continue;
+        }
+        StepTimer.Timing t =
+            StepTimer.secondsPerStep(
+                () -> new VaeObjective(arch),
+                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+                rows,
+                rowsPerStep,
+                Math.max(8, 4096 / rowsPerStep),
+                5,
+                1);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("step_rows", rowsPerStep);
+        r.put("step_seconds_one_core", t.wallSeconds());
+        r.put("step_cpu_seconds_one_core", t.cpuSeconds());
+        r.put("samples_per_second_one_core", Math.round(rowsPerStep / t.wallSeconds()));
         System.out.println(Json.compact(r));
       }
       System.out.flush();
