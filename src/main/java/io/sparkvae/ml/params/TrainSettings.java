@@ -117,7 +117,7 @@ public final class TrainSettings {
           "train.learning-rate-warmup-epochs",
           "learningRateWarmupEpochs",
           Setting.Type.DOUBLE,
-          "0",
+          "2",
           Rule.NON_NEGATIVE,
           "the scaled learning rate is reached linearly from the base one over this many epochs "
               + "(0 = at once)");
