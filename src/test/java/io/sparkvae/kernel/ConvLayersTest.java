@@ -141,4 +141,49 @@ class ConvLayersTest {
     // 544 + 32,832 + 803,072 + 10,280 + 5,376 + 805,952 + 32,800 + 513, as PyTorch counts them.
     assertEquals(1_691_369, a.numParams());
   }
+
+  /**
+   * PyTorch's default init (kaiming_uniform with a = √5) draws a layer's weight and bias from
+   * U(±1/√fan_in) with fan_in = weight.size(1) · k · k: in · k · k for {@code nn.Conv2d}, out · k ·
+   * k for {@code nn.ConvTranspose2d} ({@code [in, out, k, k]}). The bound here comes from each
+   * tensor's PyTorch shape, not from the layer's own fan-in; the channel counts differ (3, 8, 24)
+   * so that a convolution's fan-in taken from the wrong dimension gives another bound.
+   */
+  @Test
+  void uniformInitDrawsEveryTensorWithinPyTorchsBound() {
+    VaeArchitecture a =
+        VaeArchitecture.conv(
+            new VaeArchitecture.Conv(16, 16, 3, List.of(8, 24), 4, 2, 1),
+            new int[] {32},
+            5,
+            Activation.RELU,
+            Likelihood.BERNOULLI);
+    float[] p = new float[a.numParams()];
+    new VaeObjective(a, 1.0, 0, 1).initialize(p, 7);
+    double bound = Double.NaN;
+    int checked = 0;
+    for (VaeArchitecture.Tensor t : a.tensors()) {
+      int[] s = t.shape();
+      int n = 1;
+      for (int d : s) {
+        n *= d;
+      }
+      if (t.name().endsWith(".weight")) {
+        int fanIn = n / s[0]; // weight.size(1) · k · k, or in for nn.Linear [out, in]
+        bound = 1 / Math.sqrt(fanIn);
+      } else {
+        assertTrue(t.name().endsWith(".bias"), t.name());
+      }
+      double max = 0;
+      for (int i = 0; i < n; i++) {
+        max = Math.max(max, Math.abs(p[t.offset() + i]));
+      }
+      assertTrue(max <= bound, t.name() + ": largest |value| " + max + " > bound " + bound);
+      if (n >= 24) { // U(±b): the largest of 24 draws is below 0.75 b with probability 0.001
+        assertTrue(max > 0.75 * bound, t.name() + ": largest |value| " + max + ", bound " + bound);
+        checked++;
+      }
+    }
+    assertEquals(12, checked, "tensors with at least 24 values");
+  }
 }
