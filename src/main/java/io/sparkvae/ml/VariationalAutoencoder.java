@@ -711,19 +711,23 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return spelling.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
 
-  private static final List<Setting> SINCE_FORMAT_1 =
-      List.of(
-          TrainSettings.TRAIN_BATCH_MODE,
-          TrainSettings.TRAIN_LEARNING_RATE_SCALING,
-          TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS,
-          TrainSettings.TRAIN_OUTER_OPTIMIZER,
-          TrainSettings.TRAIN_OUTER_LEARNING_RATE,
-          TrainSettings.TRAIN_OUTER_MOMENTUM,
-          TrainSettings.TRAIN_OPTIMIZER_STATE,
-          TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS,
-          TrainSettings.TRAIN_EARLY_STOPPING,
-          TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA,
-          TrainSettings.TRAIN_MIN_ROWS_PER_STEP);
+  /**
+   * Settings added after checkpoint format 1, with the value that reproduces the loop of that time
+   * (their defaults until 2026-12-02; some defaults changed since).
+   */
+  private static final Map<Setting, Object> SINCE_FORMAT_1 =
+      Map.ofEntries(
+          Map.entry(TrainSettings.TRAIN_BATCH_MODE, "global"),
+          Map.entry(TrainSettings.TRAIN_LEARNING_RATE_SCALING, "none"),
+          Map.entry(TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS, 0.0),
+          Map.entry(TrainSettings.TRAIN_OUTER_OPTIMIZER, "average"),
+          Map.entry(TrainSettings.TRAIN_OUTER_LEARNING_RATE, 0.7),
+          Map.entry(TrainSettings.TRAIN_OUTER_MOMENTUM, 0.9),
+          Map.entry(TrainSettings.TRAIN_OPTIMIZER_STATE, "average"),
+          Map.entry(TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS, 0),
+          Map.entry(TrainSettings.TRAIN_EARLY_STOPPING, 0),
+          Map.entry(TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA, 0.0),
+          Map.entry(TrainSettings.TRAIN_MIN_ROWS_PER_STEP, 0));
 
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
   Map<String, String> fingerprint(VaeArchitecture arch) {
@@ -733,11 +737,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
     f.remove("checkpointEveryRounds");
     f.remove("checkpointEveryMinutes");
-    // Settings added after checkpoint format 1 are left out at their defaults, so a checkpoint
-    // written before they existed (which does not name them) still resumes.
-    for (Setting s : SINCE_FORMAT_1) {
-      if (getOrDefault(getParam(s.paramName())).equals(s.defaultValue())) {
-        f.remove(s.paramName());
+    // Settings added after checkpoint format 1 are left out at the values of that loop, so a
+    // checkpoint written before they existed (which does not name them) resumes when they are
+    // set so, and is refused, naming them, under today's defaults instead of changing rule.
+    for (Map.Entry<Setting, Object> e : SINCE_FORMAT_1.entrySet()) {
+      if (getOrDefault(getParam(e.getKey().paramName())).equals(e.getValue())) {
+        f.remove(e.getKey().paramName());
       }
     }
     return f;

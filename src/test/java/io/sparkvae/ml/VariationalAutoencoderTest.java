@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.sql.Dataset;
@@ -335,5 +336,40 @@ class VariationalAutoencoderTest extends SparkTestBase {
     assertEquals(VariationalAutoencoder.DEFAULT_SYNC_EVERY, v.getSyncEvery());
     ParamPair<?>[] none = new ParamPair<?>[0];
     assertEquals(0, none.length);
+  }
+
+  @Test
+  void aCheckpointOfTheHistoricalLoopResumesOnlyUnderItsSettingsNotUnderTodaysDefaults() {
+    io.sparkvae.kernel.VaeArchitecture arch =
+        new io.sparkvae.kernel.VaeArchitecture(
+            784,
+            new int[] {8},
+            2,
+            io.sparkvae.kernel.Activation.RELU,
+            io.sparkvae.kernel.Likelihood.BERNOULLI);
+    Map<String, String> today = new VariationalAutoencoder().fingerprint(arch);
+    assertEquals("\"auto\"", today.get("outerOptimizer"), "today's default is named");
+    assertEquals("16", today.get("minRowsPerStep"));
+    Map<String, String> historical =
+        new VariationalAutoencoder()
+            .setOuterOptimizer("average")
+            .setOuterLearningRate(0.7)
+            .setOuterMomentum(0.9)
+            .setLearningRateScaling("none")
+            .setLearningRateWarmupEpochs(0)
+            .setMinRowsPerStep(0)
+            .fingerprint(arch);
+    for (String k :
+        List.of(
+            "batchMode",
+            "outerOptimizer",
+            "outerLearningRate",
+            "outerMomentum",
+            "learningRateScaling",
+            "learningRateWarmupEpochs",
+            "optimizerState",
+            "minRowsPerStep")) {
+      assertFalse(historical.containsKey(k), k + " is left out, as a format-1 checkpoint has it");
+    }
   }
 }
