@@ -3,15 +3,12 @@ package io.sparkvae.job;
 
 import io.sparkvae.data.IdxFile;
 import io.sparkvae.data.ImageData;
-import io.sparkvae.data.Loaders;
 import io.sparkvae.diagnostics.BlasInfo;
 import io.sparkvae.diagnostics.ScalingModel;
 import io.sparkvae.diagnostics.StepTimer;
 import io.sparkvae.io.Json;
 import io.sparkvae.kernel.ByteRows;
-import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
-import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.VariationalAutoencoder;
 import io.sparkvae.report.Charts;
 import java.nio.file.Files;
@@ -150,8 +147,8 @@ public final class BenchScalingCommand implements Callable<Integer> {
     List<Map<String, Object>> lines = new ArrayList<>();
     SparkSession spark = ScalingRuns.session("local[2]", null);
     try {
-      ImageData tr = load(spark, "train", train);
-      Dataset<Row> te = load(spark, "test", test).frame().cache();
+      ImageData tr = ScalingRuns.load(spark, "train", train);
+      Dataset<Row> te = ScalingRuns.load(spark, "test", test).frame().cache();
       for (int p : partitions) {
         ScalingRuns.Plan plan = ScalingRuns.Plan.of(base, p, TRAIN_ROWS);
         Map<String, Object> r = new LinkedHashMap<>();
@@ -170,15 +167,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
         r.put("epochs_to_target", epochs);
         r.put("samples_to_target", epochs == null ? null : (long) epochs * TRAIN_ROWS);
         plan.describe(r);
-        StepTimer.Timing timing =
-            StepTimer.secondsPerStep(
-                () -> new VaeObjective(arch),
-                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
-                rows,
-                plan.rowsPerStep(),
-                Math.max(8, 4096 / plan.rowsPerStep()),
-                5,
-                1);
+        StepTimer.Timing timing = ScalingRuns.stepTime(base, arch, rows, plan.rowsPerStep(), 1);
         double step = timing.wallSeconds();
         r.put("step_seconds_one_core", step);
         r.put("step_cpu_seconds_one_core", timing.cpuSeconds());
@@ -228,15 +217,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
         if (rowsPerStep <= 0) {
           continue;
         }
-        StepTimer.Timing t =
-            StepTimer.secondsPerStep(
-                () -> new VaeObjective(arch),
-                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
-                rows,
-                rowsPerStep,
-                Math.max(8, 4096 / rowsPerStep),
-                5,
-                1);
+        StepTimer.Timing t = ScalingRuns.stepTime(base, arch, rows, rowsPerStep, 1);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("step_rows", rowsPerStep);
         r.put("step_seconds_one_core", t.wallSeconds());
@@ -258,11 +239,6 @@ public final class BenchScalingCommand implements Callable<Integer> {
       System.out.println(Json.compact(v));
     }
     return Main.EXIT_OK;
-  }
-
-  private static ImageData load(SparkSession spark, String name, Path file) {
-    return Loaders.load(
-        spark, new Loaders.Spec(name, file.toString(), null, "features", "label", null, 0));
   }
 
   private void writeChart(List<Map<String, Object>> lines) throws java.io.IOException {

@@ -339,16 +339,7 @@ final class ScalingRuns {
             .findFirst()
             .orElseThrow(() -> new UserError("--validate-master needs 2 in --partitions"));
     Plan plan = Plan.of(base, 2, 60_000);
-    double step2 =
-        StepTimer.secondsPerStep(
-                () -> new VaeObjective(arch),
-                () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
-                rows,
-                plan.rowsPerStep(),
-                Math.max(8, 4096 / plan.rowsPerStep()),
-                5,
-                2)
-            .wallSeconds();
+    double step2 = stepTime(base, arch, rows, plan.rowsPerStep(), 2).wallSeconds();
     String jar =
         Path.of(ScalingRuns.class.getProtectionDomain().getCodeSource().getLocation().toURI())
             .toString();
@@ -387,7 +378,28 @@ final class ScalingRuns {
     return v;
   }
 
-  private static ImageData load(SparkSession spark, String name, Path file) {
+  /**
+   * A step of {@code rowsPerStep} rows of the estimator's model and optimizer on {@code threads}
+   * threads at once: the median of 5 passes of about 4,096 rows (at least 8 steps).
+   */
+  static StepTimer.Timing stepTime(
+      VariationalAutoencoder base,
+      VaeArchitecture arch,
+      ByteRows rows,
+      int rowsPerStep,
+      int threads)
+      throws InterruptedException {
+    return StepTimer.secondsPerStep(
+        () -> new VaeObjective(arch),
+        () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+        rows,
+        rowsPerStep,
+        Math.max(8, 4096 / rowsPerStep),
+        5,
+        threads);
+  }
+
+  static ImageData load(SparkSession spark, String name, Path file) {
     return Loaders.load(
         spark, new Loaders.Spec(name, file.toString(), null, "features", "label", null, 0));
   }
