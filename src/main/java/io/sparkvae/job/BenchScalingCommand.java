@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     name = "bench-scaling",
     mixinStandardHelpOptions = true,
     description =
-        "For each partition count: train the reference MLP on the full Fashion-MNIST to a test "
+        "For each partition count: train a reference model on the full Fashion-MNIST to a test "
             + "-ELBO target (samples needed), time one partition's step on one core and a round's "
             + "driver cost, and predict the time to target on P single-core executors; one JSON "
             + "line per P.")
@@ -56,6 +56,12 @@ public final class BenchScalingCommand implements Callable<Integer> {
       defaultValue = "1,2,4,8,16,32",
       description = "Partition counts P (default: ${DEFAULT-VALUE}); include 1 for the speed-ups.")
   int[] partitions;
+
+  @Option(
+      names = "--model",
+      defaultValue = "mlp",
+      description = "mlp (784-400-20) or conv (conv 32-64 k4 s2 p1, dense 256, H = 20).")
+  String model;
 
   @Option(names = "--target", defaultValue = "245.0", description = "Test -ELBO to reach.")
   double target;
@@ -142,8 +148,9 @@ public final class BenchScalingCommand implements Callable<Integer> {
     }
     Map<Integer, Integer> known = epochsFrom == null ? Map.of() : ScalingRuns.read(epochsFrom);
     ByteRows rows = IdxFile.read(train).asRows();
-    VaeArchitecture arch = ReferenceModels.MLP.architecture(28, 28, 1);
-    VariationalAutoencoder base = ScalingRuns.estimator(seed, params);
+    ReferenceModels ref = ReferenceModels.parse(model);
+    VaeArchitecture arch = ref.architecture(28, 28, 1);
+    VariationalAutoencoder base = ScalingRuns.estimator(ref, seed, params);
     List<Map<String, Object>> lines = new ArrayList<>();
     SparkSession spark = ScalingRuns.session("local[2]", null);
     try {
@@ -153,6 +160,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
         ScalingRuns.Plan plan = ScalingRuns.Plan.of(base, p, TRAIN_ROWS);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("partitions", p);
+        r.put("model", ref.name().toLowerCase(Locale.ROOT));
         r.put("target", target);
         r.put("params", String.join(" ", params));
         Integer epochs = known.get(p);

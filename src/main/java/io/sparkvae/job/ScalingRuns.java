@@ -34,13 +34,10 @@ import org.apache.spark.sql.SparkSession;
 final class ScalingRuns {
   private ScalingRuns() {}
 
-  /** The reference MLP with the estimator's defaults, changed only by {@code params}. */
-  static VariationalAutoencoder estimator(long seed, List<String> params) {
+  /** A reference model with the estimator's defaults, changed only by {@code params}. */
+  static VariationalAutoencoder estimator(ReferenceModels model, long seed, List<String> params) {
     VariationalAutoencoder est =
-        ReferenceModels.MLP
-            .configure(new VariationalAutoencoder(), 28, 28, 1)
-            .setSeed(seed)
-            .setIdCol("id");
+        model.configure(new VariationalAutoencoder(), 28, 28, 1).setSeed(seed).setIdCol("id");
     return BenchTrainCommand.withParams(est, params);
   }
 

@@ -466,6 +466,18 @@ public final class TrainCommand implements Callable<Integer> {
    * data decide the columns; {@code partitions} is train.partitions with 0 resolved.
    */
   static VariationalAutoencoder estimator(JobConfig cfg, ImageData train, int partitions) {
+    VariationalAutoencoder est = configured(cfg);
+    try {
+      return est.setFeaturesCol(train.featuresColumn())
+          .setIdCol(train.idColumn() == null ? "" : train.idColumn())
+          .setNumPartitions(partitions);
+    } catch (IllegalArgumentException e) {
+      throw new UserError(e.getMessage(), e);
+    }
+  }
+
+  /** An estimator with every setting of {@code cfg} that is an estimator param. */
+  static VariationalAutoencoder configured(JobConfig cfg) {
     VariationalAutoencoder est = new VariationalAutoencoder();
     ParamMap values = new ParamMap();
     for (Setting s : Settings.all()) {
@@ -478,10 +490,7 @@ public final class TrainCommand implements Callable<Integer> {
       }
     }
     try {
-      return est.copy(values)
-          .setFeaturesCol(train.featuresColumn())
-          .setIdCol(train.idColumn() == null ? "" : train.idColumn())
-          .setNumPartitions(partitions);
+      return est.copy(values);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
     }

@@ -28,7 +28,8 @@ class ScalingRunsTest {
   @Test
   void theDefaultsSplitTheGlobalBatchAndShipParametersAndBothAdamMoments() {
     ScalingRuns.Plan p =
-        ScalingRuns.Plan.of(ScalingRuns.estimator(42, List.of("minRowsPerStep=0")), 8, 60_000);
+        ScalingRuns.Plan.of(
+            ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 8, 60_000);
     assertEquals(469, p.stepsPerEpoch(), "⌈60,000 / 128⌉");
     assertEquals(128, p.syncEvery());
     assertEquals(4, p.roundsPerEpoch());
@@ -38,10 +39,23 @@ class ScalingRunsTest {
   }
 
   @Test
+  void theConvModelShipsItsOwnParametersAndBothMoments() {
+    VaeArchitecture conv = ReferenceModels.CONV.architecture(28, 28, 1);
+    ScalingRuns.Plan p =
+        ScalingRuns.Plan.of(ScalingRuns.estimator(ReferenceModels.CONV, 42, List.of()), 2, 60_000);
+    long bytes = 4L * new VaeObjective(conv).numParams();
+    assertEquals(1_691_369, bytes / 4, "the reference conv model's size (performance.md)");
+    assertEquals(3 * bytes, p.broadcastBytes(conv), "parameters, m and v");
+    assertEquals(64, p.rowsPerStep(), "the global batch of 128 in two");
+  }
+
+  @Test
   void aMinimumOfRowsGrowsTheBatchAndTheSecondMomentOnlyShipsLess() {
     VariationalAutoencoder est =
         ScalingRuns.estimator(
-            42, List.of("minRowsPerStep=32", "optimizerState=second-moment", "syncEvery=0"));
+            ReferenceModels.MLP,
+            42,
+            List.of("minRowsPerStep=32", "optimizerState=second-moment", "syncEvery=0"));
     ScalingRuns.Plan p = ScalingRuns.Plan.of(est, 32, 60_000);
     assertEquals(59, p.stepsPerEpoch(), "⌈60,000 / (32 × 32)⌉");
     assertEquals(59, p.syncEvery(), "auto: the whole epoch when it is under 128 steps");
