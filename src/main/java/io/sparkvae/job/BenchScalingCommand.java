@@ -243,7 +243,16 @@ public final class BenchScalingCommand implements Callable<Integer> {
     if (validateMaster != null) {
       Map<String, Object> v =
           ScalingRuns.validate(
-              validateMaster, base, arch, rows, train, test, target, maxEpochs, lines);
+              validateMaster,
+              base,
+              arch,
+              rows,
+              train,
+              test,
+              target,
+              maxEpochs,
+              driverRounds,
+              lines);
       System.out.println(Json.compact(v));
     }
     return Main.EXIT_OK;

@@ -26,6 +26,17 @@ class ScalingRunsTest {
   private static final long PARAM_BYTES = 4L * new VaeObjective(ARCH).numParams();
 
   @Test
+  void theValidationCallsAPredictionWithinTwentyPercentOnlyWhenItIs() {
+    Map<String, Object> v = new LinkedHashMap<>();
+    ScalingRuns.compare(v, "", 12.0, 10.0);
+    ScalingRuns.compare(v, "_with_master_round", 12.5, 10.0);
+    assertEquals(1.2, v.get("measured_over_predicted"));
+    assertEquals(true, v.get("within_20_percent"), "12 s measured against 10 s predicted");
+    assertEquals(1.25, v.get("measured_over_predicted_with_master_round"));
+    assertEquals(false, v.get("within_20_percent_with_master_round"), "12.5 s against 10 s");
+  }
+
+  @Test
   void theDefaultsSplitTheGlobalBatchAndShipParametersAndBothAdamMoments() {
     ScalingRuns.Plan p =
         ScalingRuns.Plan.of(
