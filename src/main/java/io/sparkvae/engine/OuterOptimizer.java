@@ -36,9 +36,11 @@ public interface OuterOptimizer extends Serializable {
     /** Outer heavy-ball momentum on Δ / γ (Wang et al. 2019). */
     SLOWMO,
     /**
-     * {@link #DILOCO} when a round has at least {@link ScaleOut#AUTO_DILOCO_MIN_STEPS} local steps,
-     * else {@link #AVERAGE}: measured, outer momentum won back what more partitions lose on rounds
-     * of 128 steps and cost 30 nats on rounds of 4 (training.md, "Scale-out modes").
+     * {@link #DILOCO} when a round has at least {@link ScaleOut#AUTO_DILOCO_MIN_STEPS} local steps
+     * on two or more partitions, else {@link #AVERAGE}: measured, outer momentum won back what more
+     * partitions lose on rounds of 128 steps, cost 30 nats on rounds of 4, and on one partition,
+     * where there is nothing to win back, cost the conv model epochs (training.md, "Scale-out
+     * modes").
      */
     AUTO;
 

@@ -47,14 +47,17 @@ public record ScaleOut(
 
   /**
    * This with {@link OuterOptimizer.Kind#AUTO} replaced by the rule it stands for on rounds of
-   * {@code k} local steps.
+   * {@code k} local steps over {@code partitions} partitions. One partition averages nothing, so
+   * there is no shrinkage for the momentum to win back.
    */
-  public ScaleOut resolve(int k) {
+  public ScaleOut resolve(int k, int partitions) {
     if (outer != OuterOptimizer.Kind.AUTO) {
       return this;
     }
     OuterOptimizer.Kind kind =
-        k >= AUTO_DILOCO_MIN_STEPS ? OuterOptimizer.Kind.DILOCO : OuterOptimizer.Kind.AVERAGE;
+        k >= AUTO_DILOCO_MIN_STEPS && partitions > 1
+            ? OuterOptimizer.Kind.DILOCO
+            : OuterOptimizer.Kind.AVERAGE;
     return withOuter(kind, outerLearningRate, outerMomentum);
   }
 

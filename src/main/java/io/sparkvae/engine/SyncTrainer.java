@@ -102,7 +102,7 @@ public final class SyncTrainer {
     state.requirePartitioning(sizes);
     int batch = cfg.scaleOut().globalBatch(sizes, cfg.batchSize());
     int steps = cfg.scaleOut().batchMode().stepsPerEpoch(sizes, batch);
-    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps));
+    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps), sizes.length);
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "

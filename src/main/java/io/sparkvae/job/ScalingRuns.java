@@ -317,7 +317,8 @@ final class ScalingRuns {
   /**
    * Trains P = 2 on {@code master} (executors in JVMs of their own) to the target and compares the
    * summed round times with the prediction for two executors sharing this machine: the step time
-   * measured with two threads at once, the P = 2 driver cost measured in local mode, no network.
+   * measured with two threads at once, no network, and the P = 2 driver cost measured in local mode
+   * (the part the predictions use) or on {@code master} itself (where results cross JVMs).
    */
   static Map<String, Object> validate(
       String master,

@@ -99,15 +99,18 @@ class ScaleOutTest {
   }
 
   @Test
-  void autoTakesDiLoCoOnLongRoundsAndAveragingOnShortOnes() {
+  void autoTakesDiLoCoOnLongRoundsOfSeveralPartitionsAndAveragingOtherwise() {
     ScaleOut auto = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.AUTO, 1.0, 0.8);
-    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128).outer());
-    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(64).outer());
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(63).outer());
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(4).outer());
-    assertEquals(0.8, auto.resolve(128).outerMomentum(), "η and β are the settings'");
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128, 2).outer());
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(64, 32).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(63, 8).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(4, 2).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 1).outer(), "one partition");
+    assertEquals(0.8, auto.resolve(128, 2).outerMomentum(), "η and β are the settings'");
     ScaleOut slowmo = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.SLOWMO, 1.0, 0.5);
-    assertEquals(slowmo, slowmo.resolve(4), "an explicit rule stays");
+    assertEquals(slowmo, slowmo.resolve(4, 2), "an explicit rule stays");
+    ScaleOut diloco = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.DILOCO, 1.0, 0.8);
+    assertEquals(diloco, diloco.resolve(128, 1), "an explicit DiLoCo stays on one partition");
     assertThrows(
         IllegalArgumentException.class,
         () -> OuterOptimizer.of(OuterOptimizer.Kind.AUTO, 1.0, 0.8),

@@ -142,7 +142,7 @@ public final class TrainSettings {
           "how the driver ends a round of local steps (k > 1): `average` (the partitions' "
               + "parameters, averaged by rows), `diloco` (outer Nesterov momentum on the averaged "
               + "change), `slowmo` (outer heavy-ball momentum), or `auto`: `diloco` on rounds of "
-              + "at least 64 local steps, `average` on shorter ones; see [Scale-out "
+              + "at least 64 local steps on 2 or more partitions, `average` otherwise; see [Scale-out "
               + "modes](training.md#scale-out-modes)");
   public static final Setting TRAIN_OUTER_LEARNING_RATE =
       D.setting(
