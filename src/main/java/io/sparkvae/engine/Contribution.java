@@ -29,6 +29,38 @@ public final class Contribution implements Serializable {
     this.rows = rows;
   }
 
+  /** Java serialization sends the vector as bytes ({@link FloatWire}); Kryo ignores this. */
+  private Object writeReplace() {
+    return new Wire(this);
+  }
+
+  private static final class Wire implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final byte[] vector;
+    private final double[] losses;
+    private final long rows;
+    private final int badPartition;
+    private final int badStep;
+    private final String badWhat;
+
+    Wire(Contribution c) {
+      vector = FloatWire.toBytes(c.vector);
+      losses = c.losses;
+      rows = c.rows;
+      badPartition = c.badPartition;
+      badStep = c.badStep;
+      badWhat = c.badWhat;
+    }
+
+    private Object readResolve() {
+      Contribution c = new Contribution(FloatWire.toFloats(vector), losses, rows);
+      c.badPartition = badPartition;
+      c.badStep = badStep;
+      c.badWhat = badWhat;
+      return c;
+    }
+  }
+
   /** Adds {@code o} into this one (in place) and returns this. */
   Contribution plus(Contribution o) {
     if (o.vector != null) {

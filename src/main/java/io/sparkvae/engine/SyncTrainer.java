@@ -388,7 +388,7 @@ public final class SyncTrainer {
         spec.k() == 1
             ? new float[][] {state.params()}
             : new float[][] {state.params(), carriedState(state.liveOptimizerState(), spec)};
-    Broadcast<float[][]> bc = sc.broadcast(shared);
+    Broadcast<FloatWire.Shared> bc = sc.broadcast(new FloatWire.Shared(shared));
     long t1 = System.nanoTime();
     try {
       JavaRDD<DeterministicReduce.Leaf> leaves =
@@ -397,7 +397,7 @@ public final class SyncTrainer {
               .mapPartitionsWithIndex(
                   (part, it) -> {
                     long w0 = System.nanoTime();
-                    float[][] v = bc.value();
+                    float[][] v = bc.value().vectors();
                     long w1 = System.nanoTime();
                     Contribution c = TrainerWorker.round(it.next(), part, spec, v);
                     if (PROFILE) {

@@ -46,8 +46,9 @@ final class ScalingRuns {
         SparkSession.builder()
             .master(master)
             .appName("spark-vae bench-scaling")
-            .config("spark.ui.enabled", "false")
-            .config("spark.task.maxDirectResultSize", "64m");
+            .config("spark.ui.enabled", "false");
+    // The settings `train` runs with: the rounds measured are the rounds users get.
+    SparkSessions.RECOMMENDED.forEach(b::config);
     if (appJar != null) {
       b.config("spark.jars", appJar);
       for (String env : List.of("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS")) {
