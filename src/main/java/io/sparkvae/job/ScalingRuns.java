@@ -346,12 +346,15 @@ final class ScalingRuns {
     SparkSession spark = session(master, jar);
     Quality q;
     double masterRound;
+    double executorStep;
     try {
       Dataset<Row> tr = load(spark, "train", trainFile).frame();
       Dataset<Row> te = load(spark, "test", testFile).frame().cache();
       q = trainToTarget(base, tr, te, 2, target, maxEpochs);
-      // The same part measured where the whole ran: results cross JVMs there, not in local mode.
+      // The same parts measured where the whole ran: results cross JVMs there, not in local mode,
+      // and the executors' steps run in JVMs of their own.
       masterRound = driverSecondsPerRound(base, te, 2, plan, driverRounds);
+      executorStep = executorStepSeconds(spark, base, arch, trainFile, plan.rowsPerStep(), 2);
     } finally {
       spark.stop();
     }
@@ -370,8 +373,11 @@ final class ScalingRuns {
     v.put("measured_time_to_target_seconds", round4(measured));
     v.put("driver_seconds_per_round_local", localRound);
     v.put("driver_seconds_per_round_validation_master", round4(masterRound));
+    v.put("step_seconds_on_the_executors", executorStep);
     compare(v, "", measured, prediction(q.epochs(), plan, step2, localRound));
     compare(v, "_with_master_round", measured, prediction(q.epochs(), plan, step2, masterRound));
+    compare(
+        v, "_with_master_parts", measured, prediction(q.epochs(), plan, executorStep, masterRound));
     return v;
   }
 
@@ -384,6 +390,39 @@ final class ScalingRuns {
     v.put("predicted_time_to_target_seconds" + suffix, round4(pred));
     v.put("measured_over_predicted" + suffix, Math.round(1000 * measured / pred) / 1000.0);
     v.put("within_20_percent" + suffix, Math.abs(measured / pred - 1) <= 0.2);
+  }
+
+  /**
+   * A step timed on the executors of {@code spark} themselves: {@code tasks} tasks at once (one per
+   * executor core), each reading the training file and timing its own step on its own core; the
+   * slowest task's wall-clock seconds per step.
+   */
+  static double executorStepSeconds(
+      SparkSession spark,
+      VariationalAutoencoder base,
+      VaeArchitecture arch,
+      Path trainFile,
+      int rowsPerStep,
+      int tasks) {
+    String optimizer = base.getOptimizer();
+    double rate = base.getLearningRate();
+    String file = trainFile.toString();
+    List<Double> t =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+            .map(
+                i ->
+                    StepTimer.secondsPerStep(
+                            () -> new VaeObjective(arch),
+                            () -> Optimizer.named(optimizer, rate),
+                            io.sparkvae.data.IdxFile.read(Path.of(file)).asRows(),
+                            rowsPerStep,
+                            Math.max(8, 4096 / rowsPerStep),
+                            5,
+                            1)
+                        .wallSeconds())
+            .collect();
+    return t.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
   /**
