@@ -2,6 +2,7 @@
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkvae.data.IdxFile;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.diagnostics.ScalingModel;
@@ -26,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -408,17 +411,16 @@ final class ScalingRuns {
     double rate = base.getLearningRate();
     String file = trainFile.toString();
     List<Double> t =
-        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+        JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
             .map(
                 i ->
-                    StepTimer.secondsPerStep(
-                            () -> new VaeObjective(arch),
-                            () -> Optimizer.named(optimizer, rate),
-                            io.sparkvae.data.IdxFile.read(Path.of(file)).asRows(),
+                    stepTime(
+                            arch,
+                            optimizer,
+                            rate,
+                            IdxFile.read(Path.of(file)).asRows(),
                             rowsPerStep,
-                            Math.max(8, 4096 / rowsPerStep),
-                            5,
                             1)
                         .wallSeconds())
             .collect();
@@ -436,9 +438,20 @@ final class ScalingRuns {
       int rowsPerStep,
       int threads)
       throws InterruptedException {
+    return stepTime(arch, base.getOptimizer(), base.getLearningRate(), rows, rowsPerStep, threads);
+  }
+
+  private static StepTimer.Timing stepTime(
+      VaeArchitecture arch,
+      String optimizer,
+      double learningRate,
+      ByteRows rows,
+      int rowsPerStep,
+      int threads)
+      throws InterruptedException {
     return StepTimer.secondsPerStep(
         () -> new VaeObjective(arch),
-        () -> Optimizer.named(base.getOptimizer(), base.getLearningRate()),
+        () -> Optimizer.named(optimizer, learningRate),
         rows,
         rowsPerStep,
         Math.max(8, 4096 / rowsPerStep),
