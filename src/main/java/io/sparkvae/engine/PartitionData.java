@@ -4,6 +4,7 @@ package io.sparkvae.engine;
 import io.sparkvae.kernel.RowBlock;
 import io.sparkvae.kernel.Rows;
 import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -24,6 +25,22 @@ public final class PartitionData implements Serializable {
     this.blocks = blocks;
     this.width = width;
     this.check = check;
+  }
+
+  /**
+   * The one element of a cached partition's iterator, read to its end: Spark releases the cached
+   * block's read lock when the iterator is exhausted, and logs "block locks were not released" for
+   * every task that leaves it open.
+   */
+  static PartitionData single(Iterator<PartitionData> it) {
+    if (!it.hasNext()) {
+      throw new IllegalStateException("a cached training partition with no PartitionData");
+    }
+    PartitionData pd = it.next();
+    if (it.hasNext()) {
+      throw new IllegalStateException("a cached training partition with more than one element");
+    }
+    return pd;
   }
 
   public int partition() {

@@ -399,7 +399,7 @@ public final class SyncTrainer {
                     long w0 = System.nanoTime();
                     float[][] v = bc.value().vectors();
                     long w1 = System.nanoTime();
-                    Contribution c = TrainerWorker.round(it.next(), part, spec, v);
+                    Contribution c = TrainerWorker.round(PartitionData.single(it), part, spec, v);
                     if (PROFILE) {
                       System.err.printf(
                           "  task %d: bc.value %.1f ms, compute %.1f ms%n",
@@ -450,14 +450,15 @@ public final class SyncTrainer {
       int epoch,
       int batchSize,
       int depth) {
-    Broadcast<float[]> bc = sc.broadcast(params.clone());
+    Broadcast<FloatWire.Shared> bc =
+        sc.broadcast(new FloatWire.Shared(new float[][] {params.clone()}));
     try {
       int width = data.width();
       JavaRDD<DeterministicReduce.Leaf> leaves =
           data.rdd()
               .mapPartitionsWithIndex(
                   (part, it) -> {
-                    PartitionData pd = it.next();
+                    PartitionData pd = PartitionData.single(it);
                     return List.of(
                             new DeterministicReduce.Leaf(
                                 part,
@@ -465,7 +466,7 @@ public final class SyncTrainer {
                                     pd,
                                     part,
                                     objective,
-                                    bc.value(),
+                                    bc.value().vectors()[0],
                                     seed,
                                     epoch,
                                     batchSize,

@@ -18,13 +18,19 @@ final class TrainerWorker {
 
   private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
 
-  /** A thread's evaluator, gather buffer, gradient buffer and cached row order. */
+  /**
+   * A thread's evaluator, gather buffer, gradient, local parameters and optimizer state, and cached
+   * row order. Reused across rounds: the vectors are megabytes each, humongous objects for G1, and
+   * allocating them afresh every round started a concurrent GC cycle each time.
+   */
   static final class Scratch {
     final Objective objective;
     final int maxRows;
     final Objective.Evaluator evaluator;
     final float[] batch;
     float[] grad;
+    float[] params;
+    float[] state;
     int[] order;
     long orderKeySeed;
     int orderKeyEpoch = -1;
@@ -95,18 +101,22 @@ final class TrainerWorker {
       }
       return c;
     }
-    float[] params = shared[0].clone();
+    // The round starts from the broadcast parameters; in local mode tasks share the broadcast
+    // array itself, so each trains a copy.
+    w.params = fit(w.params, numParams);
+    float[] params = w.params;
+    System.arraycopy(shared[0], 0, params, 0, numParams);
     // The optimizer state: the carried slices from the broadcast, zeros elsewhere.
     int[] carried = s.carried();
-    float[] state = new float[s.optimizer().stateSize(numParams)];
+    w.state = fit(w.state, s.optimizer().stateSize(numParams));
+    float[] state = w.state;
+    Arrays.fill(state, 0f);
     for (int r = 0, at = 0; r < carried.length; r += 2) {
       System.arraycopy(shared[1], at, state, carried[r], carried[r + 1] - carried[r]);
       at += carried[r + 1] - carried[r];
     }
     long[] zeroedAt = s.innerState().zeroedAt(s.optimizer(), s.updatesBefore());
-    if (w.grad == null || w.grad.length != numParams) {
-      w.grad = new float[numParams];
-    }
+    w.grad = fit(w.grad, numParams);
     float[] grad = w.grad;
     Arrays.fill(grad, 0f); // each update leaves it zero for the next step
     long used = 0;
@@ -161,6 +171,11 @@ final class TrainerWorker {
     c.vector = v;
     c.rows = used;
     return c;
+  }
+
+  /** {@code a} if it has exactly {@code n} floats, else a new array of that size. */
+  private static float[] fit(float[] a, int n) {
+    return a != null && a.length == n ? a : new float[n];
   }
 
   private static Objective.Step step(SyncTrainer.RoundSpec s, int part, int j) {

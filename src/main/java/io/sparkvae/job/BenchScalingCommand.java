@@ -242,7 +242,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
     }
     if (validateMaster != null) {
       Map<String, Object> v =
-          ScalingRuns.validate(
+          ScalingValidation.validate(
               validateMaster,
               base,
               arch,

@@ -2,7 +2,6 @@
 package io.sparkvae.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sparkvae.data.IdxFile;
 import io.sparkvae.data.ImageData;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.diagnostics.ScalingModel;
@@ -22,13 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.IntStream;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -305,6 +301,9 @@ final class ScalingRuns {
         continue;
       }
       JsonNode m = Json.read(line, file + " line " + lineNo);
+      if (m.path("round_cost_only").asBoolean(false)) {
+        continue; // a --round-cost-only line: no training, so no epochs to take
+      }
       JsonNode e = m.path("epochs_to_target");
       if (!m.path("partitions").isInt() || !(e.isInt() || e.isNull())) {
         throw new UserError(
@@ -316,115 +315,6 @@ final class ScalingRuns {
       out.put(m.get("partitions").asInt(), e.isNull() ? -1 : e.asInt());
     }
     return out;
-  }
-
-  /**
-   * Trains P = 2 on {@code master} (executors in JVMs of their own) to the target and compares the
-   * summed round times with the prediction for two executors sharing this machine: the step time
-   * measured with two threads at once, no network, and the P = 2 driver cost measured in local mode
-   * (the part the predictions use) or on {@code master} itself (where results cross JVMs).
-   */
-  static Map<String, Object> validate(
-      String master,
-      VariationalAutoencoder base,
-      VaeArchitecture arch,
-      ByteRows rows,
-      Path trainFile,
-      Path testFile,
-      double target,
-      int maxEpochs,
-      int driverRounds,
-      List<Map<String, Object>> lines)
-      throws Exception {
-    Map<String, Object> two =
-        lines.stream()
-            .filter(r -> (Integer) r.get("partitions") == 2)
-            .findFirst()
-            .orElseThrow(() -> new UserError("--validate-master needs 2 in --partitions"));
-    Plan plan = Plan.of(base, 2, 60_000);
-    double step2 = stepTime(base, arch, rows, plan.rowsPerStep(), 2).wallSeconds();
-    String jar =
-        Path.of(ScalingRuns.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-            .toString();
-    SparkSession spark = session(master, jar);
-    Quality q;
-    double masterRound;
-    double executorStep;
-    try {
-      Dataset<Row> tr = load(spark, "train", trainFile).frame();
-      Dataset<Row> te = load(spark, "test", testFile).frame().cache();
-      q = trainToTarget(base, tr, te, 2, target, maxEpochs);
-      // The same parts measured where the whole ran: results cross JVMs there, not in local mode,
-      // and the executors' steps run in JVMs of their own.
-      masterRound = driverSecondsPerRound(base, te, 2, plan, driverRounds);
-      executorStep = executorStepSeconds(spark, base, arch, trainFile, plan.rowsPerStep(), 2);
-    } finally {
-      spark.stop();
-    }
-    Map<String, Object> v = new LinkedHashMap<>();
-    v.put("validation_master", master);
-    v.put("partitions", 2);
-    v.put("epochs_to_target", q.epochs());
-    v.put("step_seconds_two_threads", step2);
-    v.put("test_neg_elbo_by_epoch", q.testByEpoch());
-    if (q.epochs() == null) {
-      v.put("within_20_percent", null);
-      return v;
-    }
-    double measured = Arrays.stream(q.roundSeconds(), 0, q.epochs()).sum();
-    double localRound = (Double) two.get("driver_seconds_per_round");
-    v.put("measured_time_to_target_seconds", round4(measured));
-    v.put("driver_seconds_per_round_local", localRound);
-    v.put("driver_seconds_per_round_validation_master", round4(masterRound));
-    v.put("step_seconds_on_the_executors", executorStep);
-    compare(v, "", measured, prediction(q.epochs(), plan, step2, localRound));
-    compare(v, "_with_master_round", measured, prediction(q.epochs(), plan, step2, masterRound));
-    compare(
-        v, "_with_master_parts", measured, prediction(q.epochs(), plan, executorStep, masterRound));
-    return v;
-  }
-
-  private static double prediction(int epochs, Plan plan, double step, double round) {
-    return ScalingModel.timeToTarget(
-        epochs, plan.stepsPerEpoch(), step, plan.roundsPerEpoch(), round, 0);
-  }
-
-  static void compare(Map<String, Object> v, String suffix, double measured, double pred) {
-    v.put("predicted_time_to_target_seconds" + suffix, round4(pred));
-    v.put("measured_over_predicted" + suffix, Math.round(1000 * measured / pred) / 1000.0);
-    v.put("within_20_percent" + suffix, Math.abs(measured / pred - 1) <= 0.2);
-  }
-
-  /**
-   * A step timed on the executors of {@code spark} themselves: {@code tasks} tasks at once (one per
-   * executor core), each reading the training file and timing its own step on its own core; the
-   * slowest task's wall-clock seconds per step.
-   */
-  static double executorStepSeconds(
-      SparkSession spark,
-      VariationalAutoencoder base,
-      VaeArchitecture arch,
-      Path trainFile,
-      int rowsPerStep,
-      int tasks) {
-    String optimizer = base.getOptimizer();
-    double rate = base.getLearningRate();
-    String file = trainFile.toString();
-    List<Double> t =
-        JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(IntStream.range(0, tasks).boxed().toList(), tasks)
-            .map(
-                i ->
-                    stepTime(
-                            arch,
-                            optimizer,
-                            rate,
-                            IdxFile.read(Path.of(file)).asRows(),
-                            rowsPerStep,
-                            1)
-                        .wallSeconds())
-            .collect();
-    return t.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
   /**
@@ -441,7 +331,7 @@ final class ScalingRuns {
     return stepTime(arch, base.getOptimizer(), base.getLearningRate(), rows, rowsPerStep, threads);
   }
 
-  private static StepTimer.Timing stepTime(
+  static StepTimer.Timing stepTime(
       VaeArchitecture arch,
       String optimizer,
       double learningRate,
@@ -464,7 +354,7 @@ final class ScalingRuns {
         spark, new Loaders.Spec(name, file.toString(), null, "features", "label", null, 0));
   }
 
-  private static double round4(double v) {
+  static double round4(double v) {
     return Math.round(v * 1e4) / 1e4;
   }
 }

@@ -10,6 +10,8 @@ import io.sparkvae.testing.SparkTestBase;
 import io.sparkvae.testing.TestFrames;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -143,5 +145,43 @@ class BlockedDataTest extends SparkTestBase {
     assertTrue(
         dim.getMessage().contains("rows have dimension 784 but the model expects 100"),
         dim.getMessage());
+  }
+
+  /** Read locks the running task holds on cached blocks. */
+  private static int locksHeldByThisTask() {
+    return SparkEnv.get()
+        .blockManager()
+        .blockInfoManager()
+        .getTaskLockCount(TaskContext.get().taskAttemptId());
+  }
+
+  @Test
+  void readingACachedPartitionReleasesItsBlockLockBeforeTheTaskEnds() {
+    Dataset<Row> df = TestFrames.images(spark(), Samples.trainImages(), 100, 2);
+    try (BlockedData b = build(df, true, -1)) {
+      // Locks released by reading the partition, per task: the cached block's read lock is taken
+      // when the iterator is made, before our function runs.
+      List<Integer> withSingle =
+          b.rdd()
+              .mapPartitions(
+                  it -> {
+                    int before = locksHeldByThisTask();
+                    PartitionData.single(it);
+                    return List.of(before - locksHeldByThisTask()).iterator();
+                  })
+              .collect();
+      assertEquals(List.of(1, 1), withSingle);
+      // An iterator left open keeps the lock until the task ends (Spark then logs it).
+      List<Integer> withNext =
+          b.rdd()
+              .mapPartitions(
+                  it -> {
+                    int before = locksHeldByThisTask();
+                    it.next();
+                    return List.of(before - locksHeldByThisTask()).iterator();
+                  })
+              .collect();
+      assertEquals(List.of(0, 0), withNext);
+    }
   }
 }

@@ -28,8 +28,8 @@ class ScalingRunsTest {
   @Test
   void theValidationCallsAPredictionWithinTwentyPercentOnlyWhenItIs() {
     Map<String, Object> v = new LinkedHashMap<>();
-    ScalingRuns.compare(v, "", 12.0, 10.0);
-    ScalingRuns.compare(v, "_with_master_round", 12.5, 10.0);
+    ScalingValidation.compare(v, "", 12.0, 10.0);
+    ScalingValidation.compare(v, "_with_master_round", 12.5, 10.0);
     assertEquals(1.2, v.get("measured_over_predicted"));
     assertEquals(true, v.get("within_20_percent"), "12 s measured against 10 s predicted");
     assertEquals(1.25, v.get("measured_over_predicted_with_master_round"));
@@ -105,14 +105,15 @@ class ScalingRunsTest {
   }
 
   @Test
-  void epochsToTargetAreReadBackFromAPreviousRunAndAMalformedLineIsNamed(@TempDir Path dir)
-      throws Exception {
+  void epochsToTargetAreReadBackFromAPreviousRunSkippingRoundCostLinesAndAMalformedLineIsNamed(
+      @TempDir Path dir) throws Exception {
     Path ok = dir.resolve("ok.jsonl");
     Files.writeString(
         ok,
         "{\"partitions\":1,\"epochs_to_target\":8}\n{\"validation_master\":\"x\"}\n"
             + "{\"partitions\":8,\"epochs_to_target\":11,\"target\":245.0}\n"
-            + "{\"partitions\":32,\"epochs_to_target\":null}\n");
+            + "{\"partitions\":32,\"epochs_to_target\":null}\n"
+            + "{\"partitions\":64,\"round_cost_only\":true,\"sync_every\":59}\n");
     assertEquals(Map.of(1, 8, 8, 11, 32, -1), ScalingRuns.read(ok), "-1: not reached");
     Path bad = dir.resolve("bad.jsonl");
     Files.writeString(bad, "{\"partitions\":1,\"epochs_to_target\":8}\n{\"partitions\":2}\n");
