@@ -46,19 +46,32 @@ public record ScaleOut(
   public static final int AUTO_DILOCO_MIN_STEPS = 64;
 
   /**
-   * This with {@link OuterOptimizer.Kind#AUTO} replaced by the rule it stands for on rounds of
-   * {@code k} local steps over {@code partitions} partitions. One partition averages nothing, so
-   * there is no shrinkage for the momentum to win back.
+   * {@link InnerState#AUTO} restarts the inner state every round on this many partitions and more,
+   * with rounds of at least {@link #AUTO_DILOCO_MIN_STEPS} local steps.
+   */
+  public static final int AUTO_RESET_MIN_PARTITIONS = 4;
+
+  /** ... and at most this many (beyond, the defaults scale the learning rate by 2 or more). */
+  public static final int AUTO_RESET_MAX_PARTITIONS = 16;
+
+  /**
+   * This with {@link OuterOptimizer.Kind#AUTO} and {@link InnerState#AUTO} replaced by the rules
+   * they stand for on rounds of {@code k} local steps over {@code partitions} partitions. One
+   * partition averages nothing, so there is no shrinkage for the momentum to win back.
    */
   public ScaleOut resolve(int k, int partitions) {
-    if (outer != OuterOptimizer.Kind.AUTO) {
-      return this;
+    ScaleOut r = this;
+    if (outer == OuterOptimizer.Kind.AUTO) {
+      OuterOptimizer.Kind kind =
+          k >= AUTO_DILOCO_MIN_STEPS && partitions > 1
+              ? OuterOptimizer.Kind.DILOCO
+              : OuterOptimizer.Kind.AVERAGE;
+      r = r.withOuter(kind, outerLearningRate, outerMomentum);
     }
-    OuterOptimizer.Kind kind =
-        k >= AUTO_DILOCO_MIN_STEPS && partitions > 1
-            ? OuterOptimizer.Kind.DILOCO
-            : OuterOptimizer.Kind.AVERAGE;
-    return withOuter(kind, outerLearningRate, outerMomentum);
+    if (innerState == InnerState.AUTO) {
+      r = r.withInnerState(InnerState.auto(k, partitions));
+    }
+    return r;
   }
 
   /** The loop as it was before these modes existed. */
@@ -233,14 +246,33 @@ public record ScaleOut(
      */
     SECOND_MOMENT,
     /** Every part restarts at zero every round; only parameters travel. */
-    RESET;
+    RESET,
+    /**
+     * {@link #RESET} on rounds of at least {@link ScaleOut#AUTO_DILOCO_MIN_STEPS} local steps on
+     * {@link ScaleOut#AUTO_RESET_MIN_PARTITIONS} to {@link ScaleOut#AUTO_RESET_MAX_PARTITIONS}
+     * partitions, {@link #AVERAGE} otherwise (measured by time to target: training.md, "The
+     * defaults").
+     */
+    AUTO;
 
     public String configName() {
       return spelling(this);
     }
 
+    /** What {@link #AUTO} stands for on rounds of {@code k} local steps over P partitions. */
+    static InnerState auto(int k, int partitions) {
+      return k >= AUTO_DILOCO_MIN_STEPS
+              && partitions >= AUTO_RESET_MIN_PARTITIONS
+              && partitions <= AUTO_RESET_MAX_PARTITIONS
+          ? RESET
+          : AVERAGE;
+    }
+
     /** Whether part {@code part} of the state is carried across rounds (else zeroed). */
     boolean carries(int part) {
+      if (this == AUTO) {
+        throw new IllegalStateException("resolve auto first (ScaleOut#resolve)");
+      }
       return this == AVERAGE || (this == SECOND_MOMENT && part >= 1);
     }
 
@@ -249,6 +281,9 @@ public record ScaleOut(
      * to₀, from₁, to₁, …]}: all of it for {@link #AVERAGE}, else the carried parts.
      */
     int[] carriedRanges(Optimizer opt, int numParams) {
+      if (this == AUTO) {
+        throw new IllegalStateException("resolve auto first (ScaleOut#resolve)");
+      }
       if (this == AVERAGE) {
         return new int[] {0, opt.stateSize(numParams)};
       }

@@ -75,8 +75,7 @@ final class ScalingRuns {
       for (int i = 0; i < p; i++) {
         sizes[i] = n / p + (i < n % p ? 1 : 0);
       }
-      ScaleOut.BatchMode mode =
-          ScaleOut.BatchMode.valueOf(est.getBatchMode().toUpperCase(Locale.ROOT).replace('-', '_'));
+      ScaleOut.BatchMode mode = ScaleOut.BatchMode.valueOf(enumName(est.getBatchMode()));
       int b =
           ScaleOut.DEFAULT
               .withBatchMode(mode, ScaleOut.LearningRateScaling.NONE, 0)
@@ -90,12 +89,16 @@ final class ScalingRuns {
       int biggest = (int) sizes[0];
       int rows =
           mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);
-      String state = est.getOptimizerState();
+      ScaleOut.InnerState state =
+          ScaleOut.DEFAULT
+              .withInnerState(ScaleOut.InnerState.valueOf(enumName(est.getOptimizerState())))
+              .resolve(k, p)
+              .innerState();
       int stateParts = Optimizer.named(est.getOptimizer(), 1e-3).stateParts();
       int carried =
           switch (state) {
-            case "average" -> stateParts;
-            case "second-moment" -> Math.min(1, stateParts);
+            case AVERAGE -> stateParts;
+            case SECOND_MOMENT -> Math.min(1, stateParts);
             default -> 0;
           };
       return new Plan(
@@ -105,6 +108,10 @@ final class ScalingRuns {
           Math.max(1, rows),
           carried,
           TrainerConfig.aggregationDepth(est.getAggregationDepth(), p));
+    }
+
+    private static String enumName(String configName) {
+      return configName.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     int roundsPerEpoch() {

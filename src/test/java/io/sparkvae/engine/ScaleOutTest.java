@@ -99,6 +99,26 @@ class ScaleOutTest {
   }
 
   @Test
+  void autoStateRestartsOnLongRoundsOfFourToSixteenPartitionsAndAveragesOtherwise() {
+    ScaleOut auto = ScaleOut.DEFAULT.withInnerState(ScaleOut.InnerState.AUTO);
+    ScaleOut.InnerState reset = ScaleOut.InnerState.RESET;
+    ScaleOut.InnerState average = ScaleOut.InnerState.AVERAGE;
+    assertEquals(reset, auto.resolve(128, 4).innerState());
+    assertEquals(reset, auto.resolve(128, 8).innerState());
+    assertEquals(reset, auto.resolve(64, 16).innerState());
+    assertEquals(average, auto.resolve(128, 2).innerState(), "2 partitions: rounds cost little");
+    assertEquals(average, auto.resolve(117, 32).innerState(), "rate × 2 at 32: reset diverged");
+    assertEquals(average, auto.resolve(63, 8).innerState(), "short rounds");
+    assertEquals(average, auto.resolve(128, 1).innerState(), "one partition: plain Adam");
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 8).outer(), "outer rule kept");
+    ScaleOut explicit = ScaleOut.DEFAULT.withInnerState(ScaleOut.InnerState.SECOND_MOMENT);
+    assertEquals(explicit, explicit.resolve(128, 8), "an explicit state rule stays");
+    Adam adam = new Adam(1e-3);
+    assertThrows(
+        IllegalStateException.class, () -> ScaleOut.InnerState.AUTO.carriedRanges(adam, 10));
+  }
+
+  @Test
   void autoTakesDiLoCoOnLongRoundsOfSeveralPartitionsAndAveragingOtherwise() {
     ScaleOut auto = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.AUTO, 1.0, 0.8);
     assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128, 2).outer());

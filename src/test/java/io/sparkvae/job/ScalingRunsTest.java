@@ -37,7 +37,7 @@ class ScalingRunsTest {
   }
 
   @Test
-  void theDefaultsSplitTheGlobalBatchAndShipParametersAndBothAdamMoments() {
+  void theDefaultsSplitTheGlobalBatchAndOnEightPartitionsShipParametersOnly() {
     ScalingRuns.Plan p =
         ScalingRuns.Plan.of(
             ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 8, 60_000);
@@ -45,8 +45,12 @@ class ScalingRunsTest {
     assertEquals(128, p.syncEvery());
     assertEquals(4, p.roundsPerEpoch());
     assertEquals(16, p.rowsPerStep(), "7,500 rows in 469 slices");
-    assertEquals(3 * PARAM_BYTES, p.broadcastBytes(ARCH), "parameters, m and v");
+    assertEquals(PARAM_BYTES, p.broadcastBytes(ARCH), "auto state: reset on 4 to 16 partitions");
     assertEquals(1, p.depth());
+    ScalingRuns.Plan two =
+        ScalingRuns.Plan.of(
+            ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 2, 60_000);
+    assertEquals(3 * PARAM_BYTES, two.broadcastBytes(ARCH), "2 partitions: parameters, m and v");
   }
 
   @Test

@@ -350,6 +350,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
     Map<String, String> today = new VariationalAutoencoder().fingerprint(arch);
     assertEquals("\"auto\"", today.get("outerOptimizer"), "today's default is named");
     assertEquals("16", today.get("minRowsPerStep"));
+    assertEquals("\"auto\"", today.get("optimizerState"));
     Map<String, String> historical =
         new VariationalAutoencoder()
             .setOuterOptimizer("average")
@@ -358,6 +359,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setLearningRateScaling("none")
             .setLearningRateWarmupEpochs(0)
             .setMinRowsPerStep(0)
+            .setOptimizerState("average")
             .fingerprint(arch);
     for (String k :
         List.of(

@@ -167,11 +167,13 @@ public final class TrainSettings {
           "optimizerState",
           ScaleOut.InnerState.values(),
           ScaleOut.InnerState::configName,
-          ScaleOut.InnerState.AVERAGE,
+          ScaleOut.InnerState.AUTO,
           "what a round of local steps carries of the inner optimizer's state: `average` (both "
               + "Adam moments, averaged by rows), `second-moment` (Adam's second moment "
-              + "averaged, the first restarted at zero every round) or `reset` (both restarted "
-              + "at zero every round; only parameters travel)");
+              + "averaged, the first restarted at zero every round), `reset` (both restarted "
+              + "at zero every round; only parameters travel), or `auto`: `reset` on rounds of "
+              + "at least 64 local steps on 4 to 16 partitions, `average` otherwise; see "
+              + "[Scale-out modes](training.md#scale-out-modes)");
   public static final Setting TRAIN_SYNC_WARMUP_EPOCHS =
       D.setting(
           "train.sync-warmup-epochs",
