@@ -7,6 +7,7 @@ import io.sparkvae.data.Loaders;
 import io.sparkvae.diagnostics.ScalingModel;
 import io.sparkvae.diagnostics.StepTimer;
 import io.sparkvae.engine.EpochReport;
+import io.sparkvae.engine.OuterOptimizer;
 import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
@@ -69,7 +70,9 @@ final class ScalingRuns {
       int syncEvery,
       int rowsPerStep,
       int carriedStateParts,
-      int depth) {
+      int depth,
+      OuterOptimizer.Kind outer,
+      ScaleOut.InnerState innerState) {
     static Plan of(VariationalAutoencoder est, int p, int n) {
       long[] sizes = new long[p];
       for (int i = 0; i < p; i++) {
@@ -89,11 +92,15 @@ final class ScalingRuns {
       int biggest = (int) sizes[0];
       int rows =
           mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);
-      ScaleOut.InnerState state =
+      ScaleOut rules =
           ScaleOut.DEFAULT
+              .withOuter(
+                  OuterOptimizer.Kind.valueOf(enumName(est.getOuterOptimizer())),
+                  est.getOuterLearningRate(),
+                  est.getOuterMomentum())
               .withInnerState(ScaleOut.InnerState.valueOf(enumName(est.getOptimizerState())))
-              .resolve(k, p)
-              .innerState();
+              .resolve(k, p);
+      ScaleOut.InnerState state = rules.innerState();
       int stateParts = Optimizer.named(est.getOptimizer(), 1e-3).stateParts();
       int carried =
           switch (state) {
@@ -107,7 +114,9 @@ final class ScalingRuns {
           k,
           Math.max(1, rows),
           carried,
-          TrainerConfig.aggregationDepth(est.getAggregationDepth(), p));
+          TrainerConfig.aggregationDepth(est.getAggregationDepth(), p),
+          rules.outer(),
+          state);
     }
 
     private static String enumName(String configName) {
@@ -203,6 +212,9 @@ final class ScalingRuns {
             .setBatchMode("per-partition")
             .setBatchSize(1)
             .setSyncEvery(k)
+            // The rules the real rounds (k = plan.syncEvery()) resolve to, not those of k = 2.
+            .setOuterOptimizer(plan.outer().configName())
+            .setOptimizerState(plan.innerState().configName())
             .setEarlyStoppingPatience(0)
             .setEpochs(warm + (rounds + perEpoch - 1) / perEpoch)
             .setValidationData(null)

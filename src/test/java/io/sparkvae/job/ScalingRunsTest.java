@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sparkvae.engine.OuterOptimizer;
+import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
 import io.sparkvae.ml.VariationalAutoencoder;
@@ -46,11 +48,14 @@ class ScalingRunsTest {
     assertEquals(4, p.roundsPerEpoch());
     assertEquals(16, p.rowsPerStep(), "7,500 rows in 469 slices");
     assertEquals(PARAM_BYTES, p.broadcastBytes(ARCH), "auto state: reset on 4 to 16 partitions");
+    assertEquals(ScaleOut.InnerState.RESET, p.innerState(), "what the round probe runs with");
+    assertEquals(OuterOptimizer.Kind.DILOCO, p.outer(), "auto: DiLoCo on rounds of 128 steps");
     assertEquals(1, p.depth());
     ScalingRuns.Plan two =
         ScalingRuns.Plan.of(
             ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 2, 60_000);
     assertEquals(3 * PARAM_BYTES, two.broadcastBytes(ARCH), "2 partitions: parameters, m and v");
+    assertEquals(ScaleOut.InnerState.AVERAGE, two.innerState());
   }
 
   @Test
