@@ -78,7 +78,7 @@ final class ScalingRuns {
       for (int i = 0; i < p; i++) {
         sizes[i] = n / p + (i < n % p ? 1 : 0);
       }
-      ScaleOut.BatchMode mode = ScaleOut.BatchMode.valueOf(enumName(est.getBatchMode()));
+      ScaleOut.BatchMode mode = est.scaleOut().batchMode();
       int b =
           ScaleOut.DEFAULT
               .withBatchMode(mode, ScaleOut.LearningRateScaling.NONE, 0)
@@ -92,14 +92,7 @@ final class ScalingRuns {
       int biggest = (int) sizes[0];
       int rows =
           mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);
-      ScaleOut rules =
-          ScaleOut.DEFAULT
-              .withOuter(
-                  OuterOptimizer.Kind.valueOf(enumName(est.getOuterOptimizer())),
-                  est.getOuterLearningRate(),
-                  est.getOuterMomentum())
-              .withInnerState(ScaleOut.InnerState.valueOf(enumName(est.getOptimizerState())))
-              .resolve(k, p);
+      ScaleOut rules = est.scaleOut().resolve(k, p);
       ScaleOut.InnerState state = rules.innerState();
       int stateParts = Optimizer.named(est.getOptimizer(), 1e-3).stateParts();
       int carried =
@@ -117,10 +110,6 @@ final class ScalingRuns {
           TrainerConfig.aggregationDepth(est.getAggregationDepth(), p),
           rules.outer(),
           state);
-    }
-
-    private static String enumName(String configName) {
-      return configName.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     int roundsPerEpoch() {

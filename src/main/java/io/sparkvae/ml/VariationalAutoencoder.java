@@ -624,16 +624,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             getClipNorm(),
             getCheckpointEveryRounds(),
             getCheckpointEveryMinutes(),
-            new ScaleOut(
-                OuterOptimizer.Kind.valueOf(enumName(getOuterOptimizer())),
-                getOuterLearningRate(),
-                getOuterMomentum(),
-                ScaleOut.InnerState.valueOf(enumName(getOptimizerState())),
-                getSyncWarmupEpochs(),
-                ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
-                ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
-                getLearningRateWarmupEpochs(),
-                getMinRowsPerStep()),
+            scaleOut(),
             new TrainerConfig.EarlyStopping(
                 getEarlyStoppingPatience(), getEarlyStoppingMinDelta()));
     Checkpointer ck =
@@ -728,6 +719,23 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
           Map.entry(TrainSettings.TRAIN_EARLY_STOPPING, 0),
           Map.entry(TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA, 0.0),
           Map.entry(TrainSettings.TRAIN_MIN_ROWS_PER_STEP, 0));
+
+  /**
+   * The scale-out rules these params set, with {@code auto} still unresolved: the engine resolves
+   * it from the round length and partition count ({@link ScaleOut#resolve}).
+   */
+  public ScaleOut scaleOut() {
+    return new ScaleOut(
+        OuterOptimizer.Kind.valueOf(enumName(getOuterOptimizer())),
+        getOuterLearningRate(),
+        getOuterMomentum(),
+        ScaleOut.InnerState.valueOf(enumName(getOptimizerState())),
+        getSyncWarmupEpochs(),
+        ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
+        ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
+        getLearningRateWarmupEpochs(),
+        getMinRowsPerStep());
+  }
 
   /** The settings a resumed run must share with the run that wrote the checkpoint. */
   Map<String, String> fingerprint(VaeArchitecture arch) {
