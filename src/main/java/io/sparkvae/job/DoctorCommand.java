@@ -189,6 +189,25 @@ public final class DoctorCommand implements Callable<Integer> {
         }
       }
     }
+    if (coreEnv != null && !coreEnv.isEmpty()) {
+      // A core set in the environment wins over submit/'s choice, so a slower one must be named.
+      BlasInfo.Probe best = faster(auto, forced);
+      if (best != null && best.gflops() >= 1.15 * here) {
+        advice.add(
+            String.format(
+                "OPENBLAS_CORETYPE=%s is set in your environment and runs sgemm at %.1f GFLOP/s; "
+                    + "this CPU runs it at %.1f GFLOP/s with core %s (%.1fx). %s; submit/ scripts "
+                    + "keep a value you set.",
+                coreEnv,
+                here,
+                best.gflops(),
+                best.core(),
+                best.gflops() / here,
+                best == forced
+                    ? "export OPENBLAS_CORETYPE=" + recommended
+                    : "unset OPENBLAS_CORETYPE"));
+      }
+    }
     if (auto != null
         && auto.core() != null
         && auto.core().equalsIgnoreCase("Prescott")
@@ -220,6 +239,16 @@ public final class DoctorCommand implements Callable<Integer> {
               + " GFLOP/s on one thread.");
     }
     return advice;
+  }
+
+  /** The faster of two probes that ran, or null when neither did. */
+  private static BlasInfo.Probe faster(BlasInfo.Probe a, BlasInfo.Probe b) {
+    boolean aRan = a != null && a.error() == null && a.gflops() > 0;
+    boolean bRan = b != null && b.error() == null && b.gflops() > 0;
+    if (aRan && bRan) {
+      return b.gflops() > a.gflops() ? b : a;
+    }
+    return aRan ? a : bRan ? b : null;
   }
 
   private static double round(double v) {
