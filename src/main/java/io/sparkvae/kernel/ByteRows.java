@@ -4,14 +4,6 @@ package io.sparkvae.kernel;
 /** Rows of 8-bit pixels (0..255), read as floats in [0, 1]: exactly {@code v / 255f}. */
 public final class ByteRows implements RowBlock {
   private static final long serialVersionUID = 1L;
-  private static final float[] SCALE = new float[256];
-
-  static {
-    for (int v = 0; v < 256; v++) {
-      SCALE[v] = v / 255f;
-    }
-  }
-
   private final byte[] data;
   private final int rows;
   private final int width;
@@ -38,10 +30,7 @@ public final class ByteRows implements RowBlock {
 
   @Override
   public void copyRow(int r, float[] dst, int off) {
-    int base = r * width;
-    for (int j = 0; j < width; j++) {
-      dst[off + j] = SCALE[data[base + j] & 0xFF];
-    }
+    Elementwise.INSTANCE.unitBytes(data, r * width, dst, off, width);
   }
 
   @Override

@@ -84,6 +84,9 @@ abstract class Elementwise {
   /** Σ a[i]², accumulated in a fixed order for this implementation. */
   abstract double sumOfSquares(float[] a);
 
+  /** {@code dst[dOff + i] = (src[sOff + i] & 0xFF) / 255f}: 8-bit pixels as floats in [0, 1]. */
+  abstract void unitBytes(byte[] src, int sOff, float[] dst, int dOff, int n);
+
   static final float LOG2E = 1.44269504f;
   static final float LN2_HI = 0.693145752f;
   static final float LN2_LO = 1.42860677e-6f;

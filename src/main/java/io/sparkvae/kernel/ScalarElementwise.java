@@ -148,4 +148,11 @@ final class ScalarElementwise extends Elementwise {
     }
     return s;
   }
+
+  @Override
+  void unitBytes(byte[] src, int sOff, float[] dst, int dOff, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[dOff + i] = (src[sOff + i] & 0xFF) / 255f;
+    }
+  }
 }

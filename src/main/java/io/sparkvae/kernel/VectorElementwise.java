@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorElementwise extends Elementwise {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  // As many bytes and ints as S has floats, for widening 8-bit pixels.
+  private static final VectorSpecies<Byte> BYTES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8));
+  private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
 
   @Override
   String name() {
@@ -189,5 +195,23 @@ final class VectorElementwise extends Elementwise {
       s += (double) a[i] * a[i];
     }
     return s;
+  }
+
+  @Override
+  void unitBytes(byte[] src, int sOff, float[] dst, int dOff, int n) {
+    int lanes = S.length();
+    int upper = S.loopBound(n);
+    int i = 0;
+    for (; i < upper; i += lanes) {
+      IntVector v =
+          (IntVector)
+              ByteVector.fromArray(BYTES, src, sOff + i).convertShape(VectorOperators.B2I, INTS, 0);
+      ((FloatVector) v.and(0xFF).convert(VectorOperators.I2F, 0))
+          .div(255f)
+          .intoArray(dst, dOff + i);
+    }
+    for (; i < n; i++) {
+      dst[dOff + i] = (src[sOff + i] & 0xFF) / 255f;
+    }
   }
 }

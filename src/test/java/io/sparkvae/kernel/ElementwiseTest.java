@@ -20,6 +20,25 @@ class ElementwiseTest {
   }
 
   @Test
+  void eightBitPixelsBecomeExactlyTheirValueOver255OnBothPaths() {
+    byte[] src = new byte[3 + 256 + 5]; // odd offsets and a tail that is not a lane multiple
+    for (int v = 0; v < 256; v++) {
+      src[3 + v] = (byte) v;
+    }
+    float[] s = new float[src.length + 7];
+    float[] w = new float[src.length + 7];
+    scalar.unitBytes(src, 3, s, 7, 256 + 5);
+    vector.unitBytes(src, 3, w, 7, 256 + 5);
+    for (int v = 0; v < 256; v++) {
+      assertEquals(Float.floatToRawIntBits(v / 255f), Float.floatToRawIntBits(s[7 + v]), "v=" + v);
+      assertEquals(Float.floatToRawIntBits(v / 255f), Float.floatToRawIntBits(w[7 + v]), "v=" + v);
+    }
+    assertEquals(1f, w[7 + 255]);
+    assertArrayEquals(s, w, "the tail and the untouched ends agree too");
+    assertEquals(0f, w[6], "nothing written before dOff");
+  }
+
+  @Test
   void bernoulliRowsAgree() {
     Rng rng = new Rng(4);
     int dim = 787; // not a multiple of any lane count: the tail loop runs too
