@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
@@ -391,25 +389,26 @@ public final class SyncTrainer {
     Broadcast<FloatWire.Shared> bc = sc.broadcast(new FloatWire.Shared(shared));
     long t1 = System.nanoTime();
     try {
-      JavaRDD<DeterministicReduce.Leaf> leaves =
-          train
-              .rdd()
-              .mapPartitionsWithIndex(
-                  (part, it) -> {
-                    long w0 = System.nanoTime();
-                    float[][] v = bc.value().vectors();
-                    long w1 = System.nanoTime();
-                    Contribution c = TrainerWorker.round(PartitionData.single(it), part, spec, v);
-                    if (PROFILE) {
-                      System.err.printf(
-                          "  task %d: bc.value %.1f ms, compute %.1f ms%n",
-                          part, (w1 - w0) / 1e6, (System.nanoTime() - w1) / 1e6);
-                    }
-                    return List.of(new DeterministicReduce.Leaf(part, c)).iterator();
-                  },
-                  true);
       Contribution c =
-          DeterministicReduce.sum(leaves, train.numPartitions(), cfg.aggregationDepth());
+          DeterministicReduce.sum(
+              train.rdd(),
+              (part, it) -> {
+                long w0 = System.nanoTime();
+                float[][] v = bc.value().vectors();
+                long w1 = System.nanoTime();
+                Contribution one = TrainerWorker.round(PartitionData.single(it), part, spec, v);
+                if (PROFILE) {
+                  System.err.printf(
+                      "  task %d: start +%.1f bc.value %.1f ms, compute %.1f ms, end +%.1f%n",
+                      part,
+                      (w0 - t1) / 1e6,
+                      (w1 - w0) / 1e6,
+                      (System.nanoTime() - w1) / 1e6,
+                      (System.nanoTime() - t1) / 1e6);
+                }
+                return one;
+              },
+              cfg.aggregationDepth());
       if (PROFILE) {
         System.err.printf(
             "round: broadcast %.1f ms, job %.1f ms%n",
@@ -454,27 +453,20 @@ public final class SyncTrainer {
         sc.broadcast(new FloatWire.Shared(new float[][] {params.clone()}));
     try {
       int width = data.width();
-      JavaRDD<DeterministicReduce.Leaf> leaves =
-          data.rdd()
-              .mapPartitionsWithIndex(
-                  (part, it) -> {
-                    PartitionData pd = PartitionData.single(it);
-                    return List.of(
-                            new DeterministicReduce.Leaf(
-                                part,
-                                TrainerWorker.evaluate(
-                                    pd,
-                                    part,
-                                    objective,
-                                    bc.value().vectors()[0],
-                                    seed,
-                                    epoch,
-                                    batchSize,
-                                    width)))
-                        .iterator();
-                  },
-                  true);
-      Contribution c = DeterministicReduce.sum(leaves, data.numPartitions(), depth);
+      Contribution c =
+          DeterministicReduce.sum(
+              data.rdd(),
+              (part, it) ->
+                  TrainerWorker.evaluate(
+                      PartitionData.single(it),
+                      part,
+                      objective,
+                      bc.value().vectors()[0],
+                      seed,
+                      epoch,
+                      batchSize,
+                      width),
+              depth);
       double[] means = new double[c.losses.length];
       for (int i = 0; i < means.length; i++) {
         means[i] = c.losses[i] / c.rows;
