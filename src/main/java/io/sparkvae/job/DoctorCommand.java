@@ -196,8 +196,8 @@ public final class DoctorCommand implements Callable<Integer> {
         advice.add(
             String.format(
                 "OPENBLAS_CORETYPE=%s is set in your environment and runs sgemm at %.1f GFLOP/s; "
-                    + "this CPU runs it at %.1f GFLOP/s with core %s (%.1fx). %s; submit/ scripts "
-                    + "keep a value you set.",
+                    + "this CPU runs it at %.1f GFLOP/s with core %s (%.1fx): %s. The submit/ "
+                    + "scripts keep a value you set, so they did not choose this one.",
                 coreEnv,
                 here,
                 best.gflops(),
