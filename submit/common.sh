@@ -27,6 +27,30 @@ spark_vae_read_jvm_flags() {
 }
 spark_vae_read_jvm_flags
 
+# A JVM heap size as -Xmx takes it (4g, 768m, 8G, 2097152k) in MiB; 0 when unreadable.
+spark_vae_mebibytes() {
+  local v="${1:-}" n unit
+  [[ "$v" =~ ^([0-9]+)([kKmMgGtT]?)$ ]] || { echo 0; return 0; }
+  n="${BASH_REMATCH[1]}" unit="${BASH_REMATCH[2]}"
+  case "$unit" in
+    k|K) echo $((n / 1024)) ;;
+    m|M) echo "$n" ;;
+    g|G) echo $((n * 1024)) ;;
+    t|T) echo $((n * 1024 * 1024)) ;;
+    *) echo $((n / 1024 / 1024)) ;;
+  esac
+}
+
+# G1 flags for a local-mode JVM of this heap. With regions of 32 MB a round's vectors (2.6-7.8 MB
+# for the reference MLP) are ordinary young objects instead of humongous ones, each of which had
+# started a concurrent cycle on the cores the tasks use (performance.md, "Garbage collection").
+# Only from 4 GiB up, where that still leaves at least 128 regions.
+spark_vae_gc_flags() {
+  if [ "$(spark_vae_mebibytes "${1:-}")" -ge 4096 ]; then
+    echo "-XX:G1HeapRegionSize=32m"
+  fi
+}
+
 spark_vae_jar() {
   local f
   for f in "$SPARK_VAE_TARGET"/spark-vae-*.jar; do

@@ -63,4 +63,32 @@ class JvmFlagsTest {
         fileFlags(),
         "Spark's JavaModuleOptions changed: update submit/jvm-flags.properties");
   }
+
+  @Test
+  void localModeJvmsOfFourGibibytesOrMoreGetG1RegionsOf32Megabytes() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "set -euo pipefail; source submit/common.sh; "
+                    + "for m in 4g 2g 8G 4096m 4095m 768m 6291456k junk; do "
+                    + "echo \"$m=$(spark_vae_mebibytes $m):$(spark_vae_gc_flags $m)\"; done")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    String big = "-XX:G1HeapRegionSize=32m";
+    assertEquals(
+        List.of(
+            "4g=4096:" + big,
+            "2g=2048:",
+            "8G=8192:" + big,
+            "4096m=4096:" + big,
+            "4095m=4095:",
+            "768m=768:",
+            "6291456k=6144:" + big,
+            "junk=0:"),
+        List.of(out.strip().split("\n")));
+  }
 }
