@@ -16,9 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorElementwise extends Elementwise {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  // As many bytes and ints as S has floats, for widening 8-bit pixels.
+  // As many bytes and ints as S has floats, for widening 8-bit pixels; none under 64 bits (NEON's
+  // 4 floats would need a 32-bit byte vector, which does not exist), where the scalar loop runs.
   private static final VectorSpecies<Byte> BYTES =
-      VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8));
+      S.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(S.length() * 8)) : null;
   private static final VectorSpecies<Integer> INTS = S.withLanes(int.class);
 
   @Override
@@ -200,7 +201,7 @@ final class VectorElementwise extends Elementwise {
   @Override
   void unitBytes(byte[] src, int sOff, float[] dst, int dOff, int n) {
     int lanes = S.length();
-    int upper = S.loopBound(n);
+    int upper = BYTES == null ? 0 : S.loopBound(n);
     int i = 0;
     for (; i < upper; i += lanes) {
       IntVector v =
