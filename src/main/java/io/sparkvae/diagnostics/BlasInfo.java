@@ -141,6 +141,36 @@ public final class BlasInfo {
     return null;
   }
 
+  /**
+   * A warning when {@code OPENBLAS_CORETYPE} was set outside our scripts to a core without this
+   * CPU's widest kernels (Haswell on an AVX-512 CPU halved sgemm on a Zen 5), else null. Only a
+   * hint: {@code doctor} measures.
+   */
+  public static String coreTypeWarning() {
+    if (System.getenv("SPARK_VAE_CORETYPE_FROM_FLAGS") != null) {
+      return null;
+    }
+    return coreTypeWarning(System.getenv("OPENBLAS_CORETYPE"), recommendedCoreType(vectorFlags()));
+  }
+
+  static String coreTypeWarning(String set, String recommended) {
+    if (set == null || set.isEmpty() || recommended == null) {
+      return null;
+    }
+    List<String> asWide =
+        "SkylakeX".equals(recommended)
+            ? List.of("skylakex", "cooperlake", "sapphirerapids")
+            : List.of("haswell", "zen", "skylakex", "cooperlake", "sapphirerapids");
+    if (asWide.contains(set.toLowerCase(java.util.Locale.ROOT))) {
+      return null;
+    }
+    return "OPENBLAS_CORETYPE="
+        + set
+        + " is set in the environment, but this CPU can run OpenBLAS's "
+        + recommended
+        + " kernels, which may be much faster; `submit/local.sh doctor` measures both";
+  }
+
   private static List<String> cpuinfo() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8);

@@ -64,6 +64,10 @@ public final class TrainCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create(cfg);
     try {
       LOG.info("spark-vae {}; {}", io.sparkvae.ml.Provenance.version(), BlasInfo.oneLine());
+      String coreWarning = BlasInfo.coreTypeWarning();
+      if (coreWarning != null) {
+        LOG.warn(coreWarning);
+      }
       if (versioned) {
         return Retraining.run(spark, cfg, options.out(), trainPath);
       }
