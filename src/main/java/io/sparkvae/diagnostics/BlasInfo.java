@@ -147,10 +147,14 @@ public final class BlasInfo {
    * hint: {@code doctor} measures.
    */
   public static String coreTypeWarning() {
-    if (System.getenv("SPARK_VAE_CORETYPE_FROM_FLAGS") != null) {
-      return null;
-    }
-    return coreTypeWarning(System.getenv("OPENBLAS_CORETYPE"), recommendedCoreType(vectorFlags()));
+    return coreTypeWarning(userCoreType(), recommendedCoreType(vectorFlags()));
+  }
+
+  /** {@code OPENBLAS_CORETYPE} when the user set it, null when unset or set by submit/. */
+  public static String userCoreType() {
+    return System.getenv("SPARK_VAE_CORETYPE_FROM_FLAGS") != null
+        ? null
+        : System.getenv("OPENBLAS_CORETYPE");
   }
 
   static String coreTypeWarning(String set, String recommended) {

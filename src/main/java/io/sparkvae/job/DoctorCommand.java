@@ -60,15 +60,7 @@ public final class DoctorCommand implements Callable<Integer> {
             dev.ludovic.netlib.blas.JavaBLAS.getInstance(), 400, 128, 784, Math.min(seconds, 0.5));
 
     List<String> advice =
-        advise(
-            kind,
-            lib,
-            coreFromScript ? null : coreEnv,
-            recommended,
-            here,
-            auto,
-            forced,
-            javaGflops);
+        advise(kind, lib, BlasInfo.userCoreType(), recommended, here, auto, forced, javaGflops);
 
     Map<String, Object> out = new LinkedHashMap<>(BlasInfo.describe());
     out.put("cpu", BlasInfo.cpuModel());
