@@ -100,7 +100,7 @@ public final class SyncTrainer {
     state.requirePartitioning(sizes);
     int batch = cfg.scaleOut().globalBatch(sizes, cfg.batchSize());
     int steps = cfg.scaleOut().batchMode().stepsPerEpoch(sizes, batch);
-    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps), sizes.length);
+    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps, sizes.length), sizes.length);
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "
@@ -138,12 +138,12 @@ public final class SyncTrainer {
         batch,
         so.batchMode().configName()
             + (batch != cfg.batchSize() ? ", grown from " + cfg.batchSize() : ""),
-        cfg.syncEvery(steps),
+        cfg.syncEvery(steps, sizes.length),
         so.syncWarmupEpochs() > 0 ? " (k=1 for the first " + so.syncWarmupEpochs() + ")" : "",
         so.outer().configName(),
         so.innerState().configName());
 
-    if (cfg.syncEvery(steps) == 1
+    if (cfg.syncEvery(steps, sizes.length) == 1
         && (so.outer() != OuterOptimizer.Kind.AVERAGE
             || so.innerState() != ScaleOut.InnerState.AVERAGE)) {
       // Rounds of one step are exact inner steps on the union batch: nothing to average.
@@ -158,7 +158,7 @@ public final class SyncTrainer {
         && !stoppedEarly(state)
         && !listener.stopRequested()) {
       long epochStart = System.nanoTime();
-      int k = cfg.syncEvery(state.position().epoch(), steps);
+      int k = cfg.syncEvery(state.position().epoch(), steps, sizes.length);
       int rounds = (steps + k - 1) / k;
       while (state.position().round() < rounds) {
         long t0 = nanoTime.getAsLong();

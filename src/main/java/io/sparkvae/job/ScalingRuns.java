@@ -85,10 +85,7 @@ final class ScalingRuns {
               .withMinRowsPerStep(est.getMinRowsPerStep())
               .globalBatch(sizes, est.getBatchSize());
       int steps = mode.stepsPerEpoch(sizes, b);
-      int k =
-          est.getSyncEvery() == 0
-              ? Math.max(1, Math.min(TrainerConfig.AUTO_SYNC_EVERY, steps))
-              : est.getSyncEvery();
+      int k = est.getSyncEvery() == 0 ? TrainerConfig.autoSyncEvery(steps, p) : est.getSyncEvery();
       int biggest = (int) sizes[0];
       int rows =
           mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);

@@ -631,7 +631,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         checkpointDir == null
             ? null
             : new FsCheckpointer(
-                jsc.hadoopConfiguration(), checkpointDir, fingerprint(arch), Set.of("epochs"));
+                jsc.hadoopConfiguration(),
+                checkpointDir,
+                fingerprint(arch, train.numPartitions()),
+                Set.of("epochs"));
     TrainingState state = null;
     boolean resumed = false;
     if (ck != null && resume) {
@@ -737,8 +740,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         getMinRowsPerStep());
   }
 
-  /** The settings a resumed run must share with the run that wrote the checkpoint. */
-  Map<String, String> fingerprint(VaeArchitecture arch) {
+  /**
+   * The settings a resumed run on {@code partitions} partitions must share with the run that wrote
+   * the checkpoint.
+   */
+  Map<String, String> fingerprint(VaeArchitecture arch, int partitions) {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("architecture", arch.describe());
     JsonNode params = ParamsJson.toJson(this);
@@ -752,6 +758,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
       if (getOrDefault(getParam(e.getKey().paramName())).equals(e.getValue())) {
         f.remove(e.getKey().paramName());
       }
+    }
+    // The automatic k grew with the partition count on 2026-12-02; a checkpoint written before
+    // on 8 partitions or more ran shorter rounds and does not name the rule, so it is refused.
+    if (getSyncEvery() == 0 && TrainerConfig.autoSyncEveryGrows(partitions)) {
+      f.put(
+          "syncEveryAuto",
+          TrainerConfig.AUTO_SYNC_EVERY_PER_PARTITION + " local steps per partition");
     }
     return f;
   }

@@ -44,17 +44,19 @@ class ScalingRunsTest {
         ScalingRuns.Plan.of(
             ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 8, 60_000);
     assertEquals(469, p.stepsPerEpoch(), "⌈60,000 / 128⌉");
-    assertEquals(128, p.syncEvery());
-    assertEquals(4, p.roundsPerEpoch());
+    assertEquals(256, p.syncEvery(), "auto on 8 partitions: 32 steps per partition");
+    assertEquals(2, p.roundsPerEpoch());
     assertEquals(16, p.rowsPerStep(), "7,500 rows in 469 slices");
     assertEquals(PARAM_BYTES, p.broadcastBytes(ARCH), "auto state: reset on 4 to 16 partitions");
     assertEquals(ScaleOut.InnerState.RESET, p.innerState(), "what the round probe runs with");
-    assertEquals(OuterOptimizer.Kind.DILOCO, p.outer(), "auto: DiLoCo on rounds of 128 steps");
+    assertEquals(
+        OuterOptimizer.Kind.DILOCO, p.outer(), "auto: DiLoCo on rounds of 64 steps or more");
     assertEquals(1, p.depth());
     ScalingRuns.Plan two =
         ScalingRuns.Plan.of(
             ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 2, 60_000);
     assertEquals(3 * PARAM_BYTES, two.broadcastBytes(ARCH), "2 partitions: parameters, m and v");
+    assertEquals(128, two.syncEvery(), "auto below 8 partitions: 128, as it always was");
     assertEquals(ScaleOut.InnerState.AVERAGE, two.innerState());
   }
 

@@ -347,7 +347,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             2,
             io.sparkvae.kernel.Activation.RELU,
             io.sparkvae.kernel.Likelihood.BERNOULLI);
-    Map<String, String> today = new VariationalAutoencoder().fingerprint(arch);
+    Map<String, String> today = new VariationalAutoencoder().fingerprint(arch, 2);
     assertEquals("\"auto\"", today.get("outerOptimizer"), "today's default is named");
     assertEquals("16", today.get("minRowsPerStep"));
     assertEquals("\"auto\"", today.get("optimizerState"));
@@ -360,7 +360,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setLearningRateWarmupEpochs(0)
             .setMinRowsPerStep(0)
             .setOptimizerState("average")
-            .fingerprint(arch);
+            .fingerprint(arch, 2);
     for (String k :
         List.of(
             "batchMode",
@@ -373,5 +373,16 @@ class VariationalAutoencoderTest extends SparkTestBase {
             "minRowsPerStep")) {
       assertFalse(historical.containsKey(k), k + " is left out, as a format-1 checkpoint has it");
     }
+    assertFalse(today.containsKey("syncEveryAuto"), "on 2 partitions the automatic k is 128");
+    assertEquals(
+        "32 local steps per partition",
+        new VariationalAutoencoder().fingerprint(arch, 8).get("syncEveryAuto"),
+        "on 8 partitions the automatic k grew: a checkpoint from before is refused");
+    assertFalse(
+        new VariationalAutoencoder()
+            .setSyncEvery(128)
+            .fingerprint(arch, 8)
+            .containsKey("syncEveryAuto"),
+        "an explicit k is the same rounds as before");
   }
 }
