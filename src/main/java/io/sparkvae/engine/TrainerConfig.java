@@ -201,8 +201,7 @@ public record TrainerConfig(
 
   /** Whether the automatic k on {@code partitions} partitions differs from the fixed 128. */
   public static boolean autoSyncEveryGrows(int partitions) {
-    return partitions >= AUTO_SYNC_EVERY_FROM_PARTITIONS
-        && (long) AUTO_SYNC_EVERY_PER_PARTITION * partitions > AUTO_SYNC_EVERY;
+    return autoSyncEvery(Integer.MAX_VALUE, partitions) != AUTO_SYNC_EVERY;
   }
 
   /** This config with other scale-out modes. */
