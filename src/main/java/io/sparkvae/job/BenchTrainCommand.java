@@ -259,7 +259,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     r.put("master", master);
     r.put("partitions", p);
     r.put("sync_every", k);
-    r.put("seed", seed);
+    r.put("seed", est.getSeed()); // --param seed=… wins over --seed
     r.put("epochs", epochs);
     r.put("epoch_seconds", secs.stream().map(BenchTrainCommand::round3).toArray());
     r.put("samples_per_sec", (double) Math.round(60000 / steady));
