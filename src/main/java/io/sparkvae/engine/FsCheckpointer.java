@@ -23,12 +23,13 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Checkpoints in a directory on any Hadoop file system: {@code state.safetensors} (parameters,
- * optimizer state, the outer optimizer's momentum, early stopping's best parameters, the current
- * epoch's partial loss sums, rows per partition) and {@code state.json} (epoch, round, step count,
- * early stopping's best loss, epoch and patience counter, finished epochs, the settings fingerprint
- * and the weights' SHA-256). Version 1 checkpoints (before outer optimizers and early stopping)
- * still load. The directory is replaced as a whole ({@link AtomicFiles}), so a crash while saving
- * leaves the previous checkpoint intact, and the two files always belong together.
+ * optimizer state, the outer optimizer's momentum, early stopping's best parameters, the moving
+ * average of the weights, the current epoch's partial loss sums, rows per partition) and {@code
+ * state.json} (epoch, round, step count, early stopping's best loss, epoch and patience counter,
+ * the moving average's weight, finished epochs, the settings fingerprint and the weights' SHA-256).
+ * Version 1 checkpoints (before outer optimizers and early stopping) still load. The directory is
+ * replaced as a whole ({@link AtomicFiles}), so a crash while saving leaves the previous checkpoint
+ * intact, and the two files always belong together.
  */
 public final class FsCheckpointer implements Checkpointer {
   static final String STATE_JSON = "state.json";
@@ -69,6 +70,10 @@ public final class FsCheckpointer implements Checkpointer {
     if (best != null) {
       tensors.add(Safetensors.Tensor.f32("best_params", best.params()));
     }
+    TrainingState.Average average = s.average();
+    if (average != null) {
+      tensors.add(Safetensors.Tensor.f32("weight_average", average.sum()));
+    }
     byte[] weights = Safetensors.toBytes(tensors, Map.of("format", "spark-vae-checkpoint"));
 
     ObjectNode j = Json.object();
@@ -86,6 +91,9 @@ public final class FsCheckpointer implements Checkpointer {
       b.put("best_loss", best.loss());
       b.put("best_epoch", best.epoch());
       b.put("epochs_since_best", best.epochsSince());
+    }
+    if (average != null) {
+      j.put("weight_average_weight", average.weight());
     }
     ObjectNode fp = j.putObject("settings");
     fingerprint.forEach(fp::put);
@@ -185,7 +193,11 @@ public final class FsCheckpointer implements Checkpointer {
             j.path("epoch_seconds").asDouble()),
         history,
         c.names().contains("outer_state") ? c.floats("outer_state") : new float[0],
-        best);
+        best,
+        c.names().contains("weight_average")
+            ? new TrainingState.Average(
+                c.floats("weight_average"), j.path("weight_average_weight").asDouble())
+            : null);
   }
 
   static ObjectNode toJson(EpochReport r) {

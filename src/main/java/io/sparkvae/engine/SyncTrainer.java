@@ -172,7 +172,11 @@ public final class SyncTrainer {
                 cfg.epochs(),
                 at.round() + 1,
                 rounds));
+        long updatesBefore = state.updates();
         runRound(round, state, k);
+        if (cfg.emaDecay() > 0) {
+          state.foldAverage(cfg.emaDecay(), state.updates() - updatesBefore);
+        }
         double secs = (nanoTime.getAsLong() - t0) / 1e9;
         state.finishRound(secs);
         int done = state.position().round();
@@ -208,7 +212,7 @@ public final class SyncTrainer {
             evaluate(
                 sc,
                 objective,
-                state.liveParams(),
+                state.currentModel(),
                 validation,
                 cfg.seed(),
                 epoch,

@@ -25,6 +25,9 @@ import java.io.Serializable;
  * @param scaleOut batch mode, outer rule, inner-state handling and warm-ups ({@link
  *     ScaleOut#DEFAULT}: the historical loop)
  * @param earlyStopping when to stop on the validation loss ({@link EarlyStopping#OFF}: never)
+ * @param emaDecay the model is an exponential moving average of the weights with this decay per
+ *     optimizer step, folded in at the end of every round ({@link TrainingState#foldAverage}); 0 =
+ *     off, the last weights are the model
  */
 public record TrainerConfig(
     String name,
@@ -37,7 +40,8 @@ public record TrainerConfig(
     int checkpointEveryRounds,
     double checkpointEveryMinutes,
     ScaleOut scaleOut,
-    EarlyStopping earlyStopping)
+    EarlyStopping earlyStopping,
+    double emaDecay)
     implements Serializable {
 
   /**
@@ -124,6 +128,37 @@ public record TrainerConfig(
     if (scaleOut == null || earlyStopping == null) {
       throw new IllegalArgumentException("scaleOut and earlyStopping must be given");
     }
+    if (!(emaDecay >= 0 && emaDecay < 1)) {
+      throw new IllegalArgumentException("train.ema-decay must lie in [0, 1), got " + emaDecay);
+    }
+  }
+
+  /** Without a moving average of the weights. */
+  public TrainerConfig(
+      String name,
+      int epochs,
+      int batchSize,
+      int syncEvery,
+      long seed,
+      int aggregationDepth,
+      double clipNorm,
+      int checkpointEveryRounds,
+      double checkpointEveryMinutes,
+      ScaleOut scaleOut,
+      EarlyStopping earlyStopping) {
+    this(
+        name,
+        epochs,
+        batchSize,
+        syncEvery,
+        seed,
+        aggregationDepth,
+        clipNorm,
+        checkpointEveryRounds,
+        checkpointEveryMinutes,
+        scaleOut,
+        earlyStopping,
+        0);
   }
 
   /** The historical loop: no scale-out mode, no early stopping. */

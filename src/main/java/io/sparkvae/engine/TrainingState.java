@@ -48,6 +48,11 @@ public final class TrainingState {
   private float[] bestParams;
   private int sinceBest;
 
+  // The moving average of the weights (train.ema-decay): a decayed sum of the rounds' parameters
+  // and the sum of its weights, so that sum / weight has no pull towards the initial weights.
+  private float[] averageSum = new float[0];
+  private double averageWeight;
+
   /** Rows per partition when the state was saved; resuming needs the same partitioning. */
   private long[] partitionRows;
 
@@ -73,9 +78,14 @@ public final class TrainingState {
       EpochProgress progress,
       List<EpochReport> history,
       float[] outerState,
-      Best best) {
+      Best best,
+      Average average) {
     TrainingState s = new TrainingState(params, optimizerState, epochLosses);
     s.outerState = outerState;
+    if (average != null) {
+      s.averageSum = average.sum();
+      s.averageWeight = average.weight();
+    }
     if (best != null) {
       s.bestLoss = best.loss();
       s.bestEpoch = best.epoch();
@@ -99,6 +109,9 @@ public final class TrainingState {
    */
   record Best(double loss, int epoch, float[] params, int epochsSince) {}
 
+  /** The moving average's decayed sum of parameters and the sum of its weights. */
+  record Average(float[] sum, double weight) {}
+
   // ------------------------------------------------------------------------------- reading
 
   /** Where training stands: the epoch and round that run next. */
@@ -118,10 +131,26 @@ public final class TrainingState {
 
   /**
    * The parameters to keep as the model: with early stopping, a copy of the best epoch's; otherwise
-   * (or before any epoch ended) the current ones, as {@link #params}.
+   * (or before any epoch ended) the current model, as {@link #currentModel}.
    */
   public float[] modelParams() {
-    return bestParams != null ? bestParams.clone() : params.clone();
+    return bestParams != null ? bestParams.clone() : currentModel();
+  }
+
+  /**
+   * The model as training stands, a copy: the moving average of the weights when {@code
+   * train.ema-decay} keeps one and a round has been folded in, the current parameters otherwise.
+   */
+  public float[] currentModel() {
+    if (averageSum.length == 0) {
+      return params.clone();
+    }
+    float[] m = new float[averageSum.length];
+    float inv = (float) (1 / averageWeight);
+    for (int i = 0; i < m.length; i++) {
+      m[i] = averageSum[i] * inv;
+    }
+    return m;
   }
 
   /**
@@ -168,6 +197,11 @@ public final class TrainingState {
 
   float[] liveOuterState() {
     return outerState;
+  }
+
+  /** The moving average of the weights, or null when none is kept; the array is live. */
+  Average average() {
+    return averageSum.length == 0 ? null : new Average(averageSum, averageWeight);
   }
 
   /** Early stopping's record, or null while there is none; the array is live. */
@@ -255,18 +289,35 @@ public final class TrainingState {
   }
 
   /**
+   * Folds the parameters after a round of {@code steps} optimizer steps into the moving average,
+   * with weight {@code 1 − decay^steps} against {@code decay^steps} for what it held: per step, the
+   * usual exponential moving average, sampled at the ends of rounds (the driver sees no other
+   * parameters). The sum starts at zero and the weights are summed, so the first round's average is
+   * its parameters, not a mix with the initial weights.
+   */
+  void foldAverage(double decay, long steps) {
+    if (averageSum.length == 0) {
+      averageSum = new float[params.length];
+    }
+    double keep = Math.pow(decay, steps);
+    float a = (float) keep;
+    float b = (float) (1 - keep);
+    for (int i = 0; i < params.length; i++) {
+      averageSum[i] = a * averageSum[i] + b * params[i];
+    }
+    averageWeight = keep * averageWeight + (1 - keep);
+  }
+
+  /**
    * Records the validation loss of the epoch that just ended (before {@link #finishEpoch}): a new
-   * best when it is lower than the best by more than {@code minDelta}, whose parameters are copied;
+   * best when it is lower than the best by more than {@code minDelta}, whose model is copied;
    * otherwise one more epoch without improvement.
    */
   void recordValidation(double loss, double minDelta) {
     if (loss < bestLoss - minDelta) {
       bestLoss = loss;
       bestEpoch = epoch + 1;
-      if (bestParams == null) {
-        bestParams = new float[params.length];
-      }
-      System.arraycopy(params, 0, bestParams, 0, params.length);
+      bestParams = currentModel();
       sinceBest = 0;
     } else {
       sinceBest++;

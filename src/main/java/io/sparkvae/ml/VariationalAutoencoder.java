@@ -276,6 +276,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return this;
   }
 
+  public VariationalAutoencoder setEmaDecay(double v) {
+    set(emaDecay(), v);
+    return this;
+  }
+
   public VariationalAutoencoder setClipNorm(double v) {
     set(clipNorm(), v);
     return this;
@@ -625,8 +630,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             getCheckpointEveryRounds(),
             getCheckpointEveryMinutes(),
             scaleOut(),
-            new TrainerConfig.EarlyStopping(
-                getEarlyStoppingPatience(), getEarlyStoppingMinDelta()));
+            new TrainerConfig.EarlyStopping(getEarlyStoppingPatience(), getEarlyStoppingMinDelta()),
+            getEmaDecay());
     Checkpointer ck =
         checkpointDir == null
             ? null
@@ -721,7 +726,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
           Map.entry(TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS, 0),
           Map.entry(TrainSettings.TRAIN_EARLY_STOPPING, 0),
           Map.entry(TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA, 0.0),
-          Map.entry(TrainSettings.TRAIN_MIN_ROWS_PER_STEP, 0));
+          Map.entry(TrainSettings.TRAIN_MIN_ROWS_PER_STEP, 0),
+          Map.entry(TrainSettings.TRAIN_EMA_DECAY, 0.0));
 
   /**
    * The scale-out rules these params set, with {@code auto} still unresolved: the engine resolves

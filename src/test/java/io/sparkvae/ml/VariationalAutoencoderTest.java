@@ -115,6 +115,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setSyncWarmupEpochs(1)
             .setEarlyStoppingPatience(0) // set, and off: this fit has no validation data
             .setEarlyStoppingMinDelta(0.1)
+            .setEmaDecay(0.9)
             .setFeaturesCol("features")
             .setModelType("mlp") // the conv settings are saved, and unused by an MLP
             .setConvChannels(new int[] {3, 5})
@@ -384,5 +385,10 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .fingerprint(arch, 8)
             .containsKey("syncEveryAuto"),
         "an explicit k is the same rounds as before");
+    assertFalse(today.containsKey("emaDecay"), "off: a checkpoint from before it existed resumes");
+    assertEquals(
+        "0.997",
+        new VariationalAutoencoder().setEmaDecay(0.997).fingerprint(arch, 2).get("emaDecay"),
+        "on, it is part of what a resume must share");
   }
 }

@@ -202,6 +202,17 @@ public final class TrainSettings {
           "0",
           Rule.NON_NEGATIVE,
           "the least drop of the test −ELBO, in nats, that counts as an improvement");
+  public static final Setting TRAIN_EMA_DECAY =
+      D.setting(
+          "train.ema-decay",
+          "emaDecay",
+          Setting.Type.DOUBLE,
+          "0",
+          Rule.FRACTION,
+          "keep an exponential moving average of the weights, with this decay per optimizer "
+              + "step, and make it the model (0 = off: the last weights are the model). Training "
+              + "itself is unchanged; validation, early stopping and the saved model use the "
+              + "average. See [Weight averaging](training.md#weight-averaging)");
   public static final Setting TRAIN_CLIP_NORM =
       D.setting(
           "train.clip-norm",

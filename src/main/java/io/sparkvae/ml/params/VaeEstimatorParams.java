@@ -301,6 +301,15 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
     return (Double) getOrDefault(earlyStoppingMinDelta());
   }
 
+  /** {@link TrainSettings#TRAIN_EMA_DECAY}. */
+  default DoubleParam emaDecay() {
+    return (DoubleParam) TrainSettings.TRAIN_EMA_DECAY.param(this);
+  }
+
+  default double getEmaDecay() {
+    return (Double) getOrDefault(emaDecay());
+  }
+
   /** {@link TrainSettings#TRAIN_CLIP_NORM}. */
   default DoubleParam clipNorm() {
     return (DoubleParam) TrainSettings.TRAIN_CLIP_NORM.param(this);

@@ -43,6 +43,7 @@ class SettingsTest {
             "train.sync-warmup-epochs",
             "train.early-stopping",
             "train.early-stopping-min-delta",
+            "train.ema-decay",
             "model.type",
             "model.conv.channels",
             "model.conv.kernel",
@@ -209,9 +210,9 @@ class SettingsTest {
             .strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
-    assertEquals(82, Settings.all().size());
+    assertEquals(83, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(81).paramName());
+    assertEquals("blockSize", Settings.all().get(82).paramName());
   }
 
   private static String names() {
