@@ -296,6 +296,9 @@ public final class TrainingState {
    * its parameters, not a mix with the initial weights.
    */
   void foldAverage(double decay, long steps) {
+    if (steps <= 0) {
+      return; // nothing moved, and a zero weight must not start the average
+    }
     if (averageSum.length == 0) {
       averageSum = new float[params.length];
     }
