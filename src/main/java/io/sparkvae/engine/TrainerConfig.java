@@ -133,34 +133,6 @@ public record TrainerConfig(
     }
   }
 
-  /** Without a moving average of the weights. */
-  public TrainerConfig(
-      String name,
-      int epochs,
-      int batchSize,
-      int syncEvery,
-      long seed,
-      int aggregationDepth,
-      double clipNorm,
-      int checkpointEveryRounds,
-      double checkpointEveryMinutes,
-      ScaleOut scaleOut,
-      EarlyStopping earlyStopping) {
-    this(
-        name,
-        epochs,
-        batchSize,
-        syncEvery,
-        seed,
-        aggregationDepth,
-        clipNorm,
-        checkpointEveryRounds,
-        checkpointEveryMinutes,
-        scaleOut,
-        earlyStopping,
-        0);
-  }
-
   /** The historical loop: no scale-out mode, no early stopping. */
   public TrainerConfig(
       String name,
@@ -183,7 +155,8 @@ public record TrainerConfig(
         checkpointEveryRounds,
         checkpointEveryMinutes,
         ScaleOut.DEFAULT,
-        EarlyStopping.OFF);
+        EarlyStopping.OFF,
+        0);
   }
 
   /** Without checkpoints by wall time. */
@@ -252,7 +225,8 @@ public record TrainerConfig(
         checkpointEveryRounds,
         checkpointEveryMinutes,
         s,
-        earlyStopping);
+        earlyStopping,
+        emaDecay);
   }
 
   /** This config with another early-stopping rule. */
@@ -268,7 +242,8 @@ public record TrainerConfig(
         checkpointEveryRounds,
         checkpointEveryMinutes,
         scaleOut,
-        e);
+        e,
+        emaDecay);
   }
 
   /**

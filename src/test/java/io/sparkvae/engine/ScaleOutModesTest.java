@@ -63,7 +63,7 @@ class ScaleOutModesTest extends SparkTestBase {
 
   private static TrainerConfig config(
       ScaleOut so, TrainerConfig.EarlyStopping es, int depth, int batch) {
-    return new TrainerConfig("test", EPOCHS, batch, 3, 7, depth, 0, 1, 0, so, es);
+    return new TrainerConfig("test", EPOCHS, batch, 3, 7, depth, 0, 1, 0, so, es, 0);
   }
 
   /**

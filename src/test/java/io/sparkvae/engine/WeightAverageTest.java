@@ -95,6 +95,12 @@ class WeightAverageTest extends SparkTestBase {
   }
 
   @Test
+  void theConfigsWithersKeepTheDecay() {
+    assertEquals(0.5, quadratic(0.5, 0).with(ScaleOut.DEFAULT).emaDecay());
+    assertEquals(0.5, quadratic(0.5, 0).with(TrainerConfig.EarlyStopping.OFF).emaDecay());
+  }
+
+  @Test
   void aDecayOutsideZeroToOneIsRefusedNamingTheSetting() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> quadratic(1.0, 0));
