@@ -35,7 +35,8 @@ class ScaleOutByHandTest extends SparkTestBase {
     return data(new float[] {0f, 1f}, new int[] {4, 4});
   }
 
-  private static BlockedData data(float[] values, int[] sizes) {
+  /** One value per partition, repeated {@code sizes[p]} times; also {@link WeightAverageTest}'s. */
+  static BlockedData data(float[] values, int[] sizes) {
     return BlockedData.build(
         TestFrames.valuesWithSizes(spark(), values, sizes),
         FeatureReader.forColumn(TestFrames.VALUE_SCHEMA, "features"),

@@ -31,16 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WeightAverageTest extends SparkTestBase {
 
-  private static BlockedData values(float[] values, int[] sizes) {
-    return BlockedData.build(
-        TestFrames.valuesWithSizes(spark(), values, sizes),
-        FeatureReader.forColumn(TestFrames.VALUE_SCHEMA, "features"),
-        new BlockedData.Requirements(false, -1),
-        StorageLevel.MEMORY_ONLY(),
-        "test data",
-        "id");
-  }
-
   private static TrainerConfig quadratic(double emaDecay, int patience) {
     return new TrainerConfig(
         "test",
@@ -64,8 +54,8 @@ class WeightAverageTest extends SparkTestBase {
    */
   @Test
   void theModelIsTheAverageOfTheRoundEndWeightsAndValidationScoresIt() {
-    try (BlockedData train = values(new float[] {0f, 1f}, new int[] {4, 4});
-        BlockedData val = values(new float[] {0f}, new int[] {2})) {
+    try (BlockedData train = ScaleOutByHandTest.data(new float[] {0f, 1f}, new int[] {4, 4});
+        BlockedData val = ScaleOutByHandTest.data(new float[] {0f}, new int[] {2})) {
       Quadratic q = new Quadratic();
       Sgd sgd = new Sgd(0.5);
       TrainingState s =
@@ -82,8 +72,8 @@ class WeightAverageTest extends SparkTestBase {
   @Test
   void earlyStoppingKeepsTheAverageOfItsBestEpoch() {
     // Validation rows x = 1: ½ (1 − m)², lowest for the epoch-1 model 0.625.
-    try (BlockedData train = values(new float[] {0f, 1f}, new int[] {4, 4});
-        BlockedData val = values(new float[] {1f}, new int[] {2})) {
+    try (BlockedData train = ScaleOutByHandTest.data(new float[] {0f, 1f}, new int[] {4, 4});
+        BlockedData val = ScaleOutByHandTest.data(new float[] {1f}, new int[] {2})) {
       Quadratic q = new Quadratic();
       Sgd sgd = new Sgd(0.5);
       TrainingState s =
