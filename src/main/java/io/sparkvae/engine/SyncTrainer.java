@@ -152,6 +152,10 @@ public final class SyncTrainer {
               + "with k = 1 they have no effect",
           cfg.name());
     }
+    String emaWarning = cfg.emaWarning(steps);
+    if (emaWarning != null) {
+      LOG.warn("{}: {}", cfg.name(), emaWarning);
+    }
     long checkpointEveryNanos = Math.round(cfg.checkpointEveryMinutes() * 60e9);
     long lastSave = nanoTime.getAsLong();
     while (state.position().epoch() < cfg.epochs()

@@ -4,6 +4,7 @@ package io.sparkvae.engine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sparkvae.kernel.Activation;
@@ -88,6 +89,32 @@ class WeightAverageTest extends SparkTestBase {
   void theConfigsWithersKeepTheDecay() {
     assertEquals(0.5, quadratic(0.5, 0).with(ScaleOut.DEFAULT).emaDecay());
     assertEquals(0.5, quadratic(0.5, 0).with(TrainerConfig.EarlyStopping.OFF).emaDecay());
+  }
+
+  /** The bundled sample: 10 epochs of 16 steps; the conv reference: 10 epochs of 469 steps. */
+  @Test
+  void anAverageSpanningMoreThanATenthOfTheRunIsWarnedAbout() {
+    TrainerConfig sample =
+        new TrainerConfig(
+            "vae",
+            10,
+            128,
+            4,
+            1,
+            1,
+            0,
+            0,
+            0,
+            ScaleOut.DEFAULT,
+            TrainerConfig.EarlyStopping.OFF,
+            0.997);
+    assertEquals(
+        "train.ema-decay = 0.997 averages about the last 333 optimizer steps, more than a tenth of "
+            + "this run's 160: the model will lean on early weights; a smaller decay, or 0 "
+            + "(off), suits a run this short",
+        sample.emaWarning(16));
+    assertNull(sample.emaWarning(469), "333 steps of 4,690 is fine");
+    assertNull(quadratic(0, 0).emaWarning(1), "off");
   }
 
   @Test
