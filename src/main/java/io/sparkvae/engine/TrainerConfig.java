@@ -2,6 +2,7 @@
 package io.sparkvae.engine;
 
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * Settings of the synchronous loop (src/site/markdown/training.md, "The models" §3), validated on
@@ -229,7 +230,7 @@ public record TrainerConfig(
       return null;
     }
     return String.format(
-        java.util.Locale.ROOT,
+        Locale.ROOT,
         "train.ema-decay = %s averages about the last %.0f optimizer steps, more than a tenth of "
             + "this run's %d: the model will lean on early weights; a smaller decay, or 0 (off), "
             + "suits a run this short",
