@@ -327,6 +327,23 @@ class VariationalAutoencoderTest extends SparkTestBase {
   }
 
   @Test
+  void withEmaDecayTrainingIsTheSameAndTheModelIsAnotherSetOfWeights() {
+    VariationalAutoencoderModel last = small().fit(train);
+    VariationalAutoencoderModel averaged = small().setEmaDecay(0.9).fit(train);
+    var a = last.metadata().training().epochs();
+    var b = averaged.metadata().training().epochs();
+    for (int e = 0; e < a.size(); e++) {
+      assertEquals(a.get(e).trainNegElbo(), b.get(e).trainNegElbo(), "epoch " + (e + 1));
+    }
+    assertFalse(java.util.Arrays.equals(last.weights(), averaged.weights()));
+    double gap = 0;
+    for (int i = 0; i < last.weights().length; i++) {
+      gap = Math.max(gap, Math.abs(last.weights()[i] - averaged.weights()[i]));
+    }
+    assertTrue(gap < 0.1, "an average of recent weights stays near the last: " + gap);
+  }
+
+  @Test
   void paramsAreListedAndValidated() {
     VariationalAutoencoder v = new VariationalAutoencoder();
     assertTrue(v.params().length >= 20);
