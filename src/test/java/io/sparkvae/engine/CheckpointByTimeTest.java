@@ -32,7 +32,8 @@ class CheckpointByTimeTest extends SparkTestBase {
       new VaeArchitecture(784, new int[] {32}, 4, Activation.RELU, Likelihood.BERNOULLI);
   private static final long MINUTE = 60_000_000_000L;
 
-  private static BlockedData blocks() {
+  /** Also {@link WeightAverageTest}'s. */
+  static BlockedData blocks() {
     // One partition of 300 rows, batch 50, k = 1: six rounds an epoch.
     return BlockedData.build(
         TestFrames.imagesWithSizes(spark(), IMAGES, new int[] {300}),

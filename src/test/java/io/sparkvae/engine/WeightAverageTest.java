@@ -13,15 +13,12 @@ import io.sparkvae.kernel.Likelihood;
 import io.sparkvae.kernel.Sgd;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.testing.Samples;
 import io.sparkvae.testing.SparkTestBase;
-import io.sparkvae.testing.TestFrames;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,14 +143,7 @@ class WeightAverageTest extends SparkTestBase {
             ScaleOut.DEFAULT,
             TrainerConfig.EarlyStopping.OFF,
             0.99);
-    try (BlockedData data =
-        BlockedData.build(
-            TestFrames.imagesWithSizes(spark(), Samples.trainImages(), new int[] {300}),
-            FeatureReader.forColumn(TestFrames.IMAGE_SCHEMA, "features"),
-            new BlockedData.Requirements(true, -1),
-            StorageLevel.MEMORY_ONLY(),
-            "test data",
-            "id")) {
+    try (BlockedData data = CheckpointByTimeTest.blocks()) {
       TrainingState straight =
           new SyncTrainer(jsc(), cfg)
               .fit(obj, adam, data, null, SyncTrainer.initialState(obj, adam, 5), null, none());
