@@ -1,36 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.sparkvae.engine.BlockedData;
-import io.sparkvae.engine.Checkpointer;
 import io.sparkvae.engine.FeatureReader;
-import io.sparkvae.engine.FsCheckpointer;
 import io.sparkvae.engine.OuterOptimizer;
 import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.engine.SyncTrainer;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.engine.TrainingListener;
-import io.sparkvae.engine.TrainingState;
 import io.sparkvae.kernel.Activation;
 import io.sparkvae.kernel.Likelihood;
-import io.sparkvae.kernel.Optimizer;
 import io.sparkvae.kernel.VaeArchitecture;
-import io.sparkvae.kernel.VaeObjective;
-import io.sparkvae.ml.params.ModelType;
 import io.sparkvae.ml.params.ParamDefaults;
-import io.sparkvae.ml.params.Setting;
 import io.sparkvae.ml.params.StorageLevels;
 import io.sparkvae.ml.params.TrainSettings;
 import io.sparkvae.ml.params.VaeEstimatorParams;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -393,6 +380,22 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return imageShape == null ? null : imageShape.clone();
   }
 
+  String checkpointDir() {
+    return checkpointDir;
+  }
+
+  boolean resume() {
+    return resume;
+  }
+
+  TrainingListener listener() {
+    return listener;
+  }
+
+  String dataDescription() {
+    return dataDescription;
+  }
+
   /** A description of the training data to record in the model's provenance. */
   public VariationalAutoencoder setDataDescription(String d) {
     this.dataDescription = d;
@@ -414,125 +417,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   }
 
   VaeArchitecture architecture(int inputDim) {
-    int[] hidden = getOrDefault(hiddenLayers());
-    int latent = (Integer) getOrDefault(latentSize());
-    Activation act = Activation.fromName(getOrDefault(activation()));
-    Likelihood lik = Likelihood.fromName(getOrDefault(likelihood()));
-    if (!isConvolutional()) {
-      return new VaeArchitecture(inputDim, hidden, latent, act, lik);
-    }
-    if (imageShape == null) {
-      throw new IllegalArgumentException(
-          "model.type = conv needs the images' height, width and channels: set data.height, "
-              + "data.width and data.channels (IDX files and image folders give them), or call "
-              + "setImageShape(new int[] {height, width, channels}) on the estimator");
-    }
-    int h = imageShape[0];
-    int w = imageShape[1];
-    int c = imageShape[2];
-    if ((long) h * w * c != inputDim) {
-      throw new IllegalArgumentException(
-          "model.type = conv: the image shape "
-              + h
-              + "×"
-              + w
-              + "×"
-              + c
-              + " has "
-              + (long) h * w * c
-              + " values but the rows have "
-              + inputDim
-              + "; set data.height, data.width and data.channels to the data's geometry");
-    }
-    try {
-      return VaeArchitecture.conv(
-          new VaeArchitecture.Conv(
-              h,
-              w,
-              c,
-              Arrays.stream(getConvChannels()).boxed().toList(),
-              getConvKernel(),
-              getConvStride(),
-              getConvPadding()),
-          hidden,
-          latent,
-          act,
-          lik);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "model.type = conv: the "
-              + h
-              + "×"
-              + w
-              + " images (data.height × data.width) do not fit model.conv.channels = "
-              + Arrays.toString(getConvChannels())
-              + ", model.conv.kernel = "
-              + getConvKernel()
-              + ", model.conv.stride = "
-              + getConvStride()
-              + ", model.conv.padding = "
-              + getConvPadding()
-              + ": "
-              + e.getMessage()
-              + (e.getMessage().contains("Resize")
-                  ? " (image folders are resized by data.height and data.width)"
-                  : ""),
-          e);
-    }
-  }
-
-  private boolean isConvolutional() {
-    return ModelType.fromName(getModelType()) == ModelType.CONV;
-  }
-
-  /**
-   * What differs between the configured architecture and a warm-start model's, naming the settings
-   * (configured vs saved); empty when they are equal.
-   */
-  static List<String> differences(VaeArchitecture want, VaeArchitecture have) {
-    List<String> d = new ArrayList<>();
-    VaeArchitecture.Conv a = want.conv();
-    VaeArchitecture.Conv b = have.conv();
-    if ((a == null) != (b == null)) {
-      d.add("model.type = " + (a == null ? "mlp" : "conv") + " vs " + (b == null ? "mlp" : "conv"));
-    } else if (a != null) {
-      diff(d, "model.conv.channels", a.filters(), b.filters());
-      diff(d, "model.conv.kernel", a.kernel(), b.kernel());
-      diff(d, "model.conv.stride", a.stride(), b.stride());
-      diff(d, "model.conv.padding", a.padding(), b.padding());
-      diff(
-          d,
-          "image shape (data.height × data.width × data.channels)",
-          a.height() + "×" + a.width() + "×" + a.channels(),
-          b.height() + "×" + b.width() + "×" + b.channels());
-    }
-    if (a == null && b == null) {
-      diff(d, "input size", want.inputDim(), have.inputDim());
-    }
-    diff(d, "model.hidden", Arrays.toString(want.hidden()), Arrays.toString(have.hidden()));
-    diff(d, "model.latent", want.latent(), have.latent());
-    diff(d, "model.activation", want.activation().configName(), have.activation().configName());
-    diff(d, "model.likelihood", want.likelihood().configName(), have.likelihood().configName());
-    return d;
-  }
-
-  private static void diff(List<String> d, String name, Object want, Object have) {
-    if (!want.equals(have)) {
-      d.add(name + " = " + want + " vs " + have);
-    }
-  }
-
-  private static void checkWarmStart(VaeArchitecture arch, VariationalAutoencoderModel init) {
-    if (init != null && !arch.equals(init.architecture())) {
-      throw new IllegalArgumentException(
-          "train.init-model: the warm-start model is "
-              + init.architecture().describe()
-              + " but the configuration describes "
-              + arch.describe()
-              + " ("
-              + String.join("; ", differences(arch, init.architecture()))
-              + ", configured vs saved); use the same model.* settings");
-    }
+    return ConfiguredArchitecture.of(this, imageShape, inputDim);
   }
 
   private StorageLevel level() {
@@ -562,10 +447,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     FeatureReader reader = FeatureReader.forColumn(df.schema(), getOrDefault(featuresCol()));
     VariationalAutoencoderModel initialModel = initialModel();
     int expected = initialModel != null ? initialModel.architecture().inputDim() : -1;
-    if (isConvolutional()) {
+    if (ConfiguredArchitecture.isConvolutional(this)) {
       // The geometry is known before any row is read: a missing shape, or a size that does not
       // divide, fails now.
-      checkWarmStart(
+      ConfiguredArchitecture.checkWarmStart(
           architecture(imageShape == null ? -1 : imageShape[0] * imageShape[1] * imageShape[2]),
           initialModel);
     }
@@ -579,7 +464,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             "training data",
             id)) {
       VaeArchitecture arch = architecture(train.width());
-      checkWarmStart(arch, initialModel);
+      ConfiguredArchitecture.checkWarmStart(arch, initialModel);
       LOG.info(
           "vae: {} ({} parameters), {} rows cached in {} partitions as {} ({} MB)",
           arch.describe(),
@@ -598,109 +483,9 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                   level,
                   "validation data",
                   id)) {
-        return train(jsc, arch, train, val, start, initialModel);
+        return VaeFit.train(this, jsc, arch, train, val, start, initialModel);
       }
     }
-  }
-
-  private VariationalAutoencoderModel train(
-      JavaSparkContext jsc,
-      VaeArchitecture arch,
-      BlockedData train,
-      BlockedData val,
-      long start,
-      VariationalAutoencoderModel initialModel) {
-    VaeObjective objective =
-        new VaeObjective(
-            arch,
-            (Double) getOrDefault(beta()),
-            (Double) getOrDefault(klWarmupEpochs()),
-            (Integer) getOrDefault(latentSamples()),
-            VaeObjective.Init.fromName(getOrDefault(initialization())));
-    Optimizer opt = Optimizer.named(getOptimizer(), getLearningRate());
-    TrainerConfig cfg =
-        new TrainerConfig(
-            "vae",
-            getEpochs(),
-            getBatchSize(),
-            getSyncEvery(),
-            getSeed(),
-            getAggregationDepth(),
-            getClipNorm(),
-            getCheckpointEveryRounds(),
-            getCheckpointEveryMinutes(),
-            scaleOut(),
-            new TrainerConfig.EarlyStopping(getEarlyStoppingPatience(), getEarlyStoppingMinDelta()),
-            getEmaDecay());
-    Checkpointer ck =
-        checkpointDir == null
-            ? null
-            : new FsCheckpointer(
-                jsc.hadoopConfiguration(),
-                checkpointDir,
-                fingerprint(arch, train.numPartitions()),
-                Set.of("epochs"));
-    TrainingState state = null;
-    boolean resumed = false;
-    if (ck != null && resume) {
-      try {
-        state = ck.load();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot resume: " + e.getMessage(), e);
-      }
-      resumed = state != null;
-      if (resumed) {
-        LOG.info(
-            "vae: resuming from {} at epoch {}, round {}",
-            checkpointDir,
-            state.position().epoch() + 1,
-            state.position().round() + 1);
-      } else {
-        LOG.info("vae: no checkpoint in {}; starting from the beginning", checkpointDir);
-      }
-    }
-    if (state == null) {
-      state = SyncTrainer.initialState(objective, opt, getSeed());
-      if (initialModel != null) {
-        state.overwriteParams(initialModel.weightsNoCopy());
-      }
-    }
-    new SyncTrainer(jsc, cfg).fit(objective, opt, train, val, state, ck, listener);
-    if (state.bestEpoch() > 0) {
-      LOG.info(
-          "vae: early stopping keeps epoch {}'s parameters (the best test -ELBO), of {} epochs run",
-          state.bestEpoch(),
-          state.history().size());
-    }
-
-    ModelMetadata.Input input =
-        new ModelMetadata.Input(
-            getFeaturesCol(),
-            train.bytes() ? "uint8" : "float",
-            train.bytes() ? "pixel / 255 (8-bit to [0, 1])" : "none",
-            train.width(),
-            imageShape == null ? null : Arrays.stream(imageShape).boxed().toList());
-    ModelMetadata.Training training =
-        new ModelMetadata.Training(
-            ParamsJson.toJson(this),
-            dataDescription,
-            train.rows(),
-            train.numPartitions(),
-            state.updates(),
-            (System.nanoTime() - start) / 1e9,
-            resumed,
-            initialModel != null,
-            state.history().stream().map(ModelMetadata.Epoch::of).toList());
-    VariationalAutoencoderModel m =
-        new VariationalAutoencoderModel(
-            uid,
-            arch,
-            state.modelParams(),
-            ModelMetadata.ofSections(input, training, Provenance.current(), null));
-    m.setFeaturesCol(getFeaturesCol())
-        .setSeed(getSeed())
-        .setScoreSamples((Integer) getOrDefault(latentSamples()));
-    return m.setParent(this);
   }
 
   /**
@@ -709,25 +494,6 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   private static String enumName(String spelling) {
     return spelling.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
   }
-
-  /**
-   * Settings added after checkpoint format 1, with the value that reproduces the loop of that time
-   * (their defaults until 2026-12-02; some defaults changed since).
-   */
-  private static final Map<Setting, Object> SINCE_FORMAT_1 =
-      Map.ofEntries(
-          Map.entry(TrainSettings.TRAIN_BATCH_MODE, "global"),
-          Map.entry(TrainSettings.TRAIN_LEARNING_RATE_SCALING, "none"),
-          Map.entry(TrainSettings.TRAIN_LEARNING_RATE_WARMUP_EPOCHS, 0.0),
-          Map.entry(TrainSettings.TRAIN_OUTER_OPTIMIZER, "average"),
-          Map.entry(TrainSettings.TRAIN_OUTER_LEARNING_RATE, 0.7),
-          Map.entry(TrainSettings.TRAIN_OUTER_MOMENTUM, 0.9),
-          Map.entry(TrainSettings.TRAIN_OPTIMIZER_STATE, "average"),
-          Map.entry(TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS, 0),
-          Map.entry(TrainSettings.TRAIN_EARLY_STOPPING, 0),
-          Map.entry(TrainSettings.TRAIN_EARLY_STOPPING_MIN_DELTA, 0.0),
-          Map.entry(TrainSettings.TRAIN_MIN_ROWS_PER_STEP, 0),
-          Map.entry(TrainSettings.TRAIN_EMA_DECAY, 0.0));
 
   /**
    * The scale-out rules these params set, with {@code auto} still unresolved: the engine resolves
@@ -748,31 +514,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
   /**
    * The settings a resumed run on {@code partitions} partitions must share with the run that wrote
-   * the checkpoint.
+   * the checkpoint ({@link ResumeFingerprint}).
    */
   Map<String, String> fingerprint(VaeArchitecture arch, int partitions) {
-    Map<String, String> f = new LinkedHashMap<>();
-    f.put("architecture", arch.describe());
-    JsonNode params = ParamsJson.toJson(this);
-    params.fields().forEachRemaining(e -> f.put(e.getKey(), e.getValue().toString()));
-    f.remove("checkpointEveryRounds");
-    f.remove("checkpointEveryMinutes");
-    // Settings added after checkpoint format 1 are left out at the values of that loop, so a
-    // checkpoint written before they existed (which does not name them) resumes when they are
-    // set so, and is refused, naming them, under today's defaults instead of changing rule.
-    for (Map.Entry<Setting, Object> e : SINCE_FORMAT_1.entrySet()) {
-      if (getOrDefault(getParam(e.getKey().paramName())).equals(e.getValue())) {
-        f.remove(e.getKey().paramName());
-      }
-    }
-    // The automatic k grew with the partition count on 2026-12-02; a checkpoint written before
-    // on 8 partitions or more ran shorter rounds and does not name the rule, so it is refused.
-    if (getSyncEvery() == 0 && TrainerConfig.autoSyncEveryGrows(partitions)) {
-      f.put(
-          "syncEveryAuto",
-          TrainerConfig.AUTO_SYNC_EVERY_PER_PARTITION + " local steps per partition");
-    }
-    return f;
+    return ResumeFingerprint.of(this, arch, partitions);
   }
 
   @Override
