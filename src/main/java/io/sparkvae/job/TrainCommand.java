@@ -8,6 +8,7 @@ import io.sparkvae.engine.DataValidationException;
 import io.sparkvae.engine.DivergenceException;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.io.Json;
+import io.sparkvae.ml.ConfiguredArchitecture;
 import io.sparkvae.ml.ModelMetadata;
 import io.sparkvae.ml.VaeEvaluator;
 import io.sparkvae.ml.VaePictures;
@@ -110,52 +111,7 @@ public final class TrainCommand implements Callable<Integer> {
    */
   static void checkArchitecture(JobConfig cfg, VariationalAutoencoderModel m, String where) {
     io.sparkvae.kernel.VaeArchitecture a = m.architecture();
-    int[] hidden = cfg.positiveInts("model.hidden");
-    int latent = cfg.positive("model.latent");
-    String act = cfg.oneOf(ModelSettings.MODEL_ACTIVATION);
-    String lik = cfg.oneOf(ModelSettings.MODEL_LIKELIHOOD);
-    String type = cfg.oneOf(ModelSettings.MODEL_TYPE);
-    String savedType = a.isConvolutional() ? "conv" : "mlp";
-    List<String> diffs = new ArrayList<>();
-    if (!type.equals(savedType)) {
-      diffs.add("model.type = " + type + " vs " + savedType);
-    } else if (a.isConvolutional()) {
-      io.sparkvae.kernel.VaeArchitecture.Conv c = a.conv();
-      int[] channels = cfg.positiveInts("model.conv.channels");
-      int[] saved = c.filters().stream().mapToInt(Integer::intValue).toArray();
-      if (!Arrays.equals(channels, saved)) {
-        diffs.add(
-            "model.conv.channels = " + Arrays.toString(channels) + " vs " + Arrays.toString(saved));
-      }
-      int kernel = cfg.positive("model.conv.kernel");
-      if (kernel != c.kernel()) {
-        diffs.add("model.conv.kernel = " + kernel + " vs " + c.kernel());
-      }
-      int stride = cfg.positive("model.conv.stride");
-      if (stride != c.stride()) {
-        diffs.add("model.conv.stride = " + stride + " vs " + c.stride());
-      }
-      int padding = cfg.nonNegative("model.conv.padding");
-      if (padding != c.padding()) {
-        diffs.add("model.conv.padding = " + padding + " vs " + c.padding());
-      }
-    }
-    if (!java.util.Arrays.equals(hidden, a.hidden())) {
-      diffs.add(
-          "model.hidden = "
-              + java.util.Arrays.toString(hidden)
-              + " vs "
-              + java.util.Arrays.toString(a.hidden()));
-    }
-    if (latent != a.latent()) {
-      diffs.add("model.latent = " + latent + " vs " + a.latent());
-    }
-    if (!act.equals(a.activation().configName())) {
-      diffs.add("model.activation = " + act + " vs " + a.activation().configName());
-    }
-    if (!lik.equals(a.likelihood().configName())) {
-      diffs.add("model.likelihood = " + lik + " vs " + a.likelihood().configName());
-    }
+    List<String> diffs = ConfiguredArchitecture.settingDifferences(configured(cfg), a);
     if (!diffs.isEmpty()) {
       throw new UserError(
           "train.init-model "

@@ -14,7 +14,7 @@ import java.util.List;
  * The architecture an estimator's {@code model.*} params describe, and the check that a warm-start
  * model has it. Errors name the config keys, since that is where a user fixes them.
  */
-final class ConfiguredArchitecture {
+public final class ConfiguredArchitecture {
   private ConfiguredArchitecture() {}
 
   /**
@@ -112,30 +112,87 @@ final class ConfiguredArchitecture {
    * (configured vs saved); empty when they are equal.
    */
   static List<String> differences(VaeArchitecture want, VaeArchitecture have) {
-    List<String> d = new ArrayList<>();
+    List<String> d = Spec.of(want).differences(Spec.of(have));
     VaeArchitecture.Conv a = want.conv();
     VaeArchitecture.Conv b = have.conv();
-    if ((a == null) != (b == null)) {
-      d.add("model.type = " + (a == null ? "mlp" : "conv") + " vs " + (b == null ? "mlp" : "conv"));
-    } else if (a != null) {
-      diff(d, "model.conv.channels", a.filters(), b.filters());
-      diff(d, "model.conv.kernel", a.kernel(), b.kernel());
-      diff(d, "model.conv.stride", a.stride(), b.stride());
-      diff(d, "model.conv.padding", a.padding(), b.padding());
+    if (a != null && b != null) {
       diff(
           d,
           "image shape (data.height × data.width × data.channels)",
           a.height() + "×" + a.width() + "×" + a.channels(),
           b.height() + "×" + b.width() + "×" + b.channels());
-    }
-    if (a == null && b == null) {
+    } else if (a == null && b == null) {
       diff(d, "input size", want.inputDim(), have.inputDim());
     }
-    diff(d, "model.hidden", Arrays.toString(want.hidden()), Arrays.toString(have.hidden()));
-    diff(d, "model.latent", want.latent(), have.latent());
-    diff(d, "model.activation", want.activation().configName(), have.activation().configName());
-    diff(d, "model.likelihood", want.likelihood().configName(), have.likelihood().configName());
     return d;
+  }
+
+  /**
+   * What differs between the {@code model.*} params and a saved architecture, before the data give
+   * the image geometry: model type, convolutions, layer sizes, activation and likelihood.
+   */
+  public static List<String> settingDifferences(VaeEstimatorParams p, VaeArchitecture saved) {
+    return Spec.of(p).differences(Spec.of(saved));
+  }
+
+  /** The settings an architecture is built from, less the geometry the data give. */
+  private record Spec(
+      boolean conv,
+      List<Integer> filters,
+      int kernel,
+      int stride,
+      int padding,
+      String hidden,
+      int latent,
+      String activation,
+      String likelihood) {
+    static Spec of(VaeEstimatorParams p) {
+      return new Spec(
+          isConvolutional(p),
+          Arrays.stream(p.getConvChannels()).boxed().toList(),
+          p.getConvKernel(),
+          p.getConvStride(),
+          p.getConvPadding(),
+          Arrays.toString(p.getHiddenLayers()),
+          p.getLatentSize(),
+          Activation.fromName(p.getActivation()).configName(),
+          Likelihood.fromName(p.getLikelihood()).configName());
+    }
+
+    static Spec of(VaeArchitecture a) {
+      VaeArchitecture.Conv c = a.conv();
+      return new Spec(
+          c != null,
+          c == null ? List.of() : c.filters(),
+          c == null ? 0 : c.kernel(),
+          c == null ? 0 : c.stride(),
+          c == null ? 0 : c.padding(),
+          Arrays.toString(a.hidden()),
+          a.latent(),
+          a.activation().configName(),
+          a.likelihood().configName());
+    }
+
+    List<String> differences(Spec saved) {
+      List<String> d = new ArrayList<>();
+      if (conv != saved.conv) {
+        d.add("model.type = " + type(conv) + " vs " + type(saved.conv));
+      } else if (conv) {
+        diff(d, "model.conv.channels", filters, saved.filters);
+        diff(d, "model.conv.kernel", kernel, saved.kernel);
+        diff(d, "model.conv.stride", stride, saved.stride);
+        diff(d, "model.conv.padding", padding, saved.padding);
+      }
+      diff(d, "model.hidden", hidden, saved.hidden);
+      diff(d, "model.latent", latent, saved.latent);
+      diff(d, "model.activation", activation, saved.activation);
+      diff(d, "model.likelihood", likelihood, saved.likelihood);
+      return d;
+    }
+
+    private static String type(boolean conv) {
+      return conv ? "conv" : "mlp";
+    }
   }
 
   private static void diff(List<String> d, String name, Object want, Object have) {

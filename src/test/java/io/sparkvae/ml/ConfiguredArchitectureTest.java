@@ -62,4 +62,30 @@ class ConfiguredArchitectureTest {
         e.getMessage().contains("28×28×3 has 2352 values but the rows have 784"), e.getMessage());
     assertTrue(e.getMessage().contains("data.channels"), e.getMessage());
   }
+
+  @Test
+  void theParamsAreComparedWithASavedModelBeforeTheDataGiveTheGeometry() {
+    VariationalAutoencoder est =
+        new VariationalAutoencoder().setHiddenLayers(new int[] {64}).setLatentSize(20);
+    assertEquals(
+        List.of("model.hidden = [64] vs [400]", "model.likelihood = gaussian vs bernoulli"),
+        ConfiguredArchitecture.settingDifferences(est.setLikelihood("gaussian"), MLP));
+    assertEquals(
+        List.of("model.type = conv vs mlp", "model.hidden = [64] vs [400]"),
+        ConfiguredArchitecture.settingDifferences(
+            est.setModelType("conv").setLikelihood("bernoulli"), MLP));
+    assertEquals(
+        List.of(),
+        ConfiguredArchitecture.settingDifferences(
+            new VariationalAutoencoder()
+                .setModelType("conv")
+                .setConvChannels(new int[] {32, 64})
+                .setConvKernel(4)
+                .setConvStride(2)
+                .setConvPadding(1)
+                .setHiddenLayers(new int[] {256})
+                .setLatentSize(20)
+                .setLikelihood("bernoulli"),
+            conv(32)));
+  }
 }
