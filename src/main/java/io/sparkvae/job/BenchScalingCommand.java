@@ -179,21 +179,26 @@ public final class BenchScalingCommand implements Callable<Integer> {
         double step = timing.wallSeconds();
         r.put("step_seconds_one_core", step);
         r.put("step_cpu_seconds_one_core", timing.cpuSeconds());
-        double round = ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds);
+        ScalingRuns.RoundCost cost =
+            ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds);
+        double round = cost.seconds();
         r.put("driver_seconds_per_round", round);
+        r.put("driver_seconds_per_round_p_slots", cost.onPSlots());
         r.put("broadcast_bytes_per_round", plan.broadcastBytes(arch));
         r.put("result_bytes_per_partition", plan.resultBytes(arch));
         r.put("aggregation_depth", plan.depth());
         lines.add(r);
         System.err.printf(
             Locale.ROOT,
-            "P=%d: %s epochs to %.1f, %d rows per step at %.2f ms, round %.1f ms%n",
+            "P=%d: %s epochs to %.1f, %d rows per step at %.2f ms, round %.1f ms (%.1f ms on P"
+                + " slots)%n",
             p,
             epochs,
             target,
             plan.rowsPerStep(),
             step * 1e3,
-            round * 1e3);
+            round * 1e3,
+            cost.onPSlots() * 1e3);
       }
       List<Map<String, Object>> costOnly = new ArrayList<>();
       for (int p : roundCostOnly) {
@@ -205,9 +210,10 @@ public final class BenchScalingCommand implements Callable<Integer> {
         r.put("partitions", p);
         r.put("round_cost_only", true);
         plan.describe(r);
-        r.put(
-            "driver_seconds_per_round",
-            ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds));
+        ScalingRuns.RoundCost cost =
+            ScalingRuns.driverSecondsPerRound(base, te, p, plan, driverRounds);
+        r.put("driver_seconds_per_round", cost.seconds());
+        r.put("driver_seconds_per_round_p_slots", cost.onPSlots());
         r.put("broadcast_bytes_per_round", plan.broadcastBytes(arch));
         r.put("result_bytes_per_partition", plan.resultBytes(arch));
         r.put("aggregation_depth", plan.depth());

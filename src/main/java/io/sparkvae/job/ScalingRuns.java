@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -181,12 +182,16 @@ final class ScalingRuns {
   }
 
   /**
-   * The median wall time of a round on P partitions whose tasks ship results of the real size but
-   * compute almost nothing (4 rows per partition, steps of one row): broadcast, scheduling, result
-   * transfer, the ordered sum and the outer update. Local mode runs the P tasks two at a time, so
-   * for large P this overstates a cluster's round, where they run at once.
+   * A round's cost on P partitions: the median wall time of rounds whose tasks ship results of the
+   * real size but compute almost nothing (4 rows per partition, steps of one row): broadcast,
+   * scheduling, result transfer, the ordered sum and the outer update. Local mode runs the P tasks
+   * two at a time, so for large P {@code seconds} overstates a cluster's round, where they run at
+   * once; {@code onPSlots} is the median of the same rounds less the time their tasks waited for a
+   * core ({@link TaskWaits}).
    */
-  static double driverSecondsPerRound(
+  record RoundCost(double seconds, double onPSlots) {}
+
+  static RoundCost driverSecondsPerRound(
       VariationalAutoencoder base, Dataset<Row> rows, int p, Plan plan, int rounds) {
     int k = plan.syncEvery() > 1 ? 2 : 1;
     int perEpoch = 4 / k;
@@ -216,8 +221,29 @@ final class ScalingRuns {
                     }
                   }
                 });
-    est.fit(rows.limit(4 * p));
-    double[] s = secs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    SparkContext sc = rows.sparkSession().sparkContext();
+    TaskWaits waits = new TaskWaits();
+    sc.addSparkListener(waits);
+    try {
+      est.fit(rows.limit(4 * p));
+      sc.listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not drain in 10 s", e);
+    } finally {
+      sc.removeSparkListener(waits);
+    }
+    // The timed rounds are the last jobs with a stage of P tasks (the first ones cache the rows).
+    List<Double> w = waits.waitSecondsOfJobsWithStageOf(p);
+    List<Double> slots = new ArrayList<>();
+    for (int i = 0; i < secs.size(); i++) {
+      int j = w.size() - secs.size() + i;
+      slots.add(secs.get(i) - (j >= 0 ? w.get(j) : 0));
+    }
+    return new RoundCost(median(secs), median(slots));
+  }
+
+  private static double median(List<Double> xs) {
+    double[] s = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     return s[s.length / 2];
   }
 
@@ -237,16 +263,18 @@ final class ScalingRuns {
         at.put("gbps", g);
         double net = network(r, g);
         at.put("network_seconds_per_round", round4(net));
-        Double t = time(r, net);
-        at.put("time_to_target_seconds", t == null ? null : round4(t));
-        Double t1 = one == null ? null : time(one, network(one, g));
-        if (t != null && t1 != null) {
-          double speedup = t1 / t;
-          at.put("speedup", Math.round(speedup * 100) / 100.0);
-          at.put("efficiency", Math.round(1000 * speedup / (Integer) r.get("partitions")) / 1000.0);
-        } else {
-          at.put("speedup", null);
-          at.put("efficiency", null);
+        double net1 = one == null ? Double.NaN : network(one, g);
+        for (String slots : List.of("", "_p_slots")) {
+          Double t = time(r, net, slots);
+          Double t1 = one == null ? null : time(one, net1, slots);
+          if (slots.isEmpty() || t != null) {
+            at.put("time_to_target_seconds" + slots, t == null ? null : round4(t));
+            boolean both = t != null && t1 != null;
+            at.put("speedup" + slots, both ? Math.round(t1 / t * 100) / 100.0 : null);
+            at.put(
+                "efficiency" + slots,
+                both ? Math.round(1000 * t1 / t / (Integer) r.get("partitions")) / 1000.0 : null);
+          }
         }
         predicted.add(at);
       }
@@ -268,9 +296,13 @@ final class ScalingRuns {
         gbps * 1e9);
   }
 
-  private static Double time(Map<String, Object> r, double network) {
+  /**
+   * The predicted time to target with the round cost of {@code driver_seconds_per_round} plus
+   * {@code slots} ("" or "_p_slots"); null when the target was not reached or that cost is absent.
+   */
+  private static Double time(Map<String, Object> r, double network, String slots) {
     Integer e = (Integer) r.get("epochs_to_target");
-    if (e == null) {
+    if (e == null || r.get("driver_seconds_per_round" + slots) == null) {
       return null;
     }
     return ScalingModel.timeToTarget(
@@ -278,7 +310,7 @@ final class ScalingRuns {
         (Integer) r.get("steps_per_epoch"),
         (Double) r.get("step_seconds_one_core"),
         (Integer) r.get("rounds_per_epoch"),
-        (Double) r.get("driver_seconds_per_round"),
+        (Double) r.get("driver_seconds_per_round" + slots),
         network);
   }
 

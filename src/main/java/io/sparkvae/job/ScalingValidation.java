@@ -64,7 +64,7 @@ final class ScalingValidation {
       q = ScalingRuns.trainToTarget(base, tr, te, 2, target, maxEpochs);
       // The same parts measured where the whole ran: results cross JVMs there, not in local mode,
       // and the executors' steps run in JVMs of their own.
-      masterRound = ScalingRuns.driverSecondsPerRound(base, te, 2, plan, driverRounds);
+      masterRound = ScalingRuns.driverSecondsPerRound(base, te, 2, plan, driverRounds).seconds();
       executorStep = executorStepSeconds(spark, base, arch, trainFile, plan.rowsPerStep(), 2);
       // Once more on the same executors, now warm: the model predicts steady state, and the
       // difference is what fresh executor JVMs cost once per job (JIT compilation, connections).

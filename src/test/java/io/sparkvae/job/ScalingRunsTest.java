@@ -104,6 +104,26 @@ class ScalingRunsTest {
   }
 
   @Test
+  void aRoundOnPSlotsGivesASecondPredictionBesideTheLocalOne() {
+    List<Map<String, Object>> lines = new ArrayList<>();
+    lines.add(line(1, 8, 469, 0.004, 4, 0.01, 1));
+    lines.get(0).put("driver_seconds_per_round_p_slots", 0.01);
+    Map<String, Object> eight = line(8, 16, 469, 0.001, 4, 0.05, 1);
+    eight.put("driver_seconds_per_round_p_slots", 0.02);
+    lines.add(eight);
+    ScalingRuns.predict(lines, ARCH, new double[] {10});
+    @SuppressWarnings("unchecked")
+    Map<String, Object> at = ((List<Map<String, Object>>) eight.get("predicted")).get(0);
+    double n1 = 8.0 * 1000 * 1 / 10e9 + 8.0 * 1000 / 10e9;
+    double n8 = 8.0 * 1000 * 4 / 10e9 + 8.0 * 8 * 1000 / 10e9;
+    double t1 = 8 * (469 * 0.004 + 4 * (0.01 + n1));
+    double t8 = 16 * (469 * 0.001 + 4 * (0.02 + n8));
+    assertEquals(Math.round(t1 / t8 * 100) / 100.0, at.get("speedup_p_slots"));
+    assertTrue((Double) at.get("speedup_p_slots") > (Double) at.get("speedup"));
+    assertEquals(Math.round(1000 * t1 / t8 / 8) / 1000.0, at.get("efficiency_p_slots"));
+  }
+
+  @Test
   void aRunThatNeverReachedTheTargetHasNoPrediction() {
     List<Map<String, Object>> lines = new ArrayList<>();
     lines.add(line(1, 8, 469, 0.004, 4, 0.01, 1));
