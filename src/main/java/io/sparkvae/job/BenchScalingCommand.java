@@ -272,6 +272,12 @@ public final class BenchScalingCommand implements Callable<Integer> {
           String.format(Locale.ROOT, "predicted, %s Gb/s", fmt(gbps)),
           lines.stream().mapToDouble(r -> ScalingRuns.speedup(r, gbps)).toArray());
     }
+    double fastest = Arrays.stream(bandwidths).max().orElse(10);
+    double[] onSlots =
+        lines.stream().mapToDouble(r -> ScalingRuns.speedup(r, fastest, "_p_slots")).toArray();
+    if (Arrays.stream(onSlots).anyMatch(v -> !Double.isNaN(v))) {
+      series.put(String.format(Locale.ROOT, "rounds on P slots, %s Gb/s", fmt(fastest)), onSlots);
+    }
     series.put("ideal (P)", Arrays.stream(ps).asDoubleStream().toArray());
     byte[] png =
         Charts.scaling(

@@ -315,11 +315,16 @@ final class ScalingRuns {
   }
 
   /** The predicted speed-up at a bandwidth, NaN when there is none. */
-  @SuppressWarnings("unchecked")
   static double speedup(Map<String, Object> r, double gbps) {
+    return speedup(r, gbps, "");
+  }
+
+  /** The same with the round cost {@code slots} names ("" or "_p_slots"). */
+  @SuppressWarnings("unchecked")
+  static double speedup(Map<String, Object> r, double gbps, String slots) {
     for (Map<String, Object> at : (List<Map<String, Object>>) r.get("predicted")) {
-      if ((Double) at.get("gbps") == gbps && at.get("speedup") != null) {
-        return (Double) at.get("speedup");
+      if ((Double) at.get("gbps") == gbps && at.get("speedup" + slots) != null) {
+        return (Double) at.get("speedup" + slots);
       }
     }
     return Double.NaN;
