@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * provenance.
  */
 final class VaeFit {
+  // The estimator's logger: a run logs under one name, whichever class writes the line.
   private static final Logger LOG = LoggerFactory.getLogger(VariationalAutoencoder.class);
 
   private VaeFit() {}
