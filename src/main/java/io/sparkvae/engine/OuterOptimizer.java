@@ -49,6 +49,9 @@ public interface OuterOptimizer extends Serializable {
     }
   }
 
+  /** Plain averaging, the rule of an outer warm-up ({@link ScaleOut#outerWarmupEpochs}). */
+  OuterOptimizer AVERAGE = new Average();
+
   /** The rule of {@code kind} with outer learning rate and momentum (unused by averaging). */
   static OuterOptimizer of(Kind kind, double learningRate, double momentum) {
     return switch (kind) {

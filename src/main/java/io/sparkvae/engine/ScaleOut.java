@@ -29,6 +29,10 @@ import java.util.Locale;
  * @param minRowsPerStep with a global batch, the fewest rows a partition's step takes: when the
  *     partitions that hold rows are more than batch / this, the global batch grows to their number
  *     times this, and the learning rate with it ({@code learningRateScaling}); 0 = never grow
+ * @param outerWarmupEpochs the first this many epochs' rounds end in plain averaging, and the outer
+ *     rule (its momentum buffer still zero) takes over after them: outer momentum on the large
+ *     changes of a model's first rounds overshoots (training.md, "Outer warm-up"); {@link
+ *     #AUTO_OUTER_WARMUP} until {@link #resolve}d
  */
 public record ScaleOut(
     OuterOptimizer.Kind outer,
@@ -39,7 +43,8 @@ public record ScaleOut(
     BatchMode batchMode,
     LearningRateScaling learningRateScaling,
     double learningRateWarmupEpochs,
-    int minRowsPerStep)
+    int minRowsPerStep,
+    int outerWarmupEpochs)
     implements Serializable {
 
   /** {@link OuterOptimizer.Kind#AUTO} takes DiLoCo from rounds of this many local steps on. */
@@ -54,13 +59,33 @@ public record ScaleOut(
   /** ... and at most this many (beyond, the defaults scale the learning rate by 2 or more). */
   public static final int AUTO_RESET_MAX_PARTITIONS = 16;
 
+  /** {@link #outerWarmupEpochs} that {@link #resolve} replaces by its measured rule. */
+  public static final int AUTO_OUTER_WARMUP = -1;
+
   /**
-   * This with {@link OuterOptimizer.Kind#AUTO} and {@link InnerState#AUTO} replaced by the rules
-   * they stand for on rounds of {@code k} local steps over {@code partitions} partitions. One
-   * partition averages nothing, so there is no shrinkage for the momentum to win back.
+   * The automatic outer warm-up starts on this many partitions, where the automatic rounds grow
+   * longer than 128 steps ({@link TrainerConfig#autoSyncEvery}).
    */
-  public ScaleOut resolve(int k, int partitions) {
+  public static final int AUTO_OUTER_WARMUP_MIN_PARTITIONS = 8;
+
+  /**
+   * This with {@link OuterOptimizer.Kind#AUTO}, {@link InnerState#AUTO} and {@link
+   * #AUTO_OUTER_WARMUP} replaced by the rules they stand for on rounds of {@code k} local steps
+   * over {@code partitions} partitions. One partition averages nothing, so there is no shrinkage
+   * for the momentum to win back.
+   *
+   * @param rateGrows whether the inner learning rate is scaled up for a grown batch ({@link
+   *     Rates#grows}), when the automatic outer warm-up lasts as long as the rate's warm-up
+   */
+  public ScaleOut resolve(int k, int partitions, boolean rateGrows) {
     ScaleOut r = this;
+    if (outerWarmupEpochs == AUTO_OUTER_WARMUP) {
+      int epochs =
+          partitions < AUTO_OUTER_WARMUP_MIN_PARTITIONS
+              ? 0
+              : rateGrows ? Math.max(1, (int) Math.ceil(learningRateWarmupEpochs)) : 1;
+      r = r.withOuterWarmupEpochs(epochs);
+    }
     if (outer == OuterOptimizer.Kind.AUTO) {
       OuterOptimizer.Kind kind =
           k >= AUTO_DILOCO_MIN_STEPS && partitions > 1
@@ -85,6 +110,7 @@ public record ScaleOut(
           BatchMode.GLOBAL,
           LearningRateScaling.NONE,
           0,
+          0,
           0);
 
   public ScaleOut {
@@ -99,6 +125,10 @@ public record ScaleOut(
     if (syncWarmupEpochs < 0) {
       throw new IllegalArgumentException(
           "train.sync-warmup-epochs must be >= 0, got " + syncWarmupEpochs);
+    }
+    if (outerWarmupEpochs < AUTO_OUTER_WARMUP) {
+      throw new IllegalArgumentException(
+          "train.outer-warmup-epochs must be >= 0, or -1 (auto), got " + outerWarmupEpochs);
     }
     if (minRowsPerStep < 0) {
       throw new IllegalArgumentException(
@@ -120,7 +150,8 @@ public record ScaleOut(
         batchMode,
         learningRateScaling,
         learningRateWarmupEpochs,
-        minRowsPerStep);
+        minRowsPerStep,
+        outerWarmupEpochs);
   }
 
   public ScaleOut withInnerState(InnerState s) {
@@ -133,7 +164,8 @@ public record ScaleOut(
         batchMode,
         learningRateScaling,
         learningRateWarmupEpochs,
-        minRowsPerStep);
+        minRowsPerStep,
+        outerWarmupEpochs);
   }
 
   public ScaleOut withSyncWarmupEpochs(int epochs) {
@@ -146,7 +178,8 @@ public record ScaleOut(
         batchMode,
         learningRateScaling,
         learningRateWarmupEpochs,
-        minRowsPerStep);
+        minRowsPerStep,
+        outerWarmupEpochs);
   }
 
   public ScaleOut withBatchMode(BatchMode mode, LearningRateScaling scaling, double warmupEpochs) {
@@ -159,7 +192,8 @@ public record ScaleOut(
         mode,
         scaling,
         warmupEpochs,
-        minRowsPerStep);
+        minRowsPerStep,
+        outerWarmupEpochs);
   }
 
   public ScaleOut withMinRowsPerStep(int rows) {
@@ -172,7 +206,41 @@ public record ScaleOut(
         batchMode,
         learningRateScaling,
         learningRateWarmupEpochs,
-        rows);
+        rows,
+        outerWarmupEpochs);
+  }
+
+  public ScaleOut withOuterWarmupEpochs(int epochs) {
+    return new ScaleOut(
+        outer,
+        outerLearningRate,
+        outerMomentum,
+        innerState,
+        syncWarmupEpochs,
+        batchMode,
+        learningRateScaling,
+        learningRateWarmupEpochs,
+        minRowsPerStep,
+        epochs);
+  }
+
+  /**
+   * Whether partitions of {@code sizes} rows with {@code train.batch-size} {@code batchSize} scale
+   * the inner learning rate up (a grown or per-partition batch, with a scaling rule).
+   */
+  public boolean rateGrows(long[] sizes, int batchSize) {
+    return rates(sizes, batchSize).grows();
+  }
+
+  /**
+   * The rule that ends a round of epoch {@code epoch}: plain averaging during the outer warm-up,
+   * else {@code rule}.
+   */
+  OuterOptimizer outerAt(int epoch, OuterOptimizer rule) {
+    if (outerWarmupEpochs == AUTO_OUTER_WARMUP) {
+      throw new IllegalStateException("resolve auto first (ScaleOut#resolve)");
+    }
+    return epoch < outerWarmupEpochs ? OuterOptimizer.AVERAGE : rule;
   }
 
   /**
@@ -184,6 +252,11 @@ public record ScaleOut(
     /** {@code base} as it steps at step {@code step} of {@code steps} in epoch {@code epoch}. */
     Optimizer at(Optimizer base, int epoch, int step, int steps) {
       return base.scaled(scaling.factor(ratio, epoch + (double) step / steps, warmupEpochs));
+    }
+
+    /** Whether the rate ends above the base rate. */
+    boolean grows() {
+      return scaling.factor(ratio, Double.POSITIVE_INFINITY, warmupEpochs) != 1;
     }
   }
 

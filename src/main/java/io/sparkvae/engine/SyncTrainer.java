@@ -100,7 +100,9 @@ public final class SyncTrainer {
     state.requirePartitioning(sizes);
     int batch = cfg.scaleOut().globalBatch(sizes, cfg.batchSize());
     int steps = cfg.scaleOut().batchMode().stepsPerEpoch(sizes, batch);
-    ScaleOut so = cfg.scaleOut().resolve(cfg.syncEvery(steps, sizes.length), sizes.length);
+    ScaleOut.Rates rates = cfg.scaleOut().rates(sizes, cfg.batchSize());
+    ScaleOut so =
+        cfg.scaleOut().resolve(cfg.syncEvery(steps, sizes.length), sizes.length, rates.grows());
     if (cfg.syncEvery() > steps) { // an explicit k; 0 (auto) always fits
       throw new IllegalArgumentException(
           "train.sync-every = "
@@ -122,8 +124,7 @@ public final class SyncTrainer {
           "train.early-stopping watches the validation loss: it needs validation data "
               + "(data.test)");
     }
-    Round round =
-        new Round(objective, optimizer, train, so, so.rates(sizes, cfg.batchSize()), steps, batch);
+    Round round = new Round(objective, optimizer, train, so, rates, steps, batch);
     state.requireOuterState(round.outer.stateSize(objective.numParams()));
     long totalRows = train.rows();
     LOG.info(
@@ -140,7 +141,10 @@ public final class SyncTrainer {
             + (batch != cfg.batchSize() ? ", grown from " + cfg.batchSize() : ""),
         cfg.syncEvery(steps, sizes.length),
         so.syncWarmupEpochs() > 0 ? " (k=1 for the first " + so.syncWarmupEpochs() + ")" : "",
-        so.outer().configName(),
+        so.outer().configName()
+            + (so.outerWarmupEpochs() > 0 && so.outer() != OuterOptimizer.Kind.AVERAGE
+                ? " after " + so.outerWarmupEpochs() + " epoch(s) of plain averaging"
+                : ""),
         so.innerState().configName());
 
     if (cfg.syncEvery(steps, sizes.length) == 1
@@ -299,6 +303,7 @@ public final class SyncTrainer {
     final ScaleOut.InnerState innerState;
     final int[] carried;
     final OuterOptimizer outer;
+    final ScaleOut scaleOut;
     final int steps;
     final int batch;
 
@@ -317,6 +322,7 @@ public final class SyncTrainer {
       this.innerState = so.innerState();
       this.carried = innerState.carriedRanges(optimizer, objective.numParams());
       this.outer = OuterOptimizer.of(so.outer(), so.outerLearningRate(), so.outerMomentum());
+      this.scaleOut = so;
       this.steps = steps;
       this.batch = batch;
     }
@@ -368,8 +374,9 @@ public final class SyncTrainer {
     } else {
       // SlowMo's γ: the inner rate of the round's last step.
       double gamma = r.rates.at(r.optimizer, at.epoch(), last - 1, r.steps).learningRate();
+      OuterOptimizer outer = r.scaleOut.outerAt(at.epoch(), r.outer);
       state.endLocalRound(
-          total.vector, (float) (1.0 / total.rows), last - first, r.carried, r.outer, gamma);
+          total.vector, (float) (1.0 / total.rows), last - first, r.carried, outer, gamma);
       if (!Double.isFinite(Gradients.norm(state.liveParams()))) {
         problem = "the averaged parameters are not finite";
       }

@@ -90,7 +90,8 @@ final class ScalingRuns {
       int biggest = (int) sizes[0];
       int rows =
           mode == ScaleOut.BatchMode.GLOBAL ? (biggest + steps - 1) / steps : Math.min(b, biggest);
-      ScaleOut rules = est.scaleOut().resolve(k, p);
+      ScaleOut rules =
+          est.scaleOut().resolve(k, p, est.scaleOut().rateGrows(sizes, est.getBatchSize()));
       ScaleOut.InnerState state = rules.innerState();
       int stateParts = Optimizer.named(est.getOptimizer(), 1e-3).stateParts();
       int carried =

@@ -2,6 +2,7 @@
 package io.sparkvae.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sparkvae.engine.ScaleOut;
 import io.sparkvae.engine.TrainerConfig;
 import io.sparkvae.kernel.VaeArchitecture;
 import io.sparkvae.ml.params.Setting;
@@ -28,6 +29,7 @@ final class ResumeFingerprint {
           Map.entry(TrainSettings.TRAIN_OUTER_OPTIMIZER, "average"),
           Map.entry(TrainSettings.TRAIN_OUTER_LEARNING_RATE, 0.7),
           Map.entry(TrainSettings.TRAIN_OUTER_MOMENTUM, 0.9),
+          Map.entry(TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS, 0),
           Map.entry(TrainSettings.TRAIN_OPTIMIZER_STATE, "average"),
           Map.entry(TrainSettings.TRAIN_SYNC_WARMUP_EPOCHS, 0),
           Map.entry(TrainSettings.TRAIN_EARLY_STOPPING, 0),
@@ -50,6 +52,11 @@ final class ResumeFingerprint {
       if (est.getOrDefault(est.getParam(e.getKey().paramName())).equals(e.getValue())) {
         f.remove(e.getKey().paramName());
       }
+    }
+    // The automatic outer warm-up is none below 8 partitions: the loop of before it existed.
+    if (est.getOuterWarmupEpochs() == ScaleOut.AUTO_OUTER_WARMUP
+        && partitions < ScaleOut.AUTO_OUTER_WARMUP_MIN_PARTITIONS) {
+      f.remove(TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS.paramName());
     }
     // The automatic k grew with the partition count on 2026-12-02; a checkpoint written before
     // on 8 partitions or more ran shorter rounds and does not name the rule, so it is refused.

@@ -243,6 +243,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     return this;
   }
 
+  public VariationalAutoencoder setOuterWarmupEpochs(int v) {
+    set(outerWarmupEpochs(), v);
+    return this;
+  }
+
   public VariationalAutoencoder setOptimizerState(String v) {
     set(optimizerState(), v);
     return this;
@@ -509,7 +514,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         ScaleOut.BatchMode.valueOf(enumName(getBatchMode())),
         ScaleOut.LearningRateScaling.valueOf(enumName(getLearningRateScaling())),
         getLearningRateWarmupEpochs(),
-        getMinRowsPerStep());
+        getMinRowsPerStep(),
+        getOuterWarmupEpochs());
   }
 
   /**

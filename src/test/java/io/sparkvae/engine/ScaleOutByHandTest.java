@@ -91,6 +91,29 @@ class ScaleOutByHandTest extends SparkTestBase {
   }
 
   /**
+   * The same DiLoCo after an outer warm-up of one epoch: round 1 (epoch 1) ends in plain averaging
+   * and leaves the momentum at zero; round 2 starts it.
+   *
+   * <pre>
+   * round 1: θ = θ̄ = 0.625;  m = 0
+   * round 2: θ̄ = 0.625/4 + 0.375 = 0.53125, Δ = 0.09375;  m = 0.09375;
+   *          θ = 0.625 − 0.5 (0.046875 + 0.09375) = 0.5546875
+   * </pre>
+   */
+  @Test
+  void anOuterWarmUpAveragesPlainlyThenStartsDiLoCosMomentumFromZero() {
+    try (BlockedData d = twoPartitions()) {
+      ScaleOut diloco = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.DILOCO, 0.5, 0.5);
+      TrainingState one = fit(config(1, 4, 2).with(diloco.withOuterWarmupEpochs(1)), d, null);
+      assertArrayEquals(new float[] {0.625f}, one.params(), "epoch 1 is plain averaging");
+      assertArrayEquals(new float[] {0f}, one.liveOuterState(), "no momentum yet");
+      TrainingState s = fit(config(2, 4, 2).with(diloco.withOuterWarmupEpochs(1)), d, null);
+      assertArrayEquals(new float[] {0.5546875f}, s.params());
+      assertArrayEquals(new float[] {0.09375f}, s.liveOuterState(), "the outer momentum m");
+    }
+  }
+
+  /**
    * SlowMo with α = 1, β = 0.5 and the inner γ = 0.5 (u ← βu + Δ/γ; θ ← θ − αγu):
    *
    * <pre>

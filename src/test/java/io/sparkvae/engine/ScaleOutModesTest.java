@@ -103,6 +103,9 @@ class ScaleOutModesTest extends SparkTestBase {
                 off,
                 1)),
         Arguments.of(
+            "DiLoCo after an outer warm-up of one epoch",
+            config(diloco.withOuterWarmupEpochs(1), off, 1)),
+        Arguments.of(
             "early stopping with DiLoCo and an auto-depth tree over 9 partitions",
             config(diloco, new TrainerConfig.EarlyStopping(5, 0), 0)));
   }

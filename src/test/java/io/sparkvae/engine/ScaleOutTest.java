@@ -103,34 +103,66 @@ class ScaleOutTest {
     ScaleOut auto = ScaleOut.DEFAULT.withInnerState(ScaleOut.InnerState.AUTO);
     ScaleOut.InnerState reset = ScaleOut.InnerState.RESET;
     ScaleOut.InnerState average = ScaleOut.InnerState.AVERAGE;
-    assertEquals(reset, auto.resolve(128, 4).innerState());
-    assertEquals(reset, auto.resolve(128, 8).innerState());
-    assertEquals(reset, auto.resolve(64, 16).innerState());
-    assertEquals(average, auto.resolve(128, 2).innerState(), "2 partitions: rounds cost little");
-    assertEquals(average, auto.resolve(117, 32).innerState(), "rate × 2 at 32: reset diverged");
-    assertEquals(average, auto.resolve(63, 8).innerState(), "short rounds");
-    assertEquals(average, auto.resolve(128, 1).innerState(), "one partition: plain Adam");
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 8).outer(), "outer rule kept");
+    assertEquals(reset, auto.resolve(128, 4, false).innerState());
+    assertEquals(reset, auto.resolve(128, 8, false).innerState());
+    assertEquals(reset, auto.resolve(64, 16, false).innerState());
+    assertEquals(
+        average, auto.resolve(128, 2, false).innerState(), "2 partitions: rounds cost little");
+    assertEquals(
+        average, auto.resolve(117, 32, false).innerState(), "rate × 2 at 32: reset diverged");
+    assertEquals(average, auto.resolve(63, 8, false).innerState(), "short rounds");
+    assertEquals(average, auto.resolve(128, 1, false).innerState(), "one partition: plain Adam");
+    assertEquals(
+        OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 8, false).outer(), "outer rule kept");
     ScaleOut explicit = ScaleOut.DEFAULT.withInnerState(ScaleOut.InnerState.SECOND_MOMENT);
-    assertEquals(explicit, explicit.resolve(128, 8), "an explicit state rule stays");
+    assertEquals(explicit, explicit.resolve(128, 8, false), "an explicit state rule stays");
     Adam adam = new Adam(1e-3);
     assertThrows(
         IllegalStateException.class, () -> ScaleOut.InnerState.AUTO.carriedRanges(adam, 10));
   }
 
+  /**
+   * Measured on the MLP (training.md, "Outer warm-up"): none on 2 partitions (7 epochs to the
+   * target without, 8 with one), one epoch on 8 (8 against 9), two where the rate grows over two
+   * epochs (32 partitions: 20 against 23).
+   */
+  @Test
+  void autoOuterWarmUpIsNoneBelowEightPartitionsOneEpochFromThereAndTheRatesWarmUpWhenItGrows() {
+    ScaleOut auto = ScaleOut.DEFAULT.withOuterWarmupEpochs(ScaleOut.AUTO_OUTER_WARMUP);
+    assertEquals(0, auto.resolve(128, 2, false).outerWarmupEpochs());
+    assertEquals(0, auto.resolve(128, 4, true).outerWarmupEpochs(), "below 8 even if it grows");
+    assertEquals(1, auto.resolve(256, 8, false).outerWarmupEpochs());
+    ScaleOut grown =
+        auto.withBatchMode(ScaleOut.BatchMode.GLOBAL, ScaleOut.LearningRateScaling.SQRT, 2.5);
+    assertEquals(3, grown.resolve(117, 32, true).outerWarmupEpochs(), "⌈2.5⌉ epochs of warm-up");
+    assertEquals(1, grown.resolve(256, 8, false).outerWarmupEpochs(), "the rate does not grow");
+    ScaleOut instant =
+        auto.withBatchMode(ScaleOut.BatchMode.GLOBAL, ScaleOut.LearningRateScaling.SQRT, 0);
+    assertEquals(1, instant.resolve(117, 32, true).outerWarmupEpochs(), "at least one epoch");
+    ScaleOut explicit = ScaleOut.DEFAULT.withOuterWarmupEpochs(4);
+    assertEquals(4, explicit.resolve(128, 2, false).outerWarmupEpochs(), "an explicit one stays");
+    OuterOptimizer diloco = OuterOptimizer.of(OuterOptimizer.Kind.DILOCO, 1, 0.8);
+    ScaleOut two = ScaleOut.DEFAULT.withOuterWarmupEpochs(2);
+    assertEquals(OuterOptimizer.AVERAGE, two.outerAt(1, diloco), "epoch 2 of 2 averages");
+    assertEquals(diloco, two.outerAt(2, diloco), "epoch 3 takes the rule");
+    assertThrows(IllegalStateException.class, () -> auto.outerAt(0, diloco));
+    assertThrows(IllegalArgumentException.class, () -> ScaleOut.DEFAULT.withOuterWarmupEpochs(-2));
+  }
+
   @Test
   void autoTakesDiLoCoOnLongRoundsOfSeveralPartitionsAndAveragingOtherwise() {
     ScaleOut auto = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.AUTO, 1.0, 0.8);
-    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128, 2).outer());
-    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(64, 32).outer());
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(63, 8).outer());
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(4, 2).outer());
-    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 1).outer(), "one partition");
-    assertEquals(0.8, auto.resolve(128, 2).outerMomentum(), "η and β are the settings'");
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(128, 2, false).outer());
+    assertEquals(OuterOptimizer.Kind.DILOCO, auto.resolve(64, 32, false).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(63, 8, false).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(4, 2, false).outer());
+    assertEquals(OuterOptimizer.Kind.AVERAGE, auto.resolve(128, 1, false).outer(), "one partition");
+    assertEquals(0.8, auto.resolve(128, 2, false).outerMomentum(), "η and β are the settings'");
     ScaleOut slowmo = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.SLOWMO, 1.0, 0.5);
-    assertEquals(slowmo, slowmo.resolve(4, 2), "an explicit rule stays");
+    assertEquals(slowmo, slowmo.resolve(4, 2, false), "an explicit rule stays");
     ScaleOut diloco = ScaleOut.DEFAULT.withOuter(OuterOptimizer.Kind.DILOCO, 1.0, 0.8);
-    assertEquals(diloco, diloco.resolve(128, 1), "an explicit DiLoCo stays on one partition");
+    assertEquals(
+        diloco, diloco.resolve(128, 1, false), "an explicit DiLoCo stays on one partition");
     assertThrows(
         IllegalArgumentException.class,
         () -> OuterOptimizer.of(OuterOptimizer.Kind.AUTO, 1.0, 0.8),

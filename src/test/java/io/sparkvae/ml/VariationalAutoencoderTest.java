@@ -111,6 +111,7 @@ class VariationalAutoencoderTest extends SparkTestBase {
             .setOuterOptimizer("slowmo")
             .setOuterLearningRate(1.0)
             .setOuterMomentum(0.5)
+            .setOuterWarmupEpochs(1)
             .setOptimizerState("second-moment")
             .setSyncWarmupEpochs(1)
             .setEarlyStoppingPatience(0) // set, and off: this fit has no validation data
@@ -136,6 +137,10 @@ class VariationalAutoencoderTest extends SparkTestBase {
           p.name());
     }
     assertEquals(est.uid(), est2.uid());
+    // Two int components side by side in the engine's record: each param reaches its own.
+    assertEquals(1, est2.scaleOut().outerWarmupEpochs());
+    assertEquals(8, est2.scaleOut().minRowsPerStep());
+    assertEquals(1, est2.scaleOut().syncWarmupEpochs());
 
     VariationalAutoencoderModel m = est.fit(train);
     m.setLatentMeanCol("mu")
@@ -407,5 +412,16 @@ class VariationalAutoencoderTest extends SparkTestBase {
         "0.997",
         new VariationalAutoencoder().setEmaDecay(0.997).fingerprint(arch, 2).get("emaDecay"),
         "on, it is part of what a resume must share");
+    assertFalse(today.containsKey("outerWarmupEpochs"), "auto is no outer warm-up on 2 partitions");
+    assertEquals(
+        "-1",
+        new VariationalAutoencoder().fingerprint(arch, 8).get("outerWarmupEpochs"),
+        "on 8 partitions the automatic warm-up averages first: a checkpoint from before is refused");
+    assertFalse(
+        new VariationalAutoencoder()
+            .setOuterWarmupEpochs(0)
+            .fingerprint(arch, 8)
+            .containsKey("outerWarmupEpochs"),
+        "none is the loop of before");
   }
 }

@@ -22,6 +22,8 @@ public enum Rule {
   POSITIVE,
   /** {@code >= 0}. */
   NON_NEGATIVE,
+  /** {@code >= 0}, or -1 for "auto". */
+  AUTO_OR_NON_NEGATIVE,
   /** In [0, 1): a decay or momentum factor. */
   FRACTION,
   /** One of the setting's allowed spellings (case-insensitive). */
@@ -57,6 +59,10 @@ public enum Rule {
             : name + " must be a positive integer, got " + value;
       case NON_NEGATIVE:
         return ((Number) value).doubleValue() >= 0 ? null : name + " must be >= 0, got " + value;
+      case AUTO_OR_NON_NEGATIVE:
+        return ((Number) value).doubleValue() >= -1
+            ? null
+            : name + " must be >= 0, or -1 (auto), got " + value;
       case FRACTION:
         double f = ((Number) value).doubleValue();
         return f >= 0 && f < 1 ? null : name + " must lie in [0, 1), got " + value;

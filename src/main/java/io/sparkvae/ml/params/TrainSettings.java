@@ -162,6 +162,18 @@ public final class TrainSettings {
           Rule.FRACTION,
           "β of `diloco` (measured best here 0.8; published 0.9) and `slowmo` (published 0 to "
               + "0.6), in [0, 1)");
+  public static final Setting TRAIN_OUTER_WARMUP_EPOCHS =
+      D.setting(
+          "train.outer-warmup-epochs",
+          "outerWarmupEpochs",
+          Setting.Type.INT,
+          "-1",
+          Rule.AUTO_OR_NON_NEGATIVE,
+          "the first this many epochs end their rounds in plain averaging, and `diloco` or "
+              + "`slowmo` take over after them, as outer momentum on the large changes of the "
+              + "first rounds overshoots; -1 (auto): none on fewer than 8 partitions, else 1 epoch, "
+              + "or the learning-rate warm-up's epochs when the rate grows; see [Outer "
+              + "warm-up](training.md#outer-warm-up)");
   public static final Setting TRAIN_OPTIMIZER_STATE =
       D.choice(
           "train.optimizer-state",

@@ -264,6 +264,15 @@ public interface VaeEstimatorParams extends HasFeaturesCol, HasSeed {
     return (Double) getOrDefault(outerMomentum());
   }
 
+  /** {@link TrainSettings#TRAIN_OUTER_WARMUP_EPOCHS}. */
+  default IntParam outerWarmupEpochs() {
+    return (IntParam) TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS.param(this);
+  }
+
+  default int getOuterWarmupEpochs() {
+    return (Integer) getOrDefault(outerWarmupEpochs());
+  }
+
   /** {@link TrainSettings#TRAIN_OPTIMIZER_STATE}. */
   @SuppressWarnings("unchecked")
   default Param<String> optimizerState() {

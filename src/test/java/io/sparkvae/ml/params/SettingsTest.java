@@ -39,6 +39,7 @@ class SettingsTest {
             "train.outer-optimizer",
             "train.outer-learning-rate",
             "train.outer-momentum",
+            "train.outer-warmup-epochs",
             "train.optimizer-state",
             "train.sync-warmup-epochs",
             "train.early-stopping",
@@ -210,9 +211,9 @@ class SettingsTest {
             .strip();
     assertEquals(0, p.waitFor(), out);
     assertEquals(names(), out);
-    assertEquals(83, Settings.all().size());
+    assertEquals(84, Settings.all().size());
     assertEquals("data.train", Settings.all().get(0).key());
-    assertEquals("blockSize", Settings.all().get(82).paramName());
+    assertEquals("blockSize", Settings.all().get(83).paramName());
   }
 
   private static String names() {
