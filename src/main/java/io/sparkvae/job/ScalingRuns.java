@@ -207,6 +207,7 @@ final class ScalingRuns {
             // The rules the real rounds (k = plan.syncEvery()) resolve to, not those of k = 2.
             .setOuterOptimizer(plan.outer().configName())
             .setOptimizerState(plan.innerState().configName())
+            .setOuterWarmupEpochs(0) // rounds after the warm-up: the rule's own arithmetic
             .setEarlyStoppingPatience(0)
             .setEpochs(warm + (rounds + perEpoch - 1) / perEpoch)
             .setValidationData(null)
