@@ -108,6 +108,11 @@ class SettingsTest {
     assertThrows(IllegalArgumentException.class, () -> v.setLatentSize(0));
     assertThrows(IllegalArgumentException.class, () -> v.setStorageLevel("SOMEWHERE"));
     v.setStorageLevel("memory_only");
+    assertEquals(
+        "train.outer-warmup-epochs must be >= 0, or -1 (auto), got -2",
+        TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS.problem("train.outer-warmup-epochs", -2));
+    assertNull(TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS.problem("train.outer-warmup-epochs", -1));
+    assertThrows(IllegalArgumentException.class, () -> v.setOuterWarmupEpochs(-2));
   }
 
   @Test
