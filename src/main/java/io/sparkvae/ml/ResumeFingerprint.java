@@ -58,12 +58,12 @@ final class ResumeFingerprint {
         && partitions < ScaleOut.AUTO_OUTER_WARMUP_MIN_PARTITIONS) {
       f.remove(TrainSettings.TRAIN_OUTER_WARMUP_EPOCHS.paramName());
     }
-    // The automatic k grew with the partition count on 2026-12-02; a checkpoint written before
-    // on 8 partitions or more ran shorter rounds and does not name the rule, so it is refused.
-    if (est.getSyncEvery() == 0 && TrainerConfig.autoSyncEveryGrows(partitions)) {
-      f.put(
-          "syncEveryAuto",
-          TrainerConfig.AUTO_SYNC_EVERY_PER_PARTITION + " local steps per partition");
+    // The automatic k grew with the partition count on 2026-12-02 (8 partitions and more) and
+    // doubled on 2 partitions on 2026-12-03; a checkpoint written before ran shorter rounds and
+    // does not name the rule, so it is refused.
+    String rule = TrainerConfig.autoSyncEveryRule(partitions);
+    if (est.getSyncEvery() == 0 && rule != null) {
+      f.put("syncEveryAuto", rule);
     }
     return f;
   }

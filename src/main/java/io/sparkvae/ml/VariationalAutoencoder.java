@@ -64,8 +64,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
   static final String CLASS = "io.sparkvae.ml.VariationalAutoencoder";
 
   /**
-   * Default k: 0 = auto, {@link TrainerConfig#AUTO_SYNC_EVERY} local steps between
-   * synchronizations, or one round per epoch when an epoch is shorter; see
+   * Default k: 0 = auto, {@link TrainerConfig#autoSyncEvery} local steps between synchronizations
+   * (128 on most partition counts), or one round per epoch when an epoch is shorter; see
    * src/site/markdown/training.md (How training works, Choosing k).
    */
   public static final int DEFAULT_SYNC_EVERY =

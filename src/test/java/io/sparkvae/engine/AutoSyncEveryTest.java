@@ -2,15 +2,16 @@
 package io.sparkvae.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
 class AutoSyncEveryTest {
   @Test
-  void theAutomaticKIs128BelowEightPartitionsAnd32PerPartitionFromEightOn() {
+  void theAutomaticKIs256OnTwoPartitions128OnOtherFewAnd32PerPartitionFromEightOn() {
     assertEquals(128, TrainerConfig.autoSyncEvery(469, 1));
+    assertEquals(256, TrainerConfig.autoSyncEvery(469, 2));
+    assertEquals(128, TrainerConfig.autoSyncEvery(469, 3));
     assertEquals(128, TrainerConfig.autoSyncEvery(469, 4));
     assertEquals(128, TrainerConfig.autoSyncEvery(469, 7));
     assertEquals(256, TrainerConfig.autoSyncEvery(469, 8));
@@ -36,9 +37,11 @@ class AutoSyncEveryTest {
   }
 
   @Test
-  void theRuleGrowsOnlyWhereItDiffersFromTheOldFixedK() {
-    assertFalse(TrainerConfig.autoSyncEveryGrows(4));
-    assertTrue(TrainerConfig.autoSyncEveryGrows(8));
-    assertTrue(TrainerConfig.autoSyncEveryGrows(200));
+  void theRuleIsNamedOnlyWhereItDiffersFromTheOldFixedK() {
+    assertNull(TrainerConfig.autoSyncEveryRule(1));
+    assertEquals("256 local steps on 2 partitions", TrainerConfig.autoSyncEveryRule(2));
+    assertNull(TrainerConfig.autoSyncEveryRule(4));
+    assertEquals("32 local steps per partition", TrainerConfig.autoSyncEveryRule(8));
+    assertEquals("32 local steps per partition", TrainerConfig.autoSyncEveryRule(200));
   }
 }

@@ -56,7 +56,8 @@ class ScalingRunsTest {
         ScalingRuns.Plan.of(
             ScalingRuns.estimator(ReferenceModels.MLP, 42, List.of("minRowsPerStep=0")), 2, 60_000);
     assertEquals(3 * PARAM_BYTES, two.broadcastBytes(ARCH), "2 partitions: parameters, m and v");
-    assertEquals(128, two.syncEvery(), "auto below 8 partitions: 128, as it always was");
+    assertEquals(256, two.syncEvery(), "auto on 2 partitions: 256 since 2026-12-03");
+    assertEquals(2, two.roundsPerEpoch(), "256 and 213 steps");
     assertEquals(ScaleOut.InnerState.AVERAGE, two.innerState());
   }
 

@@ -396,7 +396,13 @@ class VariationalAutoencoderTest extends SparkTestBase {
             "minRowsPerStep")) {
       assertFalse(historical.containsKey(k), k + " is left out, as a format-1 checkpoint has it");
     }
-    assertFalse(today.containsKey("syncEveryAuto"), "on 2 partitions the automatic k is 128");
+    assertEquals(
+        "256 local steps on 2 partitions",
+        today.get("syncEveryAuto"),
+        "on 2 partitions the automatic k doubled: a checkpoint from before is refused");
+    assertFalse(
+        new VariationalAutoencoder().fingerprint(arch, 4).containsKey("syncEveryAuto"),
+        "on 4 partitions the automatic k is still 128");
     assertEquals(
         "32 local steps per partition",
         new VariationalAutoencoder().fingerprint(arch, 8).get("syncEveryAuto"),

@@ -59,8 +59,8 @@ public final class TrainSettings {
           "0",
           Rule.NON_NEGATIVE,
           "k: local minibatch steps per partition between synchronizations (1 = synchronous "
-              + "minibatch training on the union of the partitions' minibatches); 0 = auto (128 on up "
-              + "to 7 partitions, 32 per partition from 8 on, and never more than one round per "
+              + "minibatch training on the union of the partitions' minibatches); 0 = auto (128, but 256 "
+              + "on 2 partitions and 32 per partition from 8 on, and never more than one round per "
               + "epoch); see [How training "
               + "works](training.md#how-training-works) and [the "
               + "measurements](performance.md#training-through-spark-bench-train)");
