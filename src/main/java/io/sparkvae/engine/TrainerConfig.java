@@ -71,7 +71,7 @@ public record TrainerConfig(
   /**
    * The automatic k on exactly 2 partitions (since 2026-12-03). Measured on Fashion-MNIST, seed 42
    * (src/site/markdown/performance.md, "Longer rounds on two partitions"): against k = 128 the MLP
-   * needed the same 7 epochs to test −ELBO 245.0 and ended 10 epochs at 243.35 against 243.39, the
+   * needed the same 7 epochs to test −ELBO 245.0 and ended 10 epochs at 243.33 against 243.34, the
    * conv model needed 5 epochs instead of 6, and a round's fixed cost is paid half as often. On 4
    * partitions the same change cost the MLP an epoch, so 3 to 7 keep 128.
    */
