@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.engine;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -29,14 +32,14 @@ public final class Contribution implements Serializable {
     this.rows = rows;
   }
 
-  /** Java serialization sends the vector as bytes ({@link FloatWire}); Kryo ignores this. */
+  /** Java serialization sends the vector as raw bits ({@link FloatWire}); Kryo ignores this. */
   private Object writeReplace() {
     return new Wire(this);
   }
 
   private static final class Wire implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final byte[] vector;
+    private static final long serialVersionUID = 2L;
+    private transient float[] vector;
     private final double[] losses;
     private final long rows;
     private final int badPartition;
@@ -44,7 +47,7 @@ public final class Contribution implements Serializable {
     private final String badWhat;
 
     Wire(Contribution c) {
-      vector = FloatWire.toBytes(c.vector);
+      vector = c.vector;
       losses = c.losses;
       rows = c.rows;
       badPartition = c.badPartition;
@@ -52,8 +55,18 @@ public final class Contribution implements Serializable {
       badWhat = c.badWhat;
     }
 
+    private void writeObject(ObjectOutputStream out) throws IOException {
+      out.defaultWriteObject();
+      FloatWire.write(out, vector);
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+      in.defaultReadObject();
+      vector = FloatWire.read(in);
+    }
+
     private Object readResolve() {
-      Contribution c = new Contribution(FloatWire.toFloats(vector), losses, rows);
+      Contribution c = new Contribution(vector, losses, rows);
       c.badPartition = badPartition;
       c.badStep = badStep;
       c.badWhat = badWhat;

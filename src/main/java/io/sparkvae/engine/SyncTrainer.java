@@ -397,10 +397,12 @@ public final class SyncTrainer {
 
   private Contribution roundJob(BlockedData train, TrainingState state, RoundSpec spec) {
     long t0 = System.nanoTime();
+    // The live arrays, not copies: the broadcast serializes them now, and the driver changes them
+    // only after the job, when no task reads them any more.
     float[][] shared =
         spec.k() == 1
-            ? new float[][] {state.params()}
-            : new float[][] {state.params(), carriedState(state.liveOptimizerState(), spec)};
+            ? new float[][] {state.liveParams()}
+            : new float[][] {state.liveParams(), carriedState(state.liveOptimizerState(), spec)};
     Broadcast<FloatWire.Shared> bc = sc.broadcast(new FloatWire.Shared(shared));
     long t1 = System.nanoTime();
     try {
@@ -438,6 +440,9 @@ public final class SyncTrainer {
   /** The slices of the optimizer state a round of local steps starts from, concatenated. */
   private static float[] carriedState(float[] state, RoundSpec spec) {
     int[] r = spec.carried();
+    if (r.length == 2 && r[0] == 0 && r[1] == state.length) {
+      return state; // all of it, as it is
+    }
     int n = 0;
     for (int i = 0; i < r.length; i += 2) {
       n += r[i + 1] - r[i];

@@ -110,11 +110,14 @@ final class TrainerWorker {
     int[] carried = s.carried();
     w.state = fit(w.state, s.optimizer().stateSize(numParams));
     float[] state = w.state;
-    Arrays.fill(state, 0f);
+    int zeroFrom = 0;
     for (int r = 0, at = 0; r < carried.length; r += 2) {
+      Arrays.fill(state, zeroFrom, carried[r], 0f);
       System.arraycopy(shared[1], at, state, carried[r], carried[r + 1] - carried[r]);
       at += carried[r + 1] - carried[r];
+      zeroFrom = carried[r + 1];
     }
+    Arrays.fill(state, zeroFrom, state.length, 0f);
     long[] zeroedAt = s.innerState().zeroedAt(s.optimizer(), s.updatesBefore());
     w.grad = fit(w.grad, numParams);
     float[] grad = w.grad;

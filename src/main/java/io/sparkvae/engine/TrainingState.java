@@ -275,15 +275,16 @@ public final class TrainingState {
    */
   void endLocalRound(
       float[] v, float inv, int steps, int[] ranges, OuterOptimizer outer, double innerRate) {
-    for (int i = 0; i < v.length; i++) {
+    for (int i = 0; i < params.length; i++) {
       v[i] *= inv;
     }
     outer.step(params, v, outerState, innerRate);
+    // The state slices are scaled as they are copied: one pass over them, not two.
     int at = params.length;
     for (int r = 0; r < ranges.length; r += 2) {
-      int len = ranges[r + 1] - ranges[r];
-      System.arraycopy(v, at, optimizerState, ranges[r], len);
-      at += len;
+      for (int i = ranges[r]; i < ranges[r + 1]; i++) {
+        optimizerState[i] = v[at++] * inv;
+      }
     }
     updates += steps;
   }

@@ -73,6 +73,21 @@ class FloatWireTest {
   }
 
   @Test
+  void aVectorOfManySlicesKeepsEveryBitUnderJavaSerialization() throws Exception {
+    // 40,000 floats: two full 16,384-float slices and a partial one, every bit pattern random.
+    java.util.Random r = new java.util.Random(7);
+    float[] v = new float[40_000];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Float.intBitsToFloat(r.nextInt());
+    }
+    Contribution back = javaRoundTrip(new Contribution(v.clone(), new double[] {1}, 3));
+    assertArrayEquals(bits(v), bits(back.vector));
+    FloatWire.Shared shared = javaRoundTrip(new FloatWire.Shared(new float[][] {v, new float[0]}));
+    assertArrayEquals(bits(v), bits(shared.vectors()[0]));
+    assertEquals(0, shared.vectors()[1].length);
+  }
+
+  @Test
   void anEmptyPartitionsContributionStaysWithoutAVector() throws Exception {
     Contribution back = javaRoundTrip(new Contribution(null, new double[] {0}, 0));
     assertNull(back.vector);
