@@ -48,18 +48,18 @@ public final class Kernel {
   static void linearForward(
       float[] x, int xOff, int n, int in, float[] w, int wOff, int out, float[] y, int yOff) {
     long t = StepProfile.start();
-    linearForward(x, xOff, n, in, w, wOff, out, y, yOff, transposedForward(n, in, out));
+    linearForward(x, xOff, n, in, w, wOff, out, y, yOff, swappedForward(n, in, out));
     StepProfile.gemmDone(t, out, n, in);
   }
 
   /**
    * Whether the forward product of a step of {@code n} rows runs with its operands swapped. With
-   * few rows and a large weight matrix, OpenBLAS 0.3.21 multiplies {@code X · Wᵀ} into a
-   * column-major result about a third faster than {@code W · Xᵀ} into a row-major one (16 rows, 784
-   * × 400, SkylakeX kernels: 130 against 195 µs), and the transpose back costs a few µs; from about
-   * 48 rows on the transpose eats the gain (performance.md, "The forward product's operands").
+   * few rows and a large weight matrix, OpenBLAS 0.3.21 computes {@code X · Wᵀ} into a column-major
+   * result about a third faster than {@code W · Xᵀ} into a row-major one, transpose back included
+   * (16 rows, 784 × 400, SkylakeX kernels: 71 against 103 µs); from about 48 rows on little is left
+   * (performance.md, "The forward product's operands").
    */
-  static boolean transposedForward(int n, int in, int out) {
+  static boolean swappedForward(int n, int in, int out) {
     return n <= SWAPPED_FORWARD_MAX_ROWS && (long) in * out >= SWAPPED_FORWARD_MIN_WEIGHTS;
   }
 

@@ -15,11 +15,11 @@ class ForwardProductTest {
 
   @Test
   void fewRowsThroughALargeWeightMatrixTakeTheSwappedProduct() {
-    assertTrue(Kernel.transposedForward(16, 784, 400), "a 16-row step of the reference MLP");
-    assertTrue(Kernel.transposedForward(32, 400, 784));
-    assertFalse(Kernel.transposedForward(33, 784, 400), "past 32 rows the transpose eats the gain");
-    assertFalse(Kernel.transposedForward(16, 20, 400), "a small matrix gains nothing");
-    assertFalse(Kernel.transposedForward(128, 784, 400), "the 128-row step keeps the plain one");
+    assertTrue(Kernel.swappedForward(16, 784, 400), "a 16-row step of the reference MLP");
+    assertTrue(Kernel.swappedForward(32, 400, 784));
+    assertFalse(Kernel.swappedForward(33, 784, 400), "past 32 rows the transpose eats the gain");
+    assertFalse(Kernel.swappedForward(16, 20, 400), "a small matrix gains nothing");
+    assertFalse(Kernel.swappedForward(128, 784, 400), "the 128-row step keeps the plain one");
   }
 
   @ParameterizedTest(name = "{0} rows, {1} → {2}")
