@@ -49,7 +49,7 @@ public record TrainerConfig(
    * The automatic k. Measured on Fashion-MNIST (784-400-20, 10 epochs, 2 to 8 partitions): the test
    * −ELBO cost of local steps was the same for k = 32, 64 and 128, and k = 128 brought Spark's
    * overhead in local[2] to 1.06× the kernel alone (see src/site/markdown/performance.md, Training
-   * through Spark and Against the targets).
+   * through Spark, and performance-history.md, Against the targets).
    */
   public static final int AUTO_SYNC_EVERY = 128;
 
@@ -57,7 +57,7 @@ public record TrainerConfig(
    * From {@link #AUTO_SYNC_EVERY_FROM_PARTITIONS} partitions on, the automatic k is this many local
    * steps per partition: on P partitions a partition's step has fewer rows while a round costs
    * more, so rounds of 128 steps leave the round's cost as long as the compute. Measured by time to
-   * target on Fashion-MNIST (src/site/markdown/performance.md, "Rounds that grow with the
+   * target on Fashion-MNIST (src/site/markdown/performance-history.md, "Rounds that grow with the
    * partitions"): k = 256 on 8 partitions and one round per epoch on 16 took the MLP's predicted
    * speed-up at 10 Gb/s from 2.11 to 2.63 and from 1.44 to 2.12.
    */
@@ -70,10 +70,10 @@ public record TrainerConfig(
 
   /**
    * The automatic k on exactly 2 partitions (since 2026-12-03). Measured on Fashion-MNIST, seed 42
-   * (src/site/markdown/performance.md, "Longer rounds on two partitions"): against k = 128 the MLP
-   * needed the same 7 epochs to test −ELBO 245.0 and ended 10 epochs at 243.33 against 243.34, the
-   * conv model needed 5 epochs instead of 6, and a round's fixed cost is paid half as often. On 4
-   * partitions the same change cost the MLP an epoch, so 3 to 7 keep 128.
+   * (src/site/markdown/performance-history.md, "Longer rounds on two partitions"): against k = 128
+   * the MLP needed the same 7 epochs to test −ELBO 245.0 and ended 10 epochs at 243.33 against
+   * 243.34, the conv model needed 5 epochs instead of 6, and a round's fixed cost is paid half as
+   * often. On 4 partitions the same change cost the MLP an epoch, so 3 to 7 keep 128.
    */
   public static final int AUTO_SYNC_EVERY_TWO_PARTITIONS = 256;
 

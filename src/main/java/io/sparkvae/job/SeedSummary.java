@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * The line {@code bench-train --seed 42,1,2,…} ends with: the same settings trained from several
  * seeds, summarized. A quality target is a statement about the recipe, and one seed's test −ELBO
- * moves by a few tenths of a nat (performance.md, "The −ELBO target and the seed": the conv model's
- * 239.63 to 240.87 over eight seeds), so one run cannot say whether a recipe meets a target that
- * close.
+ * moves by a few tenths of a nat (performance-history.md, "The −ELBO target and the seed": the conv
+ * model's 239.63 to 240.87 over eight seeds), so one run cannot say whether a recipe meets a target
+ * that close.
  */
 final class SeedSummary {
   private SeedSummary() {}

@@ -57,7 +57,7 @@ public final class Kernel {
    * few rows and a large weight matrix, OpenBLAS 0.3.21 computes {@code X · Wᵀ} into a column-major
    * result about a third faster than {@code W · Xᵀ} into a row-major one, transpose back included
    * (16 rows, 784 × 400, SkylakeX kernels: 71 against 103 µs); from about 48 rows on little is left
-   * (performance.md, "The forward product's operands").
+   * (performance-history.md, "The forward product's operands").
    */
   static boolean swappedForward(int n, int in, int out) {
     return n <= SWAPPED_FORWARD_MAX_ROWS && (long) in * out >= SWAPPED_FORWARD_MIN_WEIGHTS;
