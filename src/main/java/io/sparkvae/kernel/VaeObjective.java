@@ -220,6 +220,37 @@ public final class VaeObjective implements Objective {
     }
 
     /**
+     * The large dense layers on steps of few rows hand their weight gradients to {@code sink} as
+     * the backward pass reaches them (see {@link Kernel#weightGradToSink}); the rest of the
+     * gradient is applied at the end, in the ranges between.
+     */
+    @Override
+    public void accumulateAndApply(
+        float[] params,
+        float[] rows,
+        int n,
+        Step step,
+        float[] grad,
+        double[] lossSums,
+        GradientSink sink) {
+      checkRows(n, samples);
+      rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
+      rng.fillGaussian(eps, 0, samples * n * arch.latent());
+      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums, sink);
+      int used = decoder.handedToSink(handed, encoder.handedToSink(handed, 0));
+      sortRanges(handed, used);
+      int at = 0;
+      for (int r = 0; r < used; r += 2) {
+        sink.apply(at, handed[r] - at, grad, at, true);
+        at = handed[r] + handed[r + 1];
+      }
+      sink.apply(at, params.length - at, grad, at, true);
+    }
+
+    /** (from, length) pairs of the weights handed to the sink in the current step. */
+    private final int[] handed = new int[2 * (arch.encoder().size() + arch.decoder().size())];
+
+    /**
      * The core computation with the noise given: {@code eps} holds L·n rows of H draws, draw l of
      * row r at row {@code l·n + r}. Adds Σ_rows ∇(recon + klWeight·KL) into {@code grad} and
      * (−ELBO, recon, KL) summed over rows into {@code lossSums[0..2]}.
@@ -238,6 +269,18 @@ public final class VaeObjective implements Objective {
         throw new IllegalArgumentException(
             "gradient has " + grad.length + " floats, expected " + params.length);
       }
+      lossAndGradient(params, rows, n, eps, klWeight, grad, lossSums, null);
+    }
+
+    private void lossAndGradient(
+        float[] params,
+        float[] rows,
+        int n,
+        float[] eps,
+        float klWeight,
+        float[] grad,
+        double[] lossSums,
+        GradientSink sink) {
       float[] mu0 = encode(params, rows, n);
       sampleLatent(n, samples, eps);
       int rowsD = samples * n;
@@ -256,9 +299,24 @@ public final class VaeObjective implements Objective {
       lossSums[0] += recon + kl;
       lossSums[1] += recon;
       lossSums[2] += kl;
-      backwardDecoder(params, rowsD, grad);
+      backwardDecoder(params, rowsD, grad, sink);
       latentGradient(mu0, n, eps, klWeight);
-      backwardEncoder(params, rows, n, grad);
+      backwardEncoder(params, rows, n, grad, sink);
+    }
+
+    /** Insertion sort of (from, length) pairs by from: a handful of layers. */
+    private static void sortRanges(int[] r, int used) {
+      for (int i = 2; i < used; i += 2) {
+        int f = r[i];
+        int l = r[i + 1];
+        int j = i - 2;
+        for (; j >= 0 && r[j] > f; j -= 2) {
+          r[j + 2] = r[j];
+          r[j + 3] = r[j + 1];
+        }
+        r[j + 2] = f;
+        r[j + 3] = l;
+      }
     }
 
     @Override
