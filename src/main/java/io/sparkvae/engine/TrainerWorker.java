@@ -139,7 +139,9 @@ final class TrainerWorker {
       long t = s.updatesBefore() + (j - first) + 1;
       if (s.clipNorm() == 0 && !s.checkGradients()) {
         // No norm to take before updating: the objective may update layers as it goes. A
-        // non-finite loss still ends the round (checked after; the driver then discards it).
+        // non-finite loss still ends the round (checked after; the driver then discards it), and
+        // the driver's checked replay of a diverged round takes the plain order below (the same
+        // sums; other BLAS kernels than SkylakeX's may round the blocked ones differently).
         float scale = Gradients.stepScale(grad, to - from, 0);
         w.evaluator.accumulateAndApply(
             params,
