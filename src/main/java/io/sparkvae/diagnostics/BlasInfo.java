@@ -95,14 +95,44 @@ public final class BlasInfo {
     return Path.of(library).getFileName().toString();
   }
 
-  /** CPU model name from /proc/cpuinfo, or "unknown". */
+  /**
+   * CPU model name from /proc/cpuinfo with its family and model numbers, e.g. {@code Intel(R)
+   * Xeon(R) Processor (family 6 model 167)}, or "unknown". Cloud guests often report a generic
+   * name, and machines of one name differ in speed: the numbers tell them apart.
+   */
   public static String cpuModel() {
-    for (String line : cpuinfo()) {
-      if (line.startsWith("model name")) {
-        return line.substring(line.indexOf(':') + 1).trim();
+    return cpuModel(cpuinfo());
+  }
+
+  /** {@link #cpuModel()} from the lines of a /proc/cpuinfo (its first processor's). */
+  static String cpuModel(List<String> cpuinfo) {
+    String name = null;
+    String family = null;
+    String model = null;
+    for (String line : cpuinfo) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        if (line.isBlank() && name != null) {
+          break; // the end of the first processor's block
+        }
+        continue;
+      }
+      String key = line.substring(0, colon).trim();
+      String value = line.substring(colon + 1).trim();
+      if (key.equals("model name") && name == null) {
+        name = value;
+      } else if (key.equals("cpu family") && family == null) {
+        family = value;
+      } else if (key.equals("model") && model == null) {
+        model = value;
       }
     }
-    return "unknown";
+    if (name == null) {
+      return "unknown";
+    }
+    return family == null || model == null
+        ? name
+        : name + " (family " + family + " model " + model + ")";
   }
 
   /** The vector-related CPU flags (sse4_2, avx, avx2, fma, avx512*, amx*). */

@@ -222,6 +222,7 @@ public final class BenchScalingCommand implements Callable<Integer> {
       ScalingRuns.predict(lines, arch, bandwidths);
       for (Map<String, Object> r : lines) {
         r.put("blas", BlasInfo.oneLine());
+        r.put("cpu", BlasInfo.cpuModel());
         System.out.println(Json.compact(r));
       }
       for (Map<String, Object> r : costOnly) {

@@ -198,6 +198,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                           / (Double) r.get("samples_per_sec_median_epoch")));
             }
             r.put("blas", BlasInfo.oneLine());
+            r.put("cpu", BlasInfo.cpuModel());
             System.out.println(Json.compact(r));
             System.out.flush();
             runs.add(r);
