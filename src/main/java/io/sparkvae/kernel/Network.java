@@ -54,12 +54,6 @@ final class Network {
     return out[stages.length - 1];
   }
 
-  private boolean backwardPlain(
-      Layer l, float[] p, float[] in, float[] dy, int n, float[] g, float[] dx, int i) {
-    l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i]);
-    return false;
-  }
-
   /**
    * Appends to {@code ranges} (pairs of from, length) the weights the last backward pass handed to
    * its sink; returns the new count of ints used.
@@ -99,10 +93,12 @@ final class Network {
       Layer l = stages[i].layer();
       float[] in = i == 0 ? x : out[i - 1];
       float[] dx = i > 0 || inputGrad ? delta : null;
-      handed[i] =
-          sink == null
-              ? backwardPlain(l, p, in, dy, n, g, dx, i)
-              : l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i], sink);
+      if (sink == null) {
+        l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i]);
+        handed[i] = false;
+      } else {
+        handed[i] = l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i], sink);
+      }
       reuse[i] = false;
       if (i > 0) {
         int len = n * l.inSize();

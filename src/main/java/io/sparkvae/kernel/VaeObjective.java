@@ -206,17 +206,18 @@ public final class VaeObjective implements Objective {
   public final class Workspace extends VaeEvaluation implements Evaluator {
     private final Rng rng = new Rng(0);
 
+    /** (from, length) pairs of the weights handed to the sink in the current step. */
+    private final int[] handed;
+
     Workspace(int maxRows, int maxSamplesPerRow) {
       super(VaeObjective.this.arch, VaeObjective.this.samples, maxRows, maxSamplesPerRow);
+      handed = new int[2 * (arch.encoder().size() + arch.decoder().size())];
     }
 
     @Override
     public void accumulate(
         float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums) {
-      checkRows(n, samples);
-      rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
-      rng.fillGaussian(eps, 0, samples * n * arch.latent());
-      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums);
+      step(params, rows, n, step, grad, lossSums, null);
     }
 
     /**
@@ -233,10 +234,7 @@ public final class VaeObjective implements Objective {
         float[] grad,
         double[] lossSums,
         GradientSink sink) {
-      checkRows(n, samples);
-      rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
-      rng.fillGaussian(eps, 0, samples * n * arch.latent());
-      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums, sink);
+      step(params, rows, n, step, grad, lossSums, sink);
       int used = decoder.handedToSink(handed, encoder.handedToSink(handed, 0));
       sortRanges(handed, used);
       int at = 0;
@@ -247,8 +245,19 @@ public final class VaeObjective implements Objective {
       sink.apply(at, params.length - at, grad, at, true);
     }
 
-    /** (from, length) pairs of the weights handed to the sink in the current step. */
-    private final int[] handed = new int[2 * (arch.encoder().size() + arch.decoder().size())];
+    private void step(
+        float[] params,
+        float[] rows,
+        int n,
+        Step step,
+        float[] grad,
+        double[] lossSums,
+        GradientSink sink) {
+      checkRows(n, samples);
+      rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
+      rng.fillGaussian(eps, 0, samples * n * arch.latent());
+      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums, sink);
+    }
 
     /**
      * The core computation with the noise given: {@code eps} holds L·n rows of H draws, draw l of
@@ -263,12 +272,6 @@ public final class VaeObjective implements Objective {
         float klWeight,
         float[] grad,
         double[] lossSums) {
-      checkParams(params);
-      checkRows(n, samples);
-      if (grad.length != params.length) {
-        throw new IllegalArgumentException(
-            "gradient has " + grad.length + " floats, expected " + params.length);
-      }
       lossAndGradient(params, rows, n, eps, klWeight, grad, lossSums, null);
     }
 
@@ -281,6 +284,12 @@ public final class VaeObjective implements Objective {
         float[] grad,
         double[] lossSums,
         GradientSink sink) {
+      checkParams(params);
+      checkRows(n, samples);
+      if (grad.length != params.length) {
+        throw new IllegalArgumentException(
+            "gradient has " + grad.length + " floats, expected " + params.length);
+      }
       float[] mu0 = encode(params, rows, n);
       sampleLatent(n, samples, eps);
       int rowsD = samples * n;
