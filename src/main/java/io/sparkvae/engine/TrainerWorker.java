@@ -4,7 +4,6 @@ package io.sparkvae.engine;
 import io.sparkvae.kernel.Gradients;
 import io.sparkvae.kernel.Objective;
 import io.sparkvae.kernel.Optimizer;
-import io.sparkvae.kernel.OptimizerSink;
 import io.sparkvae.kernel.Rows;
 import io.sparkvae.kernel.Schedule;
 import io.sparkvae.kernel.StepProfile;
@@ -29,7 +28,6 @@ final class TrainerWorker {
     final int maxRows;
     final Objective.Evaluator evaluator;
     final float[] batch;
-    final OptimizerSink sink = new OptimizerSink();
     float[] grad;
     float[] params;
     float[] state;
@@ -135,31 +133,6 @@ final class TrainerWorker {
       long t0 = StepProfile.stepStart();
       rows.gather(order, from, to, w.batch);
       StepProfile.add(StepProfile.Part.GATHER, t0);
-      Optimizer opt = s.rates().at(s.optimizer(), s.epoch(), j, s.steps());
-      long t = s.updatesBefore() + (j - first) + 1;
-      if (s.clipNorm() == 0 && !s.checkGradients()) {
-        // No norm to take before updating: the objective may update layers as it goes. A
-        // non-finite loss still ends the round (checked after; the driver then discards it), and
-        // the driver's checked replay of a diverged round takes the plain order below (the same
-        // sums; other BLAS kernels than SkylakeX's may round the blocked ones differently).
-        float scale = Gradients.stepScale(grad, to - from, 0);
-        w.evaluator.accumulateAndApply(
-            params,
-            w.batch,
-            to - from,
-            step(s, part, j),
-            grad,
-            losses,
-            w.sink.set(opt, params, state, scale, t, zeroedAt));
-        checkLosses(c, part, j, obj);
-        StepProfile.add(StepProfile.Part.STEP, t0);
-        if (c.badPartition >= 0) {
-          c.rows = used;
-          return c;
-        }
-        used += to - from;
-        continue;
-      }
       w.evaluator.accumulate(params, w.batch, to - from, step(s, part, j), grad, losses);
       checkLosses(c, part, j, obj);
       long t2 = StepProfile.now();
@@ -173,6 +146,8 @@ final class TrainerWorker {
         c.rows = used;
         return c;
       }
+      Optimizer opt = s.rates().at(s.optimizer(), s.epoch(), j, s.steps());
+      long t = s.updatesBefore() + (j - first) + 1;
       opt.updateAndClear(params, grad, scale, state, t, zeroedAt);
       StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
       StepProfile.add(StepProfile.Part.STEP, t0);

@@ -56,25 +56,9 @@ public final class Adam implements Optimizer {
   @Override
   public void updateAndClear(
       float[] params, float[] grad, float gradScale, float[] state, long t, long[] zeroedAt) {
-    updateRange(params, 0, params.length, grad, 0, gradScale, state, t, zeroedAt, true);
-  }
-
-  @Override
-  public void updateRange(
-      float[] params,
-      int from,
-      int len,
-      float[] grad,
-      int gradOff,
-      float gradScale,
-      float[] state,
-      long t,
-      long[] zeroedAt,
-      boolean clear) {
     long t1 = zeroedAt == null ? t : t - zeroedAt[0];
     long t2 = zeroedAt == null ? t : t - zeroedAt[1];
-    Optimizer.checkRange(params, from, len, grad, gradOff);
-    update(params, from, len, grad, gradOff, gradScale, state, t1, t2, clear);
+    update(params, grad, gradScale, state, t1, t2, true);
   }
 
   /**
@@ -89,28 +73,16 @@ public final class Adam implements Optimizer {
       long t1,
       long t2,
       boolean clear) {
-    if (grad.length != params.length) {
-      throw new IllegalArgumentException(
-          "Adam: " + params.length + " params, " + grad.length + " gradient floats");
-    }
-    update(params, 0, params.length, grad, 0, gradScale, state, t1, t2, clear);
-  }
-
-  private void update(
-      float[] params,
-      int from,
-      int len,
-      float[] grad,
-      int gradOff,
-      float gradScale,
-      float[] state,
-      long t1,
-      long t2,
-      boolean clear) {
     int n = params.length;
-    if (state.length != 2 * n) {
+    if (grad.length != n || state.length != 2 * n) {
       throw new IllegalArgumentException(
-          "Adam: " + n + " params, " + state.length + " state floats (expected 2 × params)");
+          "Adam: "
+              + n
+              + " params, "
+              + grad.length
+              + " gradient floats, "
+              + state.length
+              + " state floats (expected 2 × params)");
     }
     if (t1 < 1 || t2 < 1) {
       throw new IllegalArgumentException(
@@ -120,10 +92,7 @@ public final class Adam implements Optimizer {
     double bc2 = 1.0 - Math.pow(beta2, t2);
     Elementwise.INSTANCE.adam(
         params,
-        from,
-        len,
         grad,
-        gradOff,
         gradScale,
         state,
         beta1,

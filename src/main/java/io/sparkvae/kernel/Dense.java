@@ -111,35 +111,6 @@ final class Dense implements Layer {
     }
   }
 
-  /**
-   * With few rows a weight gradient is mostly memory traffic: written to the gradient vector, then
-   * read back by the optimizer. Here it is computed a block of output units at a time into a small
-   * buffer and handed straight to the optimizer ({@link Kernel#linearWeightGradToSink}). The input
-   * gradient comes first: it reads the weights the update is about to change.
-   */
-  @Override
-  public boolean backward(
-      float[] p,
-      float[] x,
-      float[] dy,
-      int n,
-      float[] g,
-      float[] dx,
-      float[][] scratch,
-      boolean reuse,
-      GradientSink sink) {
-    if (sink == null || !Kernel.weightGradToSink(n, in, out)) {
-      backward(p, x, dy, n, g, dx, scratch, reuse);
-      return false;
-    }
-    Kernel.biasGrad(dy, n, out, g, biasOffset());
-    if (dx != null) {
-      Kernel.linearInputGrad(dy, n, out, p, weightOffset, in, dx);
-    }
-    Kernel.linearWeightGradToSink(x, n, in, dy, out, weightOffset, sink);
-    return true;
-  }
-
   @Override
   public List<Gemm> gemms(int n, boolean inputGrad) {
     List<Gemm> gs = new ArrayList<>();

@@ -47,18 +47,13 @@ abstract class Elementwise {
       float[] out, int ob, float[] x, int xb, int dim, boolean withGrad, float scale);
 
   /**
-   * Adam over parameters [from, from + len) of n = params.length for the gradient {@code
-   * grad[gradOff..] · gradScale}, with moments m = state[0..n), v = state[n..2n) flushed below
-   * {@link Kernel#FLUSH}. With {@code clear}, also zeroes that gradient in the same pass (the next
-   * step's sum starts from it). Each parameter's arithmetic depends on its own floats alone, so
-   * ranges give the bits of one pass.
+   * Adam over all n parameters for the gradient {@code grad · gradScale}, with moments m =
+   * state[0..n), v = state[n..2n) flushed below {@link Kernel#FLUSH}. With {@code clear}, also
+   * zeroes {@code grad} in the same pass (the next step's sum starts from it).
    */
   abstract void adam(
       float[] params,
-      int from,
-      int len,
       float[] grad,
-      int gradOff,
       float gradScale,
       float[] state,
       float b1,

@@ -118,49 +118,6 @@ public final class Kernel {
     StepProfile.gemmDone(t, in, out, n);
   }
 
-  /**
-   * Whether a dense layer's weight gradient on steps of {@code n} rows goes to the optimizer a
-   * block at a time ({@link #linearWeightGradToSink}) instead of through the gradient vector. On
-   * the reference MLP this made the 8-row step 10% shorter and the 16-row step 2–5%; from 32 rows
-   * on the smaller products lose more than the memory traffic saves (performance-history.md, "The
-   * weight gradient straight to the optimizer").
-   */
-  static boolean weightGradToSink(int n, int in, int out) {
-    return n <= SINK_MAX_ROWS && (long) in * out >= SWAPPED_FORWARD_MIN_WEIGHTS;
-  }
-
-  static final int SINK_MAX_ROWS = 16;
-
-  /**
-   * Output units per block of {@link #linearWeightGradToSink}: 100 KB of gradient at 784 inputs.
-   */
-  static final int SINK_BLOCK_UNITS = 32;
-
-  /**
-   * {@code dW = dYᵀ · X} for W row-major {@code out × in} at {@code wOff}, computed {@link
-   * #SINK_BLOCK_UNITS} output units (rows of W) at a time into this thread's scratch and handed to
-   * {@code sink} as parameters [wOff + o·in, + units·in). Each block holds the same sums as the
-   * matching rows of {@link #linearWeightGrad} into a zeroed gradient.
-   */
-  static void linearWeightGradToSink(
-      float[] x, int n, int in, float[] dy, int out, int wOff, GradientSink sink) {
-    float[] block = SINK_SCRATCH.get();
-    if (block.length < SINK_BLOCK_UNITS * in) {
-      block = new float[SINK_BLOCK_UNITS * in];
-      SINK_SCRATCH.set(block);
-    }
-    for (int o = 0; o < out; o += SINK_BLOCK_UNITS) {
-      int units = Math.min(SINK_BLOCK_UNITS, out - o);
-      long t = StepProfile.start();
-      BLAS_INSTANCE.sgemm("N", "T", in, units, n, 1f, x, 0, in, dy, o, out, 0f, block, 0, in);
-      StepProfile.gemmDone(t, in, units, n);
-      sink.apply(wOff + o * in, units * in, block, 0, false);
-    }
-  }
-
-  private static final ThreadLocal<float[]> SINK_SCRATCH =
-      ThreadLocal.withInitial(() -> new float[0]);
-
   /** {@code dX[n×in] = dY[n×out] · W}. */
   public static void linearInputGrad(
       float[] dy, int n, int out, float[] w, int wOff, int in, float[] dx) {

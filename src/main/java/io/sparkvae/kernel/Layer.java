@@ -72,27 +72,6 @@ public interface Layer extends Serializable {
       float[][] scratch,
       boolean reuse);
 
-  /**
-   * {@link #backward}, except that the layer may hand its weights' gradient to {@code sink} instead
-   * of adding it into {@code g}, once it has read the weights for the last time in this step: then
-   * it returns true, and the weights [{@link #weightOffset}, + {@link #weightCount}) are updated
-   * (the biases' gradient still goes into {@code g}). Never with a null sink; by default it does
-   * not.
-   */
-  default boolean backward(
-      float[] p,
-      float[] x,
-      float[] dy,
-      int n,
-      float[] g,
-      float[] dx,
-      float[][] scratch,
-      boolean reuse,
-      GradientSink sink) {
-    backward(p, x, dy, n, g, dx, scratch, reuse);
-    return false;
-  }
-
   /** The sgemm calls of one training step on {@code n} rows, for the BLAS-only benchmark. */
   List<Gemm> gemms(int n, boolean inputGrad);
 

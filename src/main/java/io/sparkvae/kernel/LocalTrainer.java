@@ -14,7 +14,6 @@ public final class LocalTrainer {
   private final int batchSize;
   private final long seed;
   private final double clipNorm;
-  private final OptimizerSink sink = new OptimizerSink();
   private final float[] params;
   private final float[] state;
   private final float[] grad;
@@ -83,23 +82,11 @@ public final class LocalTrainer {
       data.gather(order, from, to, batch);
       StepProfile.add(StepProfile.Part.GATHER, t0);
       Objective.Step step = new Objective.Step(seed, epoch, 0, j, epoch + (double) j / steps);
-      if (clipNorm == 0) { // as the engine's rounds do: see TrainerWorker
-        float scale = Gradients.stepScale(grad, m, 0);
-        evaluator.accumulateAndApply(
-            params,
-            batch,
-            m,
-            step,
-            grad,
-            sums,
-            sink.set(optimizer, params, state, scale, ++updates, null));
-      } else {
-        evaluator.accumulate(params, batch, m, step, grad, sums); // grad is zero here
-        long t2 = StepProfile.start();
-        float scale = Gradients.stepScale(grad, m, clipNorm);
-        optimizer.updateAndClear(params, grad, scale, state, ++updates, null);
-        StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
-      }
+      evaluator.accumulate(params, batch, m, step, grad, sums); // grad is zero here
+      long t2 = StepProfile.start();
+      float scale = Gradients.stepScale(grad, m, clipNorm);
+      optimizer.updateAndClear(params, grad, scale, state, ++updates, null);
+      StepProfile.add(StepProfile.Part.OPTIMIZER, t2);
       StepProfile.add(StepProfile.Part.STEP, t0);
     }
     double[] means = new double[sums.length];

@@ -15,7 +15,6 @@ final class Network {
   private final float[][] out;
   private final float[][][] scratch;
   private final boolean[] reuse;
-  private final boolean[] handed;
 
   /** ∂/∂input of the last stage run backwards (∂/∂x after a full backward pass). */
   final float[] delta;
@@ -27,7 +26,6 @@ final class Network {
     out = new float[n][];
     scratch = new float[n][][];
     reuse = new boolean[n];
-    handed = new boolean[n];
     int widest = 0;
     for (int i = 0; i < n; i++) {
       Layer l = this.stages[i].layer();
@@ -54,21 +52,6 @@ final class Network {
     return out[stages.length - 1];
   }
 
-  /**
-   * Appends to {@code ranges} (pairs of from, length) the weights the last backward pass handed to
-   * its sink; returns the new count of ints used.
-   */
-  int handedToSink(int[] ranges, int used) {
-    for (int i = 0; i < stages.length; i++) {
-      if (handed[i]) {
-        Layer l = stages[i].layer();
-        ranges[used++] = l.weightOffset();
-        ranges[used++] = l.weightCount();
-      }
-    }
-    return used;
-  }
-
   /** The last stage's output buffer. */
   float[] output() {
     return out[stages.length - 1];
@@ -80,25 +63,11 @@ final class Network {
    * #delta}. Must follow a {@link #forward} on the same rows.
    */
   void backward(float[] p, float[] x, int n, float[] dy, float[] g, boolean inputGrad) {
-    backward(p, x, n, dy, g, inputGrad, null);
-  }
-
-  /**
-   * {@link #backward(float[], float[], int, float[], float[], boolean)}, with layers free to hand
-   * their weight gradients to {@code sink} (when not null); {@link #handedToSink} says which did.
-   */
-  void backward(
-      float[] p, float[] x, int n, float[] dy, float[] g, boolean inputGrad, GradientSink sink) {
     for (int i = stages.length - 1; i >= 0; i--) {
       Layer l = stages[i].layer();
       float[] in = i == 0 ? x : out[i - 1];
       float[] dx = i > 0 || inputGrad ? delta : null;
-      if (sink == null) {
-        l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i]);
-        handed[i] = false;
-      } else {
-        handed[i] = l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i], sink);
-      }
+      l.backward(p, in, dy, n, g, dx, scratch[i], reuse[i]);
       reuse[i] = false;
       if (i > 0) {
         int len = n * l.inSize();

@@ -56,26 +56,6 @@ public interface Objective extends Serializable {
         float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums);
 
     /**
-     * A training step: {@link #accumulate}, then every parameter updated once through {@code sink}.
-     * {@code grad} is all zeros on entry and is left all zeros. An objective may update some
-     * parameters while it is still computing the rest of the gradient, as soon as nothing later in
-     * the step reads them, and without writing their gradient to {@code grad}: the weight gradient
-     * of a large layer then goes from cache to the optimizer instead of through memory twice. The
-     * default updates everything at the end.
-     */
-    default void accumulateAndApply(
-        float[] params,
-        float[] rows,
-        int n,
-        Step step,
-        float[] grad,
-        double[] lossSums,
-        GradientSink sink) {
-      accumulate(params, rows, n, step, grad, lossSums);
-      sink.apply(0, params.length, grad, 0, true);
-    }
-
-    /**
      * Adds each loss part summed over the rows into {@code lossSums}, without a gradient (for
      * evaluation). Randomness is keyed by {@code step} on a stream separate from training's.
      */

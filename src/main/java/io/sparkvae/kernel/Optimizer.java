@@ -48,46 +48,6 @@ public interface Optimizer extends Serializable {
   }
 
   /**
-   * {@link #updateAndClear} restricted to parameters [from, from + len), their gradient sum read
-   * from {@code grad[gradOff .. gradOff + len)} and zeroed there only when {@code clear}. Updating
-   * a vector range by range, each parameter once, gives the bits of one whole update: the training
-   * step uses it to update a layer's weights while their gradient is still in cache ({@link
-   * Objective.Evaluator#accumulateAndApply}).
-   */
-  void updateRange(
-      float[] params,
-      int from,
-      int len,
-      float[] grad,
-      int gradOff,
-      float gradScale,
-      float[] state,
-      long t,
-      long[] zeroedAt,
-      boolean clear);
-
-  /** Checks a range for {@link #updateRange}. */
-  static void checkRange(float[] params, int from, int len, float[] grad, int gradOff) {
-    if (from < 0
-        || len < 0
-        || from + len > params.length
-        || gradOff < 0
-        || gradOff + len > grad.length) {
-      throw new IllegalArgumentException(
-          "update of parameters ["
-              + from
-              + ", "
-              + (from + len)
-              + ") of "
-              + params.length
-              + " from gradient floats at "
-              + gradOff
-              + " of "
-              + grad.length);
-    }
-  }
-
-  /**
    * How many consecutive blocks of {@code numParams} floats the state holds, each a statistic of
    * its own (Adam: 2, the first moment then the second; SGD: 0). The training engine may keep some
    * parts and zero others between rounds of local steps.

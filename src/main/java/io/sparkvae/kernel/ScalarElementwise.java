@@ -40,10 +40,7 @@ final class ScalarElementwise extends Elementwise {
   @Override
   void adam(
       float[] params,
-      int from,
-      int len,
       float[] grad,
-      int gradOff,
       float gradScale,
       float[] state,
       float b1,
@@ -52,31 +49,16 @@ final class ScalarElementwise extends Elementwise {
       float invSqrtBc2,
       float eps,
       boolean clear) {
-    adamRange(
-        params,
-        from,
-        len,
-        grad,
-        gradOff,
-        gradScale,
-        state,
-        b1,
-        b2,
-        stepSize,
-        invSqrtBc2,
-        eps,
-        clear);
+    adam(params, grad, gradScale, state, 0, b1, b2, stepSize, invSqrtBc2, eps, clear);
   }
 
-  /** The loop of {@link #adam}; also the vector path's tail. */
-  static void adamRange(
+  /** Parameters [from, n); also the vector path's tail. */
+  static void adam(
       float[] params,
-      int from,
-      int len,
       float[] grad,
-      int gradOff,
       float gradScale,
       float[] state,
+      int from,
       float b1,
       float b2,
       float stepSize,
@@ -86,11 +68,10 @@ final class ScalarElementwise extends Elementwise {
     int n = params.length;
     float c1 = 1f - b1;
     float c2 = 1f - b2;
-    for (int j = 0; j < len; j++) {
-      int i = from + j;
-      float g = grad[gradOff + j] * gradScale;
+    for (int i = from; i < n; i++) {
+      float g = grad[i] * gradScale;
       if (clear) {
-        grad[gradOff + j] = 0f;
+        grad[i] = 0f;
       }
       float m = b1 * state[i] + c1 * g;
       float v = b2 * state[n + i] + (g * g) * c2;

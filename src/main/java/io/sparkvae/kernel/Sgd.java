@@ -31,28 +31,6 @@ public final class Sgd implements Optimizer {
   }
 
   @Override
-  public void updateRange(
-      float[] params,
-      int from,
-      int len,
-      float[] grad,
-      int gradOff,
-      float gradScale,
-      float[] state,
-      long t,
-      long[] zeroedAt,
-      boolean clear) {
-    Optimizer.checkRange(params, from, len, grad, gradOff);
-    float s = lr * gradScale;
-    for (int j = 0; j < len; j++) {
-      params[from + j] -= s * grad[gradOff + j];
-      if (clear) {
-        grad[gradOff + j] = 0f;
-      }
-    }
-  }
-
-  @Override
   public double learningRate() {
     return lr;
   }

@@ -206,57 +206,17 @@ public final class VaeObjective implements Objective {
   public final class Workspace extends VaeEvaluation implements Evaluator {
     private final Rng rng = new Rng(0);
 
-    /** (from, length) pairs of the weights handed to the sink in the current step. */
-    private final int[] handed;
-
     Workspace(int maxRows, int maxSamplesPerRow) {
       super(VaeObjective.this.arch, VaeObjective.this.samples, maxRows, maxSamplesPerRow);
-      handed = new int[2 * (arch.encoder().size() + arch.decoder().size())];
     }
 
     @Override
     public void accumulate(
         float[] params, float[] rows, int n, Step step, float[] grad, double[] lossSums) {
-      step(params, rows, n, step, grad, lossSums, null);
-    }
-
-    /**
-     * The large dense layers on steps of few rows hand their weight gradients to {@code sink} as
-     * the backward pass reaches them (see {@link Kernel#weightGradToSink}); the rest of the
-     * gradient is applied at the end, in the ranges between.
-     */
-    @Override
-    public void accumulateAndApply(
-        float[] params,
-        float[] rows,
-        int n,
-        Step step,
-        float[] grad,
-        double[] lossSums,
-        GradientSink sink) {
-      step(params, rows, n, step, grad, lossSums, sink);
-      int used = decoder.handedToSink(handed, encoder.handedToSink(handed, 0));
-      sortRanges(handed, used);
-      int at = 0;
-      for (int r = 0; r < used; r += 2) {
-        sink.apply(at, handed[r] - at, grad, at, true);
-        at = handed[r] + handed[r + 1];
-      }
-      sink.apply(at, params.length - at, grad, at, true);
-    }
-
-    private void step(
-        float[] params,
-        float[] rows,
-        int n,
-        Step step,
-        float[] grad,
-        double[] lossSums,
-        GradientSink sink) {
       checkRows(n, samples);
       rng.rekey(step.seed(), STREAM_NOISE, step.epoch(), step.partition(), step.step());
       rng.fillGaussian(eps, 0, samples * n * arch.latent());
-      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums, sink);
+      lossAndGradient(params, rows, n, eps, klWeight(step.progress()), grad, lossSums);
     }
 
     /**
@@ -272,18 +232,6 @@ public final class VaeObjective implements Objective {
         float klWeight,
         float[] grad,
         double[] lossSums) {
-      lossAndGradient(params, rows, n, eps, klWeight, grad, lossSums, null);
-    }
-
-    private void lossAndGradient(
-        float[] params,
-        float[] rows,
-        int n,
-        float[] eps,
-        float klWeight,
-        float[] grad,
-        double[] lossSums,
-        GradientSink sink) {
       checkParams(params);
       checkRows(n, samples);
       if (grad.length != params.length) {
@@ -308,24 +256,9 @@ public final class VaeObjective implements Objective {
       lossSums[0] += recon + kl;
       lossSums[1] += recon;
       lossSums[2] += kl;
-      backwardDecoder(params, rowsD, grad, sink);
+      backwardDecoder(params, rowsD, grad);
       latentGradient(mu0, n, eps, klWeight);
-      backwardEncoder(params, rows, n, grad, sink);
-    }
-
-    /** Insertion sort of (from, length) pairs by from: a handful of layers. */
-    private static void sortRanges(int[] r, int used) {
-      for (int i = 2; i < used; i += 2) {
-        int f = r[i];
-        int l = r[i + 1];
-        int j = i - 2;
-        for (; j >= 0 && r[j] > f; j -= 2) {
-          r[j + 2] = r[j];
-          r[j + 3] = r[j + 1];
-        }
-        r[j + 2] = f;
-        r[j + 3] = l;
-      }
+      backwardEncoder(params, rows, n, grad);
     }
 
     @Override

@@ -207,8 +207,8 @@ abstract class VaePasses {
   /**
    * Backward through the decoder from the output gradient; leaves ∂/∂z in {@code decoder.delta}.
    */
-  void backwardDecoder(float[] p, int m, float[] grad, GradientSink sink) {
-    decoder.backward(p, z, m, decoder.output(), grad, true, sink);
+  void backwardDecoder(float[] p, int m, float[] grad) {
+    decoder.backward(p, z, m, decoder.output(), grad, true);
   }
 
   /**
@@ -238,7 +238,7 @@ abstract class VaePasses {
     }
   }
 
-  void backwardEncoder(float[] p, float[] x, int n, float[] grad, GradientSink sink) {
-    encoder.backward(p, x, n, dOut, grad, false, sink);
+  void backwardEncoder(float[] p, float[] x, int n, float[] grad) {
+    encoder.backward(p, x, n, dOut, grad, false);
   }
 }

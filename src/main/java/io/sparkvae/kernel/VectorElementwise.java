@@ -90,10 +90,7 @@ final class VectorElementwise extends Elementwise {
   @Override
   void adam(
       float[] params,
-      int from,
-      int len,
       float[] grad,
-      int gradOff,
       float gradScale,
       float[] state,
       float b1,
@@ -106,15 +103,13 @@ final class VectorElementwise extends Elementwise {
     float c1 = 1f - b1;
     float c2 = 1f - b2;
     int lanes = S.length();
-    int upper = S.loopBound(len);
+    int upper = S.loopBound(n);
     FloatVector zero = FloatVector.zero(S);
-    int j = 0;
-    for (; j < upper; j += lanes) {
-      int i = from + j;
-      int gi = gradOff + j;
-      FloatVector g = FloatVector.fromArray(S, grad, gi).mul(gradScale);
+    int i = 0;
+    for (; i < upper; i += lanes) {
+      FloatVector g = FloatVector.fromArray(S, grad, i).mul(gradScale);
       if (clear) {
-        zero.intoArray(grad, gi);
+        zero.intoArray(grad, i);
       }
       FloatVector m = FloatVector.fromArray(S, state, i).mul(b1).add(g.mul(c1));
       FloatVector v = FloatVector.fromArray(S, state, n + i).mul(b2).add(g.mul(g).mul(c2));
@@ -126,20 +121,8 @@ final class VectorElementwise extends Elementwise {
       FloatVector p = FloatVector.fromArray(S, params, i);
       p.sub(m.mul(stepSize).div(denom)).intoArray(params, i);
     }
-    ScalarElementwise.adamRange(
-        params,
-        from + j,
-        len - j,
-        grad,
-        gradOff + j,
-        gradScale,
-        state,
-        b1,
-        b2,
-        stepSize,
-        invSqrtBc2,
-        eps,
-        clear);
+    ScalarElementwise.adam(
+        params, grad, gradScale, state, i, b1, b2, stepSize, invSqrtBc2, eps, clear);
   }
 
   @Override

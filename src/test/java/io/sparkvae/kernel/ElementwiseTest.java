@@ -98,8 +98,8 @@ class ElementwiseTest {
     float[] pv = p.clone();
     float[] ss = st.clone();
     float[] sv = st.clone();
-    scalar.adam(ps, 0, ps.length, g, 0, 0.25f, ss, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
-    vector.adam(pv, 0, pv.length, g, 0, 0.25f, sv, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
+    scalar.adam(ps, g, 0.25f, ss, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
+    vector.adam(pv, g, 0.25f, sv, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
     assertArrayEquals(ps, pv, "parameters bit-identical");
     assertArrayEquals(ss, sv, "moments bit-identical");
     assertEquals(0f, sv[3]);
@@ -185,11 +185,11 @@ class ElementwiseTest {
       float[] p1 = p.clone();
       float[] s1 = st.clone();
       float[] g1 = g.clone();
-      e.adam(p1, 0, p1.length, g1, 0, 0.25f, s1, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
+      e.adam(p1, g1, 0.25f, s1, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, false);
       float[] p2 = p.clone();
       float[] s2 = st.clone();
       float[] g2 = g.clone();
-      e.adam(p2, 0, p2.length, g2, 0, 0.25f, s2, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, true);
+      e.adam(p2, g2, 0.25f, s2, 0.9f, 0.999f, 1e-3f, 1.3f, 1e-8f, true);
       assertArrayEquals(p1, p2, e.name() + ": parameters");
       assertArrayEquals(s1, s2, e.name() + ": moments");
       assertArrayEquals(g, g1, e.name() + ": without clear the gradient is kept");
