@@ -79,8 +79,15 @@ public final class BenchScalingCommand implements Callable<Integer> {
               + "(repeatable; see the configuration page).")
   List<String> params = new ArrayList<>();
 
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Option(
+      names = "--seed",
+      split = ",",
+      defaultValue = "42",
+      description =
+          "Training seed (default: ${DEFAULT-VALUE}). Several, an odd number: each P trains once "
+              + "per seed and takes the median of their epochs to the target, since one seed can "
+              + "reach it by a hair an epoch early.")
+  long[] seeds;
 
   @Option(
       names = "--bandwidth-gbps",
@@ -146,11 +153,12 @@ public final class BenchScalingCommand implements Callable<Integer> {
           "--validate-master starts executor JVMs: set SPARK_HOME (and SPARK_SCALA_VERSION=2.13),"
               + " e.g. the one made from the Maven jars in src/site/markdown/cluster.md");
     }
+    ScalingRuns.checkSeeds(seeds);
     Map<Integer, Integer> known = epochsFrom == null ? Map.of() : ScalingRuns.read(epochsFrom);
     ByteRows rows = IdxFile.read(train).asRows();
     ReferenceModels ref = ReferenceModels.parse(model);
     VaeArchitecture arch = ref.architecture(28, 28, 1);
-    VariationalAutoencoder base = ScalingRuns.estimator(ref, seed, params);
+    VariationalAutoencoder base = ScalingRuns.estimator(ref, seeds[0], params);
     List<Map<String, Object>> lines = new ArrayList<>();
     SparkSession spark = ScalingRuns.session("local[2]", null);
     try {
@@ -166,11 +174,30 @@ public final class BenchScalingCommand implements Callable<Integer> {
         Integer epochs = known.get(p);
         if (epochs != null && epochs < 0) {
           epochs = null; // an earlier run did not reach the target
-        } else if (epochs == null) {
+        } else if (epochs == null && seeds.length == 1) {
           ScalingRuns.Quality q =
               ScalingRuns.trainToTarget(base, tr.frame(), te, p, target, maxEpochs);
           epochs = q.epochs();
           r.put("test_neg_elbo_by_epoch", q.testByEpoch());
+        } else if (epochs == null) {
+          List<Integer> bySeed = new ArrayList<>();
+          List<double[]> curves = new ArrayList<>();
+          for (long s : seeds) {
+            ScalingRuns.Quality q =
+                ScalingRuns.trainToTarget(
+                    base.copy(new org.apache.spark.ml.param.ParamMap()).setSeed(s),
+                    tr.frame(),
+                    te,
+                    p,
+                    target,
+                    maxEpochs);
+            bySeed.add(q.epochs());
+            curves.add(q.testByEpoch());
+          }
+          epochs = ScalingRuns.medianEpochs(bySeed);
+          r.put("seeds", seeds);
+          r.put("epochs_to_target_by_seed", bySeed.toArray());
+          r.put("test_neg_elbo_by_epoch_by_seed", curves.toArray());
         }
         r.put("epochs_to_target", epochs);
         r.put("samples_to_target", epochs == null ? null : (long) epochs * TRAIN_ROWS);

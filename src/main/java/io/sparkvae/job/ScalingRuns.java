@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -135,6 +136,26 @@ final class ScalingRuns {
   }
 
   record Quality(Integer epochs, double[] testByEpoch, double[] roundSeconds) {}
+
+  /** One seed, or an odd number of them, so that the median epoch count is one of the runs'. */
+  static void checkSeeds(long[] seeds) {
+    if (seeds.length == 0 || (seeds.length > 1 && seeds.length % 2 == 0)) {
+      throw new UserError(
+          "--seed: give one seed or an odd number of them (got "
+              + seeds.length
+              + "), so that the median of their epochs to the target is one of the runs'");
+    }
+  }
+
+  /**
+   * The median of the seeds' epochs to the target, a run that never reached it (null) counting as
+   * more than any; null when that is the median, that is when half of the runs or more missed.
+   */
+  static Integer medianEpochs(List<Integer> bySeed) {
+    List<Integer> sorted = new ArrayList<>(bySeed);
+    sorted.sort(Comparator.nullsLast(Comparator.naturalOrder()));
+    return sorted.get(sorted.size() / 2);
+  }
 
   /** Trains on P partitions until the test −ELBO is at most {@code target}, or maxEpochs. */
   static Quality trainToTarget(

@@ -15,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,25 @@ class ScalingRunsTest {
     Files.writeString(bad, "{\"partitions\":1,\"epochs_to_target\":8}\n{\"partitions\":2}\n");
     UserError e = assertThrows(UserError.class, () -> ScalingRuns.read(bad));
     assertTrue(e.getMessage().contains("bad.jsonl line 2"), e.getMessage());
+  }
+
+  @Test
+  void severalSeedsGiveTheMedianEpochsAndARunThatMissedTheTargetCountsAsTheMost() {
+    // Five seeds of the MLP on one partition, 2026-12-03: 8 (seed 42), then 9, 9, 9, 9.
+    assertEquals(9, ScalingRuns.medianEpochs(Arrays.asList(8, 9, 9, 9, 9)));
+    assertEquals(8, ScalingRuns.medianEpochs(Arrays.asList(8, 8, 9, 8, 8)));
+    assertEquals(12, ScalingRuns.medianEpochs(Arrays.asList(null, 11, 12)));
+    assertNull(ScalingRuns.medianEpochs(Arrays.asList(null, 11, null)), "most runs missed");
+    assertEquals(7, ScalingRuns.medianEpochs(List.of(7)));
+  }
+
+  @Test
+  void anEvenNumberOfSeedsIsRefusedBecauseTheirMedianWouldBeNoRunsEpochs() {
+    ScalingRuns.checkSeeds(new long[] {42});
+    ScalingRuns.checkSeeds(new long[] {42, 1, 2});
+    UserError e = assertThrows(UserError.class, () -> ScalingRuns.checkSeeds(new long[] {42, 1}));
+    assertTrue(e.getMessage().startsWith("--seed:"), e.getMessage());
+    assertThrows(UserError.class, () -> ScalingRuns.checkSeeds(new long[0]));
   }
 
   @Test
