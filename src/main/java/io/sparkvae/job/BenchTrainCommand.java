@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -257,12 +258,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     StepProfile.reset();
     StepProfile.enable(true); // local mode: the tasks run in this JVM
+    SparkContext sc = train.sparkSession().sparkContext();
+    RoundTimes roundTimes = new RoundTimes();
+    sc.addSparkListener(roundTimes);
     long t0 = System.nanoTime();
-    VariationalAutoencoderModel model = est.fit(train);
+    VariationalAutoencoderModel model;
+    try {
+      model = est.fit(train);
+      sc.listenerBus().waitUntilEmpty();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Spark's listener bus did not drain in 10 s", e);
+    } finally {
+      sc.removeSparkListener(roundTimes);
+    }
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     StepProfile.Totals profile = StepProfile.totals();
     StepProfile.enable(false);
     System.err.println("through Spark (all epochs, every task), " + profile.describe());
+    Map<String, Object> rounds = RoundTimes.summary(roundTimes.rounds(), 2);
+    if (rounds != null) {
+      System.err.println("through Spark (epochs 2 on), " + RoundTimes.describe(rounds));
+    }
     Map<String, Object> t = VaeEvaluator.evaluate(model, test, iwaeK, iwaeRows, "id");
     // Steady state: the first epoch includes JIT warm-up and caching.
     double steady =
@@ -286,6 +302,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     if (master.startsWith("local[")) {
       r.put("breakdown", BenchKernelCommand.breakdown(profile));
     }
+    r.put("round_breakdown", rounds);
     r.put("train_neg_elbo_last_epoch", round3(elbo.get(elbo.size() - 1)));
     r.put("test_neg_elbo", round3((Double) t.get("neg_elbo")));
     if (iwaeK > 0) {
