@@ -33,10 +33,13 @@ final class RoundTimes extends SparkListener {
   /** One task of a round's first stage, in milliseconds. */
   record Task(long launchMs, long finishMs, long runMs, long deserializeMs) {}
 
-  /** One round's job: its epoch and round (1-based), start and end, and its first stage's tasks. */
+  /**
+   * One round's job: its epoch and round (1-based), start and end, and the tasks of its first stage
+   * that ran.
+   */
   record Round(int epoch, int round, long startMs, long endMs, List<Task> tasks) {}
 
-  private record Job(int epoch, int round, long startMs, int firstStage) {}
+  private record Job(int epoch, int round, long startMs, List<Integer> stages) {}
 
   private final Map<Integer, Job> jobs = new ConcurrentHashMap<>();
   private final Map<Integer, List<Task>> tasksOfStage = new ConcurrentHashMap<>();
@@ -49,14 +52,14 @@ final class RoundTimes extends SparkListener {
     if (m == null || !m.find()) {
       return;
     }
-    int first = Integer.MAX_VALUE;
+    List<Integer> stages = new ArrayList<>();
     for (Object s : CollectionConverters.asJava(e.stageIds())) {
-      first = Math.min(first, (Integer) s);
+      stages.add((Integer) s);
+      tasksOfStage.put((Integer) s, Collections.synchronizedList(new ArrayList<>()));
     }
     jobs.put(
         e.jobId(),
-        new Job(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), e.time(), first));
-    tasksOfStage.put(first, Collections.synchronizedList(new ArrayList<>()));
+        new Job(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), e.time(), stages));
   }
 
   @Override
@@ -76,8 +79,16 @@ final class RoundTimes extends SparkListener {
   public void onJobEnd(SparkListenerJobEnd e) {
     Job j = jobs.remove(e.jobId());
     if (j != null) {
-      List<Task> ts = tasksOfStage.remove(j.firstStage());
-      rounds.add(new Round(j.epoch(), j.round(), j.startMs(), e.time(), List.copyOf(ts)));
+      // The round's first stage that ran: the job also lists the stages that cached the data,
+      // which it skips, and after it come the levels of an aggregation tree.
+      List<Task> first = List.of();
+      for (int stage : j.stages().stream().sorted().toList()) {
+        List<Task> ts = tasksOfStage.remove(stage);
+        if (first.isEmpty() && ts != null && !ts.isEmpty()) {
+          first = List.copyOf(ts);
+        }
+      }
+      rounds.add(new Round(j.epoch(), j.round(), j.startMs(), e.time(), first));
     }
   }
 

@@ -50,12 +50,15 @@ class RoundTimesTest extends SparkTestBase {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(sc);
     RoundTimes times = new RoundTimes();
     sc.addSparkListener(times);
+    // As the training data: cached after a shuffle, so that every round's job also lists the
+    // shuffle's stage, which it skips.
+    var data = jsc.parallelize(List.of(40, 120), 1).repartition(2).cache();
+    data.count();
     try {
       for (int r = 1; r <= 3; r++) {
         sc.setJobDescription("vae epoch 1/1 round " + r + "/3");
         // Two tasks: one sleeps 40 ms, the other 120 ms, so the round waits for the slower.
-        jsc.parallelize(List.of(40, 120), 2)
-            .map(
+        data.map(
                 ms -> {
                   Thread.sleep(ms);
                   return ms;
@@ -68,6 +71,7 @@ class RoundTimesTest extends SparkTestBase {
     } finally {
       sc.setJobDescription(null);
       sc.removeSparkListener(times);
+      data.unpersist(true);
     }
     List<RoundTimes.Round> rounds = times.rounds();
     assertEquals(3, rounds.size(), "the three rounds, not the validation job");
