@@ -103,9 +103,11 @@ final class RoundTimes extends SparkListener {
    * Means in milliseconds over the rounds of epochs {@code fromEpoch} on that follow another round
    * of the same epoch (the first round of an epoch follows the epoch's end: a validation pass, a
    * checkpoint). Keys: rounds, cycle_ms, driver_ms, launch_ms, tasks_ms, after_tasks_ms (the four
-   * parts of the cycle), and within the tasks' span, task_run_ms and task_deserialize_ms (means
-   * over tasks) and slowest_task_run_ms (mean over rounds of each round's longest run). Null when
-   * no round qualifies.
+   * parts of the cycle), and within the tasks' span, task_run_ms, task_deserialize_ms and
+   * task_result_ms (means over tasks; the last is from the run's end to the task's finish on the
+   * driver: its result serialized, shipped and read) and slowest_task_run_ms (mean over rounds of
+   * each round's longest run); and epoch_boundary_ms, the mean gap from an epoch's last round to
+   * the next epoch's first (null if none). Null when no round qualifies.
    */
   static Map<String, Object> summary(List<Round> rounds, int fromEpoch) {
     Map<Integer, TreeMap<Integer, Round>> byEpoch = new TreeMap<>();
@@ -120,8 +122,21 @@ final class RoundTimes extends SparkListener {
     double after = 0;
     double run = 0;
     double deser = 0;
+    double result = 0;
     double slowest = 0;
+    double boundaries = 0;
+    double boundary = 0;
+    Round lastOfPrevious = null;
     for (TreeMap<Integer, Round> epoch : byEpoch.values()) {
+      Round firstOfEpoch = epoch.firstEntry().getValue();
+      if (lastOfPrevious != null
+          && firstOfEpoch.epoch() >= fromEpoch
+          && firstOfEpoch.round() == 1
+          && lastOfPrevious.epoch() == firstOfEpoch.epoch() - 1) {
+        boundaries++;
+        boundary += firstOfEpoch.startMs() - lastOfPrevious.endMs();
+      }
+      lastOfPrevious = epoch.lastEntry().getValue();
       Round prev = null;
       for (Round r : epoch.values()) {
         boolean follows = prev != null && prev.round() == r.round() - 1;
@@ -131,12 +146,14 @@ final class RoundTimes extends SparkListener {
           long longest = 0;
           double runSum = 0;
           double deserSum = 0;
+          double resultSum = 0;
           for (Task t : r.tasks()) {
             first = Math.min(first, t.launchMs());
             last = Math.max(last, t.finishMs());
             longest = Math.max(longest, t.runMs());
             runSum += t.runMs();
             deserSum += t.deserializeMs();
+            resultSum += t.finishMs() - t.launchMs() - t.deserializeMs() - t.runMs();
           }
           n++;
           cycle += r.endMs() - prev.endMs();
@@ -146,6 +163,7 @@ final class RoundTimes extends SparkListener {
           after += r.endMs() - last;
           run += runSum / r.tasks().size();
           deser += deserSum / r.tasks().size();
+          result += resultSum / r.tasks().size();
           slowest += longest;
         }
         prev = r;
@@ -164,6 +182,8 @@ final class RoundTimes extends SparkListener {
     s.put("task_run_ms", round1(run / n));
     s.put("slowest_task_run_ms", round1(slowest / n));
     s.put("task_deserialize_ms", round1(deser / n));
+    s.put("task_result_ms", round1(result / n));
+    s.put("epoch_boundary_ms", boundaries == 0 ? null : round1(boundary / boundaries));
     return s;
   }
 
@@ -172,7 +192,8 @@ final class RoundTimes extends SparkListener {
     return String.format(
         java.util.Locale.ROOT,
         "%d rounds, mean cycle %.1f ms = driver %.1f + launch %.1f + tasks %.1f + after the"
-            + " tasks %.1f; the tasks ran %.1f ms each (slowest %.1f), deserialized in %.1f",
+            + " tasks %.1f; a task ran %.1f ms (the slowest %.1f), took %.1f to deserialize and"
+            + " %.1f for its result to reach the driver; between epochs %s ms",
         s.get("rounds"),
         s.get("cycle_ms"),
         s.get("driver_ms"),
@@ -181,7 +202,9 @@ final class RoundTimes extends SparkListener {
         s.get("after_tasks_ms"),
         s.get("task_run_ms"),
         s.get("slowest_task_run_ms"),
-        s.get("task_deserialize_ms"));
+        s.get("task_deserialize_ms"),
+        s.get("task_result_ms"),
+        s.get("epoch_boundary_ms"));
   }
 
   private static double round1(double v) {

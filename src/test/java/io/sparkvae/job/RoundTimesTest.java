@@ -41,6 +41,9 @@ class RoundTimesTest extends SparkTestBase {
     assertEquals((545 + 420) / 2.0, s.get("task_run_ms"));
     assertEquals((570 + 430) / 2.0, s.get("slowest_task_run_ms"));
     assertEquals((10 + 5) / 2.0, s.get("task_deserialize_ms"));
+    // Finish - launch - deserialize - run: (535 - 8 - 520 = 7, 585 - 12 - 570 = 3) and (6, 4).
+    assertEquals(((7 + 3) / 2.0 + (6 + 4) / 2.0) / 2, s.get("task_result_ms"));
+    assertEquals(300.0, s.get("epoch_boundary_ms"), "epoch 2's first round began 300 ms after 1's");
     assertNull(RoundTimes.summary(rounds, 3), "no round from epoch 3 on");
   }
 
@@ -90,5 +93,7 @@ class RoundTimesTest extends SparkTestBase {
     assertTrue(slowest >= 120, "the slower task slept 120 ms: " + s);
     assertTrue((double) s.get("tasks_ms") >= slowest, "the span holds the slowest task: " + s);
     assertTrue((double) s.get("task_run_ms") < slowest, "the mean is below the slowest: " + s);
+    assertTrue((double) s.get("task_result_ms") >= 0, "finish comes after the run: " + s);
+    assertNull(s.get("epoch_boundary_ms"), "one epoch: no boundary");
   }
 }
