@@ -280,6 +280,13 @@ final class ScalingRuns {
       r.put(
           "statistical_efficiency",
           e == null || e1 == null ? null : Math.round(1000.0 * e1 / e) / 1000.0);
+      Double compute = computeSeconds(r);
+      Double compute1 = one == null ? null : computeSeconds(one);
+      r.put(
+          "speedup_without_rounds",
+          compute == null || compute1 == null
+              ? null
+              : Math.round(compute1 / compute * 100) / 100.0);
       List<Map<String, Object>> predicted = new ArrayList<>();
       for (double g : gbps) {
         Map<String, Object> at = new LinkedHashMap<>();
@@ -299,6 +306,11 @@ final class ScalingRuns {
                 both ? Math.round(1000 * t1 / t / (Integer) r.get("partitions")) / 1000.0 : null);
           }
         }
+        Double free = timeDriverFree(r, net);
+        Double free1 = one == null ? null : timeDriverFree(one, net1);
+        at.put(
+            "speedup_driver_free",
+            free == null || free1 == null ? null : Math.round(free1 / free * 100) / 100.0);
         predicted.add(at);
       }
       r.put("network_model", NETWORK_MODEL);
@@ -335,6 +347,34 @@ final class ScalingRuns {
         (Integer) r.get("rounds_per_epoch"),
         (Double) r.get("driver_seconds_per_round" + slots),
         network);
+  }
+
+  /** T(P) with the driver's round cost left out and the network kept; null without a target. */
+  private static Double timeDriverFree(Map<String, Object> r, double network) {
+    Integer e = (Integer) r.get("epochs_to_target");
+    if (e == null) {
+      return null;
+    }
+    return ScalingModel.timeToTarget(
+        e,
+        (Integer) r.get("steps_per_epoch"),
+        (Double) r.get("step_seconds_one_core"),
+        (Integer) r.get("rounds_per_epoch"),
+        0,
+        network);
+  }
+
+  /**
+   * E · S · t_step: the time to target if rounds and the network cost nothing, so that the speed-up
+   * over P = 1 on it is what the statistics and the step at its rows allow (the statistical
+   * efficiency × P × the step's speed per row against P = 1's). Null without a target reached.
+   */
+  private static Double computeSeconds(Map<String, Object> r) {
+    Integer e = (Integer) r.get("epochs_to_target");
+    if (e == null) {
+      return null;
+    }
+    return e * (Integer) r.get("steps_per_epoch") * (Double) r.get("step_seconds_one_core");
   }
 
   /** The predicted speed-up at a bandwidth, NaN when there is none. */

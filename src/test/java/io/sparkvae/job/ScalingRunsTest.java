@@ -103,6 +103,15 @@ class ScalingRunsTest {
     assertEquals(Math.round(t1 / t8 * 100) / 100.0, ScalingRuns.speedup(lines.get(1), 10));
     assertEquals(1.0, ScalingRuns.speedup(lines.get(0), 10));
     assertTrue(Double.isNaN(ScalingRuns.speedup(lines.get(1), 1)), "no such bandwidth");
+    // Rounds and network free: (8 · 469 · 0.004) / (16 · 469 · 0.001) = 2.0, above the prediction.
+    assertEquals(2.0, lines.get(1).get("speedup_without_rounds"));
+    assertTrue(ScalingRuns.speedup(lines.get(1), 10) < 2.0);
+    // The driver's round cost free on both sides, the network kept.
+    double f1 = 8 * (469 * 0.004 + 4 * n1);
+    double f8 = 16 * (469 * 0.001 + 4 * n8);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> at = ((List<Map<String, Object>>) lines.get(1).get("predicted")).get(0);
+    assertEquals(Math.round(f1 / f8 * 100) / 100.0, at.get("speedup_driver_free"));
   }
 
   @Test
@@ -134,6 +143,7 @@ class ScalingRunsTest {
     lines.add(never);
     ScalingRuns.predict(lines, ARCH, new double[] {10});
     assertNull(never.get("statistical_efficiency"));
+    assertNull(never.get("speedup_without_rounds"));
     assertTrue(Double.isNaN(ScalingRuns.speedup(never, 10)));
   }
 
