@@ -245,6 +245,19 @@ public final class BenchScalingCommand implements Callable<Integer> {
         costOnly.add(r);
       }
       ScalingRuns.predict(lines, arch, bandwidths);
+      double fastest = Arrays.stream(bandwidths).max().orElse(10);
+      for (Map<String, Object> r : lines) {
+        System.err.printf(
+            Locale.ROOT,
+            "P=%d: speed-up at %s Gb/s %.2f (%.2f with rounds on P slots); ceilings: %s with a"
+                + " free driver, %s with rounds and network free%n",
+            r.get("partitions"),
+            fmt(fastest),
+            ScalingRuns.speedup(r, fastest),
+            ScalingRuns.speedup(r, fastest, "_p_slots"),
+            ScalingRuns.driverFreeSpeedup(r, fastest),
+            r.get("speedup_without_rounds"));
+      }
       for (Map<String, Object> r : lines) {
         r.put("blas", BlasInfo.oneLine());
         r.put("cpu", BlasInfo.cpuModel());
@@ -303,6 +316,17 @@ public final class BenchScalingCommand implements Callable<Integer> {
         lines.stream().mapToDouble(r -> ScalingRuns.speedup(r, fastest, "_p_slots")).toArray();
     if (Arrays.stream(onSlots).anyMatch(v -> !Double.isNaN(v))) {
       series.put(String.format(Locale.ROOT, "rounds on P slots, %s Gb/s", fmt(fastest)), onSlots);
+    }
+    double[] free =
+        lines.stream()
+            .mapToDouble(
+                r ->
+                    r.get("speedup_without_rounds") == null
+                        ? Double.NaN
+                        : (Double) r.get("speedup_without_rounds"))
+            .toArray();
+    if (Arrays.stream(free).anyMatch(v -> !Double.isNaN(v))) {
+      series.put("rounds and network free", free);
     }
     series.put("ideal (P)", Arrays.stream(ps).asDoubleStream().toArray());
     byte[] png =

@@ -377,6 +377,17 @@ final class ScalingRuns {
     return e * (Integer) r.get("steps_per_epoch") * (Double) r.get("step_seconds_one_core");
   }
 
+  /** {@code speedup_driver_free} at a bandwidth, or null. */
+  @SuppressWarnings("unchecked")
+  static Object driverFreeSpeedup(Map<String, Object> r, double gbps) {
+    for (Map<String, Object> at : (List<Map<String, Object>>) r.get("predicted")) {
+      if ((Double) at.get("gbps") == gbps) {
+        return at.get("speedup_driver_free");
+      }
+    }
+    return null;
+  }
+
   /** The predicted speed-up at a bandwidth, NaN when there is none. */
   static double speedup(Map<String, Object> r, double gbps) {
     return speedup(r, gbps, "");

@@ -109,9 +109,9 @@ class ScalingRunsTest {
     // The driver's round cost free on both sides, the network kept.
     double f1 = 8 * (469 * 0.004 + 4 * n1);
     double f8 = 16 * (469 * 0.001 + 4 * n8);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> at = ((List<Map<String, Object>>) lines.get(1).get("predicted")).get(0);
-    assertEquals(Math.round(f1 / f8 * 100) / 100.0, at.get("speedup_driver_free"));
+    assertEquals(
+        Math.round(f1 / f8 * 100) / 100.0, ScalingRuns.driverFreeSpeedup(lines.get(1), 10));
+    assertNull(ScalingRuns.driverFreeSpeedup(lines.get(1), 1), "no such bandwidth");
   }
 
   @Test
