@@ -371,6 +371,9 @@ public final class SyncTrainer {
       } else {
         state.applyUpdate(r.rates.at(r.optimizer, at.epoch(), first, r.steps), total.vector, scale);
       }
+    } else if (!Double.isFinite(Gradients.norm(total.vector))) {
+      // Checked before the state changes: the replay below must start where this round started.
+      problem = "a partition's parameters or optimizer state are not finite at the round's end";
     } else {
       // SlowMo's γ: the inner rate of the round's last step.
       double gamma = r.rates.at(r.optimizer, at.epoch(), last - 1, r.steps).learningRate();
@@ -378,7 +381,13 @@ public final class SyncTrainer {
       state.endLocalRound(
           total.vector, (float) (1.0 / total.rows), last - first, r.carried, outer, gamma);
       if (!Double.isFinite(Gradients.norm(state.liveParams()))) {
-        problem = "the averaged parameters are not finite";
+        // Every partition ended finite, so no partition is to blame; a replay would start from
+        // the changed state and blame the wrong step.
+        throw new DivergenceException(
+            at.epoch() + 1,
+            at.round() + 1,
+            -1,
+            "the outer step made the averaged parameters non-finite");
       }
     }
     if (problem != null) {

@@ -269,6 +269,63 @@ class SyncTrainerTest extends SparkTestBase {
     }
   }
 
+  /** SGD that makes every weight infinite at update {@code poisonAt}, on every partition. */
+  private static final class PoisonedSgd implements io.sparkvae.kernel.Optimizer {
+    private static final long serialVersionUID = 1L;
+    private final Sgd sgd = new Sgd(1e-3);
+    private final long poisonAt;
+
+    PoisonedSgd(long poisonAt) {
+      this.poisonAt = poisonAt;
+    }
+
+    @Override
+    public int stateSize(int numParams) {
+      return 0;
+    }
+
+    @Override
+    public void update(float[] params, float[] grad, float gradScale, float[] state, long t) {
+      sgd.update(params, grad, gradScale, state, t);
+      if (t == poisonAt) {
+        Arrays.fill(params, Float.POSITIVE_INFINITY);
+      }
+    }
+
+    @Override
+    public double learningRate() {
+      return sgd.learningRate();
+    }
+
+    @Override
+    public io.sparkvae.kernel.Optimizer scaled(double factor) {
+      return this;
+    }
+
+    @Override
+    public String describe() {
+      return "poisoned sgd";
+    }
+  }
+
+  @Test
+  void divergenceOnARoundsLastLocalStepIsReplayedFromTheRoundsStartAndNamesThatStep() {
+    VaeObjective obj = new VaeObjective(ARCH);
+    try (BlockedData data = blocks(new int[] {100, 100})) {
+      // k = 2: the first round's second and last step makes the weights infinite. Its losses are
+      // finite, so only the averaged result shows it; the replay must start from the round's
+      // start (step 1 fine, step 2 not), not from the infinite average (step 1 already bad).
+      DivergenceException e =
+          assertThrows(
+              DivergenceException.class, () -> train(data, obj, 1, 20, 2, 1, new PoisonedSgd(2)));
+      assertEquals(1, e.epoch());
+      assertEquals(1, e.round(), e.getMessage());
+      assertTrue(e.partition() >= 0, "names the partition: " + e.getMessage());
+      assertTrue(e.getMessage().contains("at step 2"), e.getMessage());
+      assertTrue(e.getMessage().contains("local parameters are not finite"), e.getMessage());
+    }
+  }
+
   @Test
   void divergenceNamesEpochRoundAndPartition() {
     VaeObjective obj = new VaeObjective(ARCH);
