@@ -38,10 +38,20 @@ final class TrainerWorker {
     int orderKeyRows = -1;
 
     Scratch(Objective objective, int maxRows) {
+      long floats = (long) maxRows * objective.rowWidth();
+      if (floats > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "a step of "
+                + maxRows
+                + " rows of "
+                + objective.rowWidth()
+                + " floats does not fit in one Java array; use a smaller batch (or more"
+                + " partitions, for a full batch)");
+      }
       this.objective = objective;
       this.maxRows = maxRows;
       this.evaluator = objective.newEvaluator(maxRows);
-      this.batch = new float[maxRows * objective.rowWidth()];
+      this.batch = new float[(int) floats];
     }
 
     int[] order(long seed, int epoch, int partition, int n) {
@@ -63,9 +73,10 @@ final class TrainerWorker {
     }
   }
 
+  /** This thread's scratch for steps of up to {@code maxRows} rows; a larger one is reused. */
   static Scratch scratch(Objective objective, int maxRows) {
     Scratch s = SCRATCH.get();
-    if (s == null || s.maxRows != maxRows || !s.objective.equals(objective)) {
+    if (s == null || s.maxRows < maxRows || !s.objective.equals(objective)) {
       s = new Scratch(objective, maxRows);
       SCRATCH.set(s);
     }
@@ -80,7 +91,10 @@ final class TrainerWorker {
     if (n == 0) {
       return new Contribution(null, losses, 0);
     }
-    Scratch w = scratch(obj, s.batchSize());
+    // Sized by this partition's largest step, ⌈n / steps⌉ rows, not by the global batch: a full
+    // batch over all rows (linreg's default) must not allocate every partition's rows per task.
+    int stepRows = (int) Math.min(s.batchSize(), (n + (long) s.steps() - 1) / s.steps());
+    Scratch w = scratch(obj, stepRows);
     int[] order = w.order(s.seed(), s.epoch(), part, n);
     int first = s.round() * s.k();
     int last = Math.min(first + s.k(), s.steps());
