@@ -83,9 +83,20 @@ public final class BlockedData implements AutoCloseable {
             .persist(level);
     packed.setName("spark-vae blocks: " + name);
     // One job: materializes the cache and brings back a few numbers and the checks per partition.
-    List<Summary> summaries =
-        new ArrayList<>(
-            packed.map(d -> new Summary(d.partition(), d.rows(), d.bytes(), d.check())).collect());
+    List<Summary> summaries = null;
+    try {
+      summaries =
+          new ArrayList<>(
+              packed
+                  .map(d -> new Summary(d.partition(), d.rows(), d.bytes(), d.check()))
+                  .collect());
+    } finally {
+      if (summaries == null) {
+        // A failed or cancelled job (Spark throws its checked SparkException here) must not leave
+        // a half-filled cache in a caller's long-lived context (a notebook, CrossValidator).
+        packed.unpersist(false);
+      }
+    }
     summaries.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
     DataCheck all = new DataCheck();
     long[] rows = new long[summaries.size()];

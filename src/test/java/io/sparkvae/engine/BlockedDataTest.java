@@ -184,4 +184,35 @@ class BlockedDataTest extends SparkTestBase {
       assertEquals(List.of(0, 0), withNext);
     }
   }
+
+  @Test
+  void aPackingJobThatFailsLeavesNoCachedBlocksBehind() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(RowFactory.create("r" + i, new double[] {i, 1.0}));
+    }
+    StructType schema = schema(DataTypes.createArrayType(DataTypes.DoubleType));
+    Dataset<Row> failing =
+        spark()
+            .createDataFrame(
+                jsc()
+                    .parallelize(rows, 2)
+                    .map(
+                        r -> {
+                          if (r.getString(0).equals("r15")) {
+                            throw new IllegalStateException("source read failed at r15");
+                          }
+                          return r;
+                        }),
+                schema);
+    Exception e = assertThrows(Exception.class, () -> build(failing, false, -1));
+    assertTrue(String.valueOf(e.getMessage()).contains("source read failed at r15"), "" + e);
+    boolean leftOver =
+        jsc()
+            .sc()
+            .getPersistentRDDs()
+            .values()
+            .exists(rdd -> "spark-vae blocks: test data".equals(rdd.name()));
+    assertTrue(!leftOver, "the half-filled cache was unpersisted");
+  }
 }
