@@ -108,12 +108,8 @@ public final class FsCheckpointer implements Checkpointer {
         fs,
         dir,
         tmp -> {
-          try (var out = fs.create(new Path(tmp, STATE_WEIGHTS), true)) {
-            out.write(weights);
-          }
-          try (var out = fs.create(new Path(tmp, STATE_JSON), true)) {
-            out.write(json);
-          }
+          AtomicFiles.writeDurably(fs, new Path(tmp, STATE_WEIGHTS), weights);
+          AtomicFiles.writeDurably(fs, new Path(tmp, STATE_JSON), json);
         });
   }
 

@@ -108,6 +108,21 @@ public final class AtomicFiles {
   }
 
   /**
+   * Writes {@code bytes} to the new file {@code file} (replacing one left by a failed attempt) and
+   * syncs it to disk where the file system can ({@code hsync}) before closing: for the files a
+   * {@link #replaceDirectoryAtomically} callback writes, so that the swap, which deletes the old
+   * version, never publishes files a machine crash could leave empty.
+   */
+  public static void writeDurably(FileSystem fs, Path file, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = fs.create(file, true)) {
+      out.write(bytes);
+      if (out.hasCapability(StreamCapabilities.HSYNC)) {
+        out.hsync();
+      }
+    }
+  }
+
+  /**
    * Replaces the directory {@code target} with one that {@code writeInto} fills: it is handed an
    * empty temporary sibling directory and writes the new contents there (with {@code fs}). If it
    * throws, the temporary directory is deleted and {@code target} is left as it was; otherwise the

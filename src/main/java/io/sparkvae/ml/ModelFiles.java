@@ -59,12 +59,9 @@ final class ModelFiles {
                 "F32",
                 arch.tensors().stream().map(VaeArchitecture.Tensor::name).toList()));
     fs.mkdirs(dir);
-    try (var out = fs.create(new Path(dir, WEIGHTS), true)) {
-      out.write(weights);
-    }
-    try (var out = fs.create(new Path(dir, METADATA), true)) {
-      out.write(written.toJson().getBytes(StandardCharsets.UTF_8));
-    }
+    AtomicFiles.writeDurably(fs, new Path(dir, WEIGHTS), weights);
+    AtomicFiles.writeDurably(
+        fs, new Path(dir, METADATA), written.toJson().getBytes(StandardCharsets.UTF_8));
     return written;
   }
 

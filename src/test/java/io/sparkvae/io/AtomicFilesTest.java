@@ -53,6 +53,22 @@ class AtomicFilesTest {
   }
 
   @Test
+  void aFileWrittenDurablyInsideADirectoryReplacementReplacesALongerOneLeftThere()
+      throws IOException {
+    Path target = new Path(dir, "ckpt");
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        target,
+        tmp -> {
+          Path f = new Path(tmp, "state.json");
+          write(fs, f, "a longer leftover from a failed attempt");
+          AtomicFiles.writeDurably(fs, f, "{\"epoch\": 3}".getBytes(UTF_8));
+        });
+    assertEquals("{\"epoch\": 3}", read(new Path(target, "state.json")));
+    assertEquals(Set.of("ckpt"), listing(dir));
+  }
+
+  @Test
   void writerThatFailsMidWriteLeavesThePreviousFile() throws IOException {
     Path target = new Path(dir, "weights.safetensors");
     AtomicFiles.writeAtomically(fs, target, "previous".getBytes(UTF_8));
