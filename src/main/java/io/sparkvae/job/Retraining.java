@@ -52,6 +52,26 @@ final class Retraining {
     cfg.number("gate.tolerance");
   }
 
+  /**
+   * A versioned run's checkpoint is there to finish that run after a crash. Once the run is done it
+   * goes: left in the fixed {@code train.checkpoint-dir}, the next night's run with {@code
+   * train.resume = true} would resume this finished one, train nothing on the new data and offer
+   * yesterday's model to the gate.
+   */
+  private static void removeFinishedCheckpoint(Configuration conf, JobConfig cfg)
+      throws IOException {
+    String dir = cfg.string("train.checkpoint-dir");
+    if (dir == null) {
+      return; // inside the run's own directory, which no later run reads
+    }
+    Path p = new Path(dir);
+    org.apache.hadoop.fs.FileSystem fs = io.sparkvae.io.FileSystems.of(p, conf);
+    if (fs.exists(p)) {
+      fs.delete(p, true);
+      System.out.println("checkpoint " + p + " removed: this run finished");
+    }
+  }
+
   static int run(SparkSession spark, JobConfig cfg, String base, String trainPath) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     VersionedOutput v = VersionedOutput.at(conf, base);
@@ -119,6 +139,7 @@ final class Retraining {
       g.put("time", Instant.now().toString());
       out.writeText(GATE_FILE, Json.write(g));
       RunReports.writeVersioned(out, v, run);
+      removeFinishedCheckpoint(conf, cfg);
       if (!d.promote) {
         System.out.println(
             "gate: "

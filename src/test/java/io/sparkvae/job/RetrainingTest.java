@@ -163,6 +163,34 @@ class RetrainingTest extends SparkTestBase {
   }
 
   @Test
+  void aFinishedRunsCheckpointIsRemovedSoTheNextNightsResumableRunTrainsAnew() throws IOException {
+    Path base = dir.resolve("base");
+    Path ck = dir.resolve("ck");
+    String[] resumable = {
+      "--set",
+      "train.resume=true",
+      "--set",
+      "train.checkpoint-dir=\"" + ck + "\"",
+      "--set",
+      "gate.tolerance=1e9"
+    };
+    CommandRun r1 = retrain(base, resumable);
+    assertEquals(Main.EXIT_OK, r1.code, r1.toString());
+    assertFalse(Files.exists(ck), "the finished run's checkpoint is gone");
+    assertTrue(r1.out.contains("checkpoint " + ck.toUri().getPath().replaceAll("/$", "")), r1.out);
+    CommandRun r2 = retrain(base, resumable);
+    assertEquals(Main.EXIT_OK, r2.code, r2.toString());
+    List<String> all = runs(base);
+    JsonNode m1 = json(base.resolve("runs").resolve(all.get(0)).resolve("metrics.json"));
+    JsonNode m2 = json(base.resolve("runs").resolve(all.get(1)).resolve("metrics.json"));
+    // Night 2 trained from night 1's model (a warm start far below a cold first epoch) instead
+    // of resuming night 1's finished checkpoint, which would replay night 1's figures.
+    double cold = m1.path("epochs").get(0).path("train_neg_elbo").asDouble();
+    double warm = m2.path("epochs").get(0).path("train_neg_elbo").asDouble();
+    assertTrue(warm < cold - 20, "warm " + warm + " vs cold " + cold);
+  }
+
+  @Test
   void aWarmStartOfAnotherArchitectureIsAClearError() throws IOException {
     Path first = dir.resolve("first");
     assertEquals(0, CommandRun.tiny("train", "--out", first.toString()).code);
