@@ -56,7 +56,7 @@ public final class VaeEvaluator {
       out.put("n", data.rows());
     }
     if (iwaeK > 0) {
-      Dataset<Row> part = iwaeRows > 0 ? df.limit(iwaeRows) : df;
+      Dataset<Row> part = iwaeRows > 0 ? firstRows(df, iwaeRows) : df;
       VariationalAutoencoderModel scorer =
           model
               .copy(new org.apache.spark.ml.param.ParamMap())
@@ -72,6 +72,16 @@ public final class VaeEvaluator {
       out.put("iwae_rows", (long) r[1]);
     }
     return out;
+  }
+
+  /**
+   * The first {@code n} rows of {@code df} in partition order, in one partition. A plain {@code
+   * limit} gathers rows through a shuffle, in the order the partitions' blocks arrive, so on a
+   * cluster which rows it keeps (and the noise each row gets, keyed by its position) could change
+   * between identical runs; one partition read in order cannot.
+   */
+  static Dataset<Row> firstRows(Dataset<Row> df, int n) {
+    return df.coalesce(1).limit(n);
   }
 
   /**

@@ -28,7 +28,7 @@ public final class EvalSettings {
           Setting.Type.INT,
           "2000",
           Rule.NON_NEGATIVE,
-          "test rows used for that bound (0 = all)");
+          "test rows used for that bound: the first ones, in partition order (0 = all)");
   public static final Setting EVAL_IMAGES =
       D.setting(
           "eval.images",
