@@ -60,9 +60,10 @@ public final class ReconstructCommand extends InferenceCommand {
         c.quietModel().setReconstructionCol("reconstruction").setNegElboCol("neg_elbo");
     List<Column> cols = c.keyColumns();
     cols.add(functions.col("`" + c.data.featuresColumn() + "`"));
+    // The first n rows in partition order (one partition, no shuffle): the same rows every run.
     List<Row> rows =
         select(
-                m.transform(c.data.frame().limit(n)),
+                m.transform(c.data.frame().coalesce(1).limit(n)),
                 addAll(cols, functions.col("reconstruction"), functions.col("neg_elbo")))
             .collectAsList();
     int d = c.model.architecture().inputDim();
