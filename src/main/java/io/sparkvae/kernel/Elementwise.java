@@ -84,6 +84,26 @@ abstract class Elementwise {
   /** Σ a[i]², accumulated in a fixed order for this implementation. */
   abstract double sumOfSquares(float[] a);
 
+  /**
+   * Accumulators of {@link #sumOfSquares}: element i of each full block of this many goes to
+   * accumulator i mod SUM_LANES by a float fused multiply-add, whatever the hardware's vector width
+   * (16 floats is 512 bits; 256-bit vectors take two side by side). A clipped step's scale comes
+   * from this sum, so its bits must not depend on the machine's vector width.
+   */
+  static final int SUM_LANES = 16;
+
+  /** The accumulators in order, then the elements from {@code from} on, all in double. */
+  static double sumOfSquaresEnd(float[] acc, float[] a, int from) {
+    double s = 0;
+    for (float v : acc) {
+      s += v;
+    }
+    for (int i = from; i < a.length; i++) {
+      s += (double) a[i] * a[i];
+    }
+    return s;
+  }
+
   /** {@code dst[dOff + i] = (src[sOff + i] & 0xFF) / 255f}: 8-bit pixels as floats in [0, 1]. */
   abstract void unitBytes(byte[] src, int sOff, float[] dst, int dOff, int n);
 

@@ -142,11 +142,17 @@ final class ScalarElementwise extends Elementwise {
 
   @Override
   double sumOfSquares(float[] a) {
-    double s = 0;
-    for (float v : a) {
-      s += (double) v * v;
+    // The vector path's order, lane by lane (see Elementwise.SUM_LANES), so both give the same
+    // bits.
+    int w = SUM_LANES;
+    float[] acc = new float[w];
+    int upper = a.length - a.length % w;
+    for (int i = 0; i < upper; i += w) {
+      for (int j = 0; j < w; j++) {
+        acc[j] = Math.fma(a[i + j], a[i + j], acc[j]);
+      }
     }
-    return s;
+    return sumOfSquaresEnd(acc, a, upper);
   }
 
   @Override

@@ -184,18 +184,23 @@ final class VectorElementwise extends Elementwise {
   @Override
   double sumOfSquares(float[] a) {
     int lanes = S.length();
-    int upper = S.loopBound(a.length);
-    FloatVector acc = FloatVector.zero(S);
-    int i = 0;
-    for (; i < upper; i += lanes) {
-      FloatVector v = FloatVector.fromArray(S, a, i);
-      acc = v.fma(v, acc);
+    int w = SUM_LANES;
+    int upper = a.length - a.length % w;
+    float[] acc = new float[w];
+    if (w % lanes != 0) {
+      return new ScalarElementwise().sumOfSquares(a);
     }
-    double s = sumLanes(acc);
-    for (; i < a.length; i++) {
-      s += (double) a[i] * a[i];
+    // w / lanes vectors side by side hold accumulators 0..w-1: the same per-lane order whatever
+    // the vector width, and the scalar path's.
+    for (int k = 0; k < w; k += lanes) {
+      FloatVector s = FloatVector.zero(S);
+      for (int i = k; i < upper; i += w) {
+        FloatVector v = FloatVector.fromArray(S, a, i);
+        s = v.fma(v, s);
+      }
+      s.intoArray(acc, k);
     }
-    return s;
+    return sumOfSquaresEnd(acc, a, upper);
   }
 
   @Override

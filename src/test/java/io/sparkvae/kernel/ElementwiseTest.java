@@ -107,6 +107,26 @@ class ElementwiseTest {
   }
 
   @Test
+  void sumsOfSquaresAreBitIdenticalOnBothPathsWhateverTheLength() {
+    // A clipped step's scale is computed from this sum: its bits must not depend on the path
+    // (or the vector width, which the scalar path's fixed 16-lane order stands for).
+    Rng rng = new Rng(11);
+    for (int n : new int[] {0, 1, 15, 16, 17, 100_003}) {
+      float[] g = new float[n];
+      for (int i = 0; i < n; i++) {
+        g[i] = (float) ((rng.nextDouble() - 0.5) * 2e-3);
+      }
+      assertEquals(
+          Double.doubleToRawLongBits(scalar.sumOfSquares(g)),
+          Double.doubleToRawLongBits(vector.sumOfSquares(g)),
+          "n = " + n);
+    }
+    float[] ones = new float[33];
+    java.util.Arrays.fill(ones, 1f);
+    assertEquals(33.0, vector.sumOfSquares(ones));
+  }
+
+  @Test
   void reluForwardAndBackwardAgreeToTheBit() {
     Rng rng = new Rng(7);
     int n = 1003;
