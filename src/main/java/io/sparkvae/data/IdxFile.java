@@ -54,15 +54,19 @@ public final class IdxFile {
    *     header or body, trailing bytes
    */
   public static Contents read(InputStream raw, String source) throws IOException {
+    try {
+      return readNamed(raw, source);
+    } catch (IOException e) {
+      throw named(source, e);
+    }
+  }
+
+  private static Contents readNamed(InputStream raw, String source) throws IOException {
     DataInputStream data = new DataInputStream(decompressed(raw));
     int[] dims = header(data, source);
     long total = 1;
     for (int d : dims) {
       total *= d;
-    }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IOException(
-          source + ": IDX body of " + total + " bytes is too large for one array; split the file");
     }
     byte[] body = new byte[(int) total];
     int read = 0;
@@ -130,6 +134,14 @@ public final class IdxFile {
    * @throws IOException with the same messages as {@link #read}
    */
   public static int[] verify(InputStream raw, String source) throws IOException {
+    try {
+      return verifyNamed(raw, source);
+    } catch (IOException e) {
+      throw named(source, e);
+    }
+  }
+
+  private static int[] verifyNamed(InputStream raw, String source) throws IOException {
     DataInputStream data = new DataInputStream(decompressed(raw));
     int[] dims = header(data, source);
     byte[] buf = new byte[1 << 16];
@@ -161,7 +173,11 @@ public final class IdxFile {
 
   /** The dimensions from an IDX header, reading only the header's bytes. */
   public static int[] readHeader(InputStream raw, String source) throws IOException {
-    return header(new DataInputStream(decompressed(raw)), source);
+    try {
+      return header(new DataInputStream(decompressed(raw)), source);
+    } catch (IOException e) {
+      throw named(source, e);
+    }
   }
 
   private static InputStream decompressed(InputStream raw) throws IOException {
@@ -212,7 +228,39 @@ public final class IdxFile {
             source + ": IDX dimension " + (i + 1) + " is " + dims[i] + "; sizes must be positive");
       }
     }
+    // Checked as it grows (each factor < 2³¹, so no long overflows): a product that wrapped
+    // around would let a header-only file pass as a valid one.
+    long total = 1;
+    for (int d : dims) {
+      total *= d;
+      if (total > MAX_BODY) {
+        throw new IOException(
+            source
+                + ": IDX header "
+                + Arrays.toString(dims)
+                + " promises more than "
+                + MAX_BODY
+                + " bytes, more than one array holds; split the file");
+      }
+    }
     return dims;
+  }
+
+  /** The largest body {@link #read} can hold in one array. */
+  static final long MAX_BODY = Integer.MAX_VALUE - 16;
+
+  /** {@code e} with {@code source} in front, unless it already names it (ours do). */
+  private static IOException named(String source, IOException e) {
+    String m = e.getMessage();
+    if (m != null && m.startsWith(source)) {
+      return e;
+    }
+    return new IOException(
+        source
+            + ": cannot read it as IDX ("
+            + (m == null ? e.getClass().getSimpleName() : m)
+            + "; a damaged or cut-short gzip file?)",
+        e);
   }
 
   /** Reads a local file. */

@@ -76,6 +76,15 @@ final class IdxLoader {
       }
       if (labels != null) {
         int[] ld = checkIdx(conf, labels, spec.key() + " labels");
+        if (ld.length != 1) {
+          throw new IllegalArgumentException(
+              spec.key()
+                  + " labels "
+                  + labels
+                  + ": an IDX labels file has one dimension (one byte per image), the header has "
+                  + Arrays.toString(ld)
+                  + " (one-hot or several labels per image are not read)");
+        }
         if (ld[0] != dims[0]) {
           throw new IllegalArgumentException(
               spec.key()
@@ -156,6 +165,14 @@ final class IdxLoader {
     int[] lv = null;
     if (lab != null) {
       IdxFile.Contents lc = IdxFile.read(new ByteArrayInputStream(lab), key + " " + labPath);
+      if (lc.dims().length != 1) {
+        throw new IOException(
+            key
+                + " "
+                + labPath
+                + ": an IDX labels file has one dimension, the header has "
+                + Arrays.toString(lc.dims()));
+      }
       if (lc.count() != ic.count()) {
         throw new IOException(
             key

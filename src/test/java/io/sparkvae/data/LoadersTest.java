@@ -314,6 +314,20 @@ class LoadersTest extends SparkTestBase {
     Files.write(p, new byte[] {'P', 'K', 3, 4, 0, 0});
     assertMessage(conf, p, "not an IDX file (magic number 0x504b0304");
 
+    // Sizes whose product wraps around in 64 bits (2⁶⁴ → 0): a 20-byte file is not 65,536 images.
+    byte[] huge = idx(new int[] {65536, 65536, 65536, 65536}, new byte[0]);
+    Files.write(p, huge);
+    assertMessage(conf, p, "promises more than 2147483631 bytes");
+    // Damaged gzip data (a corrupted deflate byte, or only the two magic bytes): the file named.
+    byte[] bad = gz.clone();
+    for (int i = 12; i < 20; i++) {
+      bad[i] ^= (byte) 0x5a;
+    }
+    Files.write(p, bad);
+    assertMessage(conf, p, "");
+    Files.write(p, new byte[] {0x1f, (byte) 0x8b});
+    assertMessage(conf, p, "cannot read it as IDX (EOFException");
+
     // Two gzip members (cat a.gz b.gz): the trailer check cannot decide; the full check passes.
     ByteArrayOutputStream two = new ByteArrayOutputStream();
     two.write(gzip(java.util.Arrays.copyOf(good, 100)));
@@ -355,6 +369,17 @@ class LoadersTest extends SparkTestBase {
     assertTrue(
         e.getMessage().contains("holds 5 labels but") && e.getMessage().contains("holds 12 images"),
         e.getMessage());
+    // One-hot labels ([12, 10]): refused, not read as the first 12 of 120 bytes.
+    Files.write(d.resolve("m-labels-idx1-ubyte"), idx(new int[] {12, 10}, new byte[120]));
+    IllegalArgumentException onehot =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> load(d.resolve("m-images-idx3-ubyte").toString(), null));
+    assertTrue(
+        onehot.getMessage().contains("labels file has one dimension")
+            && onehot.getMessage().contains("[12, 10]"),
+        onehot.getMessage());
+    Files.write(d.resolve("m-labels-idx1-ubyte"), idx(new int[] {5}, new byte[5]));
     // A labels file given as the images: a clear error, not a crash.
     IllegalArgumentException e2 =
         assertThrows(
