@@ -36,6 +36,21 @@ final class OutputDir {
     try {
       FileSystem fs = FileSystems.of(p, conf);
       List<String> found = entries(fs, p, out, RUN_MARKERS::contains);
+      if (found.isEmpty()) {
+        // Not a run: a directory of other files (a data set, say) is never written into, with
+        // --overwrite or not: the run's files beside them would make it unreadable.
+        List<String> other = entries(fs, p, out, name -> !name.startsWith("."));
+        if (!other.isEmpty()) {
+          other.sort(null);
+          throw new UserError(
+              "--out "
+                  + out
+                  + " holds files that are not a spark-vae run ("
+                  + String.join(", ", other.subList(0, Math.min(5, other.size())))
+                  + (other.size() > 5 ? ", …" : "")
+                  + "); choose a new or empty directory");
+        }
+      }
       if (!found.isEmpty() && !overwrite && !resume) {
         throw new UserError(
             "--out "

@@ -198,6 +198,28 @@ class BadInputTest extends SparkTestBase {
   }
 
   @Test
+  void anOutputDirectoryOfOtherFilesIsNeverWrittenIntoEvenWithOverwrite() throws IOException {
+    Path data = Files.createDirectories(dir.resolve("a-data-set"));
+    Files.writeString(data.resolve("part-00000.parquet"), "not ours");
+    Files.writeString(data.resolve("_SUCCESS"), "");
+    for (boolean overwrite : new boolean[] {false, true}) {
+      List<String> args =
+          new java.util.ArrayList<>(
+              List.of("--set", "data.train=" + SAMPLE, "--out", data.toString()));
+      if (overwrite) {
+        args.add("--overwrite");
+      }
+      assertError(
+          train(args.toArray(new String[0])),
+          "holds files that are not a spark-vae run (_SUCCESS, part-00000.parquet)",
+          "choose a new or empty directory");
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(data)) {
+      assertEquals(2, s.count(), "nothing was written beside the data");
+    }
+  }
+
+  @Test
   void tamperedAndNewerModelsAreRefused() throws IOException {
     Path copy = dir.resolve("tampered");
     Files.createDirectories(copy);
