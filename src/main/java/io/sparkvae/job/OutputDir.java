@@ -156,6 +156,18 @@ final class OutputDir {
     fs.delete(new Path(target.getParent(), "." + target.getName() + ".crc"), false);
   }
 
+  /** Replaces the folder {@code name} with one holding exactly {@code files}, atomically. */
+  void replaceDirectory(String name, java.util.Map<String, byte[]> files) throws IOException {
+    AtomicFiles.replaceDirectoryAtomically(
+        fs,
+        new Path(dir, name),
+        tmp -> {
+          for (java.util.Map.Entry<String, byte[]> e : files.entrySet()) {
+            AtomicFiles.writeDurably(fs, new Path(tmp, e.getKey()), e.getValue());
+          }
+        });
+  }
+
   void writeText(String name, String text) throws IOException {
     write(name, text.getBytes(StandardCharsets.UTF_8));
   }

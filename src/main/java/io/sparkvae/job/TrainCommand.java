@@ -76,6 +76,16 @@ public final class TrainCommand implements Callable<Integer> {
       OutputDir out =
           OutputDir.prepare(
               spark.sparkContext().hadoopConfiguration(), options.out(), options.overwrite, resume);
+      if (options.overwrite && !resume) {
+        // The run being replaced can no longer be continued; its checkpoint must not be resumed
+        // later as if it were this run's. Its model stays until this run's replaces it.
+        try {
+          out.delete("checkpoint");
+        } catch (java.io.IOException e) {
+          throw new UserError(
+              "--out " + options.out() + ": cannot remove the replaced run's checkpoint: " + e, e);
+        }
+      }
       train(spark, cfg, out, trainPath, resume, init);
       return Main.EXIT_OK;
     } finally {
@@ -331,9 +341,9 @@ public final class TrainCommand implements Callable<Integer> {
             images,
             cfg.nonNegative("eval.samples"),
             cfg.longValue("train.seed"));
-    for (Map.Entry<String, byte[]> e : pics.entrySet()) {
-      out.write("images/" + e.getKey(), e.getValue());
-    }
+    // The whole folder is replaced: pictures an earlier run drew and this one did not must not
+    // stay beside the new ones (the report shows every picture there).
+    out.replaceDirectory("images", pics);
     return pics.keySet();
   }
 

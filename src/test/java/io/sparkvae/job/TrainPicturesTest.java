@@ -51,5 +51,27 @@ class TrainPicturesTest extends SparkTestBase {
     BufferedImage curves = ImageIO.read(out.resolve("images/loss_curves.png").toFile());
     assertEquals(Charts.WIDTH, curves.getWidth());
     assertTrue(r.out.contains("latent_means.png"), r.out);
+
+    // --overwrite with fewer pictures: the old run's other pictures go, and the report shows only
+    // this run's.
+    CommandRun again =
+        CommandRun.tiny(
+            "train",
+            "--set",
+            "train.epochs=1",
+            "--set",
+            "eval.samples=0",
+            "--set",
+            "eval.images=0",
+            "--overwrite",
+            "--out",
+            out.toString());
+    assertEquals(0, again.code, again.toString());
+    try (Stream<Path> s = Files.list(out.resolve("images"))) {
+      names = s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    }
+    assertEquals(List.of("latent.png", "loss_curves.png"), names);
+    String report = Files.readString(out.resolve("report.html"));
+    assertTrue(!report.contains("id=\"samples\"") && !report.contains("id=\"reconstructions\""));
   }
 }
