@@ -61,6 +61,13 @@ public final class ImageFolders {
   /** File names read as images; everything else in the folder is ignored. */
   static final String IMAGE_GLOB = "*.{[pP][nN][gG],[jJ][pP][gG],[jJ][pP][eE][gG]}";
 
+  /**
+   * Spark's file stream skips a file whose modification time is more than 7 days (its default)
+   * older than the newest it has seen, and a file renamed into the folder keeps its old time: so
+   * every file is taken, however old. The stream's log of files seen grows with them.
+   */
+  public static final String STREAM_MAX_FILE_AGE = "36500d";
+
   /** {@link #IMAGE_GLOB} as a pattern on file names, for listing without Spark. */
   private static final java.util.regex.Pattern IMAGE_NAME =
       java.util.regex.Pattern.compile("(?i).*\\.(png|jpg|jpeg)");
@@ -416,7 +423,8 @@ public final class ImageFolders {
             .format("binaryFile")
             .schema(binary)
             .option("pathGlobFilter", IMAGE_GLOB)
-            .option("recursiveFileLookup", "true");
+            .option("recursiveFileLookup", "true")
+            .option("maxFileAge", STREAM_MAX_FILE_AGE);
     if (maxFilesPerTrigger > 0) {
       reader = reader.option("maxFilesPerTrigger", maxFilesPerTrigger);
     }

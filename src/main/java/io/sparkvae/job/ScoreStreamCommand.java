@@ -131,6 +131,14 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     if (!format.equals("parquet") && !format.equals("images")) {
       throw new UserError("--format must be parquet or images, got '" + format + "'");
     }
+    if (!once) {
+      try {
+        Trigger.ProcessingTime(trigger);
+      } catch (Exception e) {
+        throw new UserError(
+            "--trigger '" + trigger + "' is not an interval (e.g. '10 seconds', '1 minute')");
+      }
+    }
     JobConfig cfg = options.config();
     SparkSession spark = SparkSessions.create(cfg);
     try {
@@ -149,6 +157,19 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     Path sink = new Path(out, OUTPUT);
     Path checkpoint = new Path(out, CHECKPOINT);
     FileSystem fs = FileSystems.of(out, conf);
+    for (String marker : List.of("model", "metrics.json", "linreg.json", "runs", "latest")) {
+      if (fs.exists(new Path(out, marker))) {
+        // Its checkpoint/ is a training checkpoint: neither deleted by --overwrite nor taken as
+        // this stream's.
+        throw new UserError(
+            "--out "
+                + out
+                + " holds a train run ("
+                + marker
+                + "); score-stream keeps its scores and its own checkpoint/ in a directory of its"
+                + " own: choose another");
+      }
+    }
     if (options.overwrite) {
       fs.delete(sink, true);
       fs.delete(checkpoint, true);
@@ -267,7 +288,7 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     StructType schema;
     try {
       schema = spark.read().parquet(watch).schema();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's AnalysisException is checked, thrown undeclared
       Path w = new Path(watch);
       throw new UserError(
           "--watch "
@@ -284,7 +305,8 @@ public final class ScoreStreamCommand implements Callable<Integer> {
     }
     List<String> features = cfg.strings("data.features");
     String col = features.size() == 1 ? features.get(0) : "features";
-    DataStreamReader r = spark.readStream().schema(schema);
+    DataStreamReader r =
+        spark.readStream().schema(schema).option("maxFileAge", ImageFolders.STREAM_MAX_FILE_AGE);
     if (maxFiles > 0) {
       r = r.option("maxFilesPerTrigger", maxFiles);
     }

@@ -116,6 +116,12 @@ class ScoreStreamCommandTest extends SparkTestBase {
 
     try {
       dropParquet(watch, "b.parquet", 60, 100);
+      // Renamed in with a time 10 days older than a.parquet's: Spark's file stream would skip it
+      // (its default maxFileAge is 7 days) and never score it.
+      Files.setLastModifiedTime(
+          watch.resolve("b.parquet"),
+          java.nio.file.attribute.FileTime.from(
+              java.time.Instant.now().minus(java.time.Duration.ofDays(10))));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
@@ -139,6 +145,69 @@ class ScoreStreamCommandTest extends SparkTestBase {
     CommandRun third = CommandRun.run(args);
     assertEquals(0, third.code, third.toString());
     assertTrue(third.out.contains("scored 0 new rows"), third.out);
+  }
+
+  @Test
+  void scoreStreamMistakesAreUsageErrorsThatLeaveATrainRunAlone() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty-watch"));
+    CommandRun noFiles =
+        CommandRun.run(
+            "score-stream",
+            "--model",
+            run.toString(),
+            "--watch",
+            empty.toString(),
+            "--once",
+            "--out",
+            dir.resolve("s-empty").toString());
+    assertEquals(Main.EXIT_USAGE, noFiles.code, noFiles.toString());
+    assertTrue(noFiles.err.contains("add one file, then start it"), noFiles.err);
+
+    CommandRun missing =
+        CommandRun.run(
+            "score-stream",
+            "--model",
+            run.toString(),
+            "--watch",
+            dir.resolve("no-such-dir").toString(),
+            "--once",
+            "--out",
+            dir.resolve("s-missing").toString());
+    assertEquals(Main.EXIT_USAGE, missing.code, missing.toString());
+    assertTrue(missing.err.contains("no such directory"), missing.err);
+
+    CommandRun badTrigger =
+        CommandRun.run(
+            "score-stream",
+            "--model",
+            run.toString(),
+            "--watch",
+            empty.toString(),
+            "--trigger",
+            "bogus",
+            "--out",
+            dir.resolve("s-trigger").toString());
+    assertEquals(Main.EXIT_USAGE, badTrigger.code, badTrigger.toString());
+    assertTrue(badTrigger.err.contains("--trigger 'bogus' is not an interval"), badTrigger.err);
+
+    // --out at a train run, --overwrite or not: its training checkpoint is neither deleted nor
+    // taken as the stream's.
+    Path ck = run.resolve("checkpoint");
+    boolean hadCheckpoint = Files.exists(ck);
+    CommandRun intoTrain =
+        CommandRun.run(
+            "score-stream",
+            "--model",
+            run.toString(),
+            "--watch",
+            empty.toString(),
+            "--once",
+            "--overwrite",
+            "--out",
+            run.toString());
+    assertEquals(Main.EXIT_USAGE, intoTrain.code, intoTrain.toString());
+    assertTrue(intoTrain.err.contains("holds a train run"), intoTrain.err);
+    assertEquals(hadCheckpoint, Files.exists(ck), "the training checkpoint is untouched");
   }
 
   @Test
