@@ -176,7 +176,7 @@ public final class ImageFolders {
     String where = spec.key() + " = " + spec.path();
     try {
       return summarize(spec, decoded, classes, target, channels, where);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a failed job's SparkException too
       decoded.unpersist(false);
       throw e;
     }

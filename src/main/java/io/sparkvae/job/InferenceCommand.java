@@ -272,7 +272,7 @@ abstract class InferenceCommand implements Callable<Integer> {
     List<Row> first;
     try {
       first = data.frame().select(cols.toArray(new Column[0])).limit(1).collectAsList();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's own exceptions are checked, thrown undeclared
       throw new UserError(data.source() + ": cannot read: " + Inputs.rootMessage(e), e);
     }
     if (first.isEmpty()) {

@@ -82,7 +82,7 @@ final class Inputs {
       d = Loaders.load(spark, spec);
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's own exceptions are checked, thrown undeclared
       throw new UserError(key + ": cannot read " + path + ": " + rootMessage(e), e);
     }
     String id = c.string("data.id");

@@ -424,7 +424,7 @@ public final class TrainCommand implements Callable<Integer> {
                 ? reader.readBytes(r).length
                 : reader.readFloats(r, new FeatureReader.FloatBuffer()));
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // The same problem stops training, with its own message.
     }
     return "?";

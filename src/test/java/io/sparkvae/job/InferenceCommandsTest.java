@@ -158,6 +158,27 @@ class InferenceCommandsTest extends SparkTestBase {
   }
 
   @Test
+  void aDataDirectoryThatIsNotParquetIsAUsageErrorNamingItNotAStackTrace() throws IOException {
+    Path bad = Files.createDirectories(dir.resolve("not-parquet"));
+    Files.writeString(bad.resolve("part-00000.parquet"), "these bytes are not Parquet");
+    CommandRun r =
+        CommandRun.run(
+            "score",
+            "--model",
+            run.toString(),
+            "--data",
+            bad.toString(),
+            "--format",
+            "parquet",
+            "--out",
+            out("not-parquet").toString());
+    assertEquals(Main.EXIT_USAGE, r.code, r.toString());
+    assertTrue(r.err.contains("cannot read"), r.err);
+    assertTrue(r.err.contains("not-parquet"), r.err);
+    assertTrue(r.err.lines().count() < 10, "no stack trace: " + r.err);
+  }
+
+  @Test
   void sampleIsSeededAndWritesGridAndParquet() throws IOException {
     Path a = out("sample-a");
     Path b = out("sample-b");
