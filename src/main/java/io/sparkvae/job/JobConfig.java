@@ -73,6 +73,11 @@ public final class JobConfig {
       Config one;
       try {
         one = ConfigFactory.parseString(quoteKey(key) + " = " + value);
+        if (!value.startsWith("\"") && cutShort(one, key, value)) {
+          // HOCON read '#' or '//' in an unquoted string as a comment: "/data/run#2" would be
+          // "/data/run". The whole value is meant, so it is taken as a quoted string.
+          one = ConfigFactory.parseString(quoteKey(key) + " = " + ConfigValueQuote.quote(value));
+        }
       } catch (ConfigException e) {
         try {
           one = ConfigFactory.parseString(quoteKey(key) + " = " + ConfigValueQuote.quote(value));
@@ -94,6 +99,17 @@ public final class JobConfig {
       c.value(s);
     }
     return c;
+  }
+
+  /** True when {@code key} parsed to a string that is not the whole of {@code value}. */
+  private static boolean cutShort(Config one, String key, String value) {
+    try {
+      com.typesafe.config.ConfigValue v = one.getValue(key);
+      return v.valueType() == com.typesafe.config.ConfigValueType.STRING
+          && !value.equals(v.unwrapped());
+    } catch (ConfigException e) {
+      return false; // a substitution, say: left to HOCON
+    }
   }
 
   private static String quoteKey(String key) {

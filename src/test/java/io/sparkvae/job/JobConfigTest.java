@@ -37,6 +37,24 @@ class JobConfigTest {
   }
 
   @Test
+  void aSetValueWithAHashOrADoubleSlashIsTakenWholeNotCutAtAComment() {
+    JobConfig c =
+        JobConfig.load(
+            null,
+            List.of(
+                "data.train=/data/run#2/train.parquet",
+                "data.test=/data//incoming/test.parquet",
+                "train.checkpoint-dir=hdfs://nn:8020/ck#1",
+                "train.optimizer=adam",
+                "model.hidden=[64, 32]"));
+    assertEquals("/data/run#2/train.parquet", c.requiredString("data.train"));
+    assertEquals("/data//incoming/test.parquet", c.string("data.test"));
+    assertEquals("hdfs://nn:8020/ck#1", c.string("train.checkpoint-dir"));
+    assertEquals("adam", c.string("train.optimizer"));
+    assertArrayEquals(new int[] {64, 32}, c.positiveInts("model.hidden"));
+  }
+
+  @Test
   void anUnknownKeyNamesTheNearestKnownOne(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("job.conf");
     Files.writeString(f, "train.epoch = 3\n");
