@@ -46,6 +46,8 @@ public final class Loaders {
    * @param shape the image geometry; for image folders the size every image is resampled to (null:
    *     keep the files' own size, which must then be the same for all)
    * @param images settings that only image folders use
+   * @param idColumn the column that identifies rows ({@code data.id}); in CSV and Parquet it is
+   *     never a pixel. Null or empty: none
    */
   public record Spec(
       String key,
@@ -55,11 +57,25 @@ public final class Loaders {
       String labelColumn,
       ImageData.Shape shape,
       int numFeatures,
-      ImageOptions images) {
+      ImageOptions images,
+      String idColumn) {
     public Spec {
       if (images == null) {
         images = ImageOptions.DEFAULTS;
       }
+    }
+
+    /** A spec whose rows are identified by an {@code id} column, as {@code data.id}'s default. */
+    public Spec(
+        String key,
+        String path,
+        Format format,
+        String featuresColumn,
+        String labelColumn,
+        ImageData.Shape shape,
+        int numFeatures,
+        ImageOptions images) {
+      this(key, path, format, featuresColumn, labelColumn, shape, numFeatures, images, "id");
     }
 
     /** A spec with the default image options. */

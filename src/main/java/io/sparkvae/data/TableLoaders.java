@@ -30,7 +30,10 @@ final class TableLoaders {
         spec.labelColumn() != null && names.contains(spec.labelColumn())
             ? spec.labelColumn()
             : null;
-    String id = names.contains("id") ? "id" : (names.contains("path") ? "path" : null);
+    String id = idColumn(spec, names);
+    if (id == null && names.contains("path")) {
+      id = "path";
+    }
     if (col.equals("features") && !names.contains(col)) {
       // No features column: every numeric column but the label and id is a pixel, as for CSV.
       List<org.apache.spark.sql.Column> pixels = new ArrayList<>();
@@ -62,7 +65,7 @@ final class TableLoaders {
         spec.labelColumn() != null && names.contains(spec.labelColumn())
             ? spec.labelColumn()
             : null;
-    String id = names.contains("id") ? "id" : null;
+    String id = idColumn(spec, names);
     List<org.apache.spark.sql.Column> pixels = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       if (f.name().equals(label) || f.name().equals(id)) {
@@ -87,13 +90,13 @@ final class TableLoaders {
                 + Printable.name(f.name())
                 + "' is not numeric ("
                 + t.simpleString()
-                + "); every column but 'id' and the label must hold numbers");
+                + "); every column but the id (data.id) and the label must hold numbers");
       }
       pixels.add(functions.col("`" + f.name() + "`").cast(DataTypes.FloatType));
     }
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
     if (id != null) {
-      cols.add(functions.col(id));
+      cols.add(functions.col("`" + id + "`"));
     }
     if (label != null) {
       cols.add(functions.col(label));
@@ -101,6 +104,12 @@ final class TableLoaders {
     cols.add(functions.array(pixels.toArray(new org.apache.spark.sql.Column[0])).as("features"));
     Dataset<Row> out = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
     return new ImageData(out, "features", label, id, spec.shape(), spec.key() + ": " + spec.path());
+  }
+
+  /** {@code data.id} when the table has that column, else null: never read as a pixel. */
+  private static String idColumn(Loaders.Spec spec, List<String> names) {
+    String id = spec.idColumn();
+    return id != null && !id.isEmpty() && names.contains(id) ? id : null;
   }
 
   /** LibSVM: Spark's own source (label, features Vector). */

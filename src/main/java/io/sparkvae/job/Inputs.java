@@ -76,7 +76,8 @@ final class Inputs {
             c.string("data.label"),
             shape(c),
             c.nonNegative("data.num-features"),
-            imageOptions(c, key));
+            imageOptions(c, key),
+            c.string("data.id"));
     ImageData d;
     try {
       d = Loaders.load(spark, spec);

@@ -294,6 +294,37 @@ class LoadersTest extends SparkTestBase {
   }
 
   @Test
+  void aCsvIdColumnNamedByDataIdIsNeverAPixel() throws IOException {
+    Path csv = dir.resolve("ids.csv");
+    Files.writeString(csv, "image_id,label,p0,p1,p2,p3\n7,1,0,0.5,1,0\n8,0,1,0,0,0.25\n");
+    ImageData named =
+        Loaders.load(
+            spark(),
+            new Loaders.Spec(
+                "data.train",
+                csv.toString(),
+                Loaders.Format.CSV,
+                "features",
+                "label",
+                null,
+                0,
+                null,
+                "image_id"));
+    assertEquals("image_id", named.idColumn());
+    List<Row> rows = named.frame().orderBy("image_id").collectAsList();
+    assertEquals(4, rows.get(0).getList(rows.get(0).fieldIndex("features")).size(), "4 pixels");
+    assertEquals(7, ((Number) rows.get(0).getAs("image_id")).intValue());
+    // Without data.id naming it, the numeric image_id is read as a fifth pixel.
+    ImageData unnamed =
+        Loaders.load(
+            spark(),
+            new Loaders.Spec(
+                "data.train", csv.toString(), Loaders.Format.CSV, "features", "label", null, 0));
+    Row u = unnamed.frame().first();
+    assertEquals(5, u.getList(u.fieldIndex("features")).size());
+  }
+
+  @Test
   void damagedIdxFilesAreFoundOnTheDriver() throws IOException {
     Configuration conf = new Configuration();
     byte[] good = imagesIdx();
