@@ -183,7 +183,7 @@ public final class ImageDecoder implements Serializable {
     void read(int y, int[] row);
   }
 
-  private RowSource rowSource(BufferedImage img) {
+  private RowSource rowSource(BufferedImage img) throws BadImageException {
     int w = img.getWidth();
     ColorModel cm = img.getColorModel();
     Raster raster = img.getRaster();
@@ -193,6 +193,10 @@ public final class ImageDecoder implements Serializable {
             && raster.getNumBands() >= 1;
     if (gray) {
       int bits = cm.getComponentSize(0);
+      if (bits < 1 || bits > 16) {
+        // 32-bit or floating-point gray (TIFF, say): (1 << 32) − 1 would be 0, and 0 a divisor.
+        throw new BadImageException("grayscale of " + bits + " bits per pixel is not supported");
+      }
       int max = (1 << bits) - 1;
       int[] samples = new int[w];
       return (y, row) -> {
@@ -252,7 +256,7 @@ public final class ImageDecoder implements Serializable {
     };
   }
 
-  private byte[] resample(BufferedImage img, int ow, int oh) {
+  private byte[] resample(BufferedImage img, int ow, int oh) throws BadImageException {
     int sw = img.getWidth();
     int sh = img.getHeight();
     int c = channels;

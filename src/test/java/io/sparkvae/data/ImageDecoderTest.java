@@ -52,6 +52,23 @@ class ImageDecoderTest {
   }
 
   @Test
+  void aThirtyTwoBitGrayImageIsABadImageNotADivisionByZero() throws IOException {
+    java.awt.color.ColorSpace gray =
+        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
+    java.awt.image.ComponentColorModel cm =
+        new java.awt.image.ComponentColorModel(
+            gray, false, false, java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_INT);
+    BufferedImage img = new BufferedImage(cm, cm.createCompatibleWritableRaster(4, 4), false, null);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertTrue(ImageIO.write(img, "tiff", out), "the JDK writes 32-bit gray TIFF");
+    ImageDecoder.BadImageException e =
+        assertThrows(
+            ImageDecoder.BadImageException.class,
+            () -> new ImageDecoder(4, 4, 1).decode(out.toByteArray()));
+    assertTrue(e.getMessage().contains("32 bits per pixel"), e.getMessage());
+  }
+
+  @Test
   void grayPngKeepsItsStoredValues() throws IOException {
     // getRGB on a gray image would apply a gamma curve and change mid-grays; we must not.
     BufferedImage img = gray(5, 3, (x, y) -> 40 * x + 7 * y);
