@@ -69,6 +69,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
   private transient Broadcast<float[]> broadcast;
 
+  /** The context {@link #broadcast} lives in: a broadcast is only valid there. */
+  private transient org.apache.spark.SparkContext broadcastContext;
+
   VariationalAutoencoderModel(
       String uid, VaeArchitecture arch, float[] weights, ModelMetadata sections) {
     this.uid = uid;
@@ -284,13 +287,16 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     return spark.range(0, n, 1, parts).mapPartitions(f, Encoders.row(schema));
   }
 
-  /** Parameters broadcast once per model and reused by every transform. */
+  /**
+   * Parameters broadcast once per model and SparkContext, and reused by every transform. A new
+   * context (a notebook's session stopped and started again) numbers its broadcasts from 0 again,
+   * so one made in an earlier context could read another model's weights: it is made anew.
+   */
   private synchronized Broadcast<float[]> broadcast(SparkSession spark) {
-    if (broadcast == null) {
-      broadcast =
-          spark
-              .sparkContext()
-              .broadcast(weights, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    if (broadcast == null || broadcastContext != sc || sc.isStopped()) {
+      broadcast = sc.broadcast(weights, scala.reflect.ClassTag$.MODULE$.apply(float[].class));
+      broadcastContext = sc;
     }
     return broadcast;
   }

@@ -14,7 +14,7 @@ public abstract class SparkTestBase {
   private static SparkSession spark;
 
   protected static synchronized SparkSession spark() {
-    if (spark == null) {
+    if (spark == null || spark.sparkContext().isStopped()) { // a test may stop it on purpose
       spark =
           SparkSession.builder()
               .master("local[2]")
