@@ -148,6 +148,16 @@ public final class FsCheckpointer implements Checkpointer {
         changed.add(e.getKey() + " was " + was + ", now " + e.getValue());
       }
     }
+    // A setting the fingerprint names only away from its old default: saved, and absent now,
+    // means it went back to that default (a moving average switched off, say).
+    saved
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (!fingerprint.containsKey(k) && !mayChange.contains(k)) {
+                changed.add(k + " was " + saved.get(k).asText() + ", now its default");
+              }
+            });
     if (!changed.isEmpty()) {
       throw new IllegalStateException(
           "cannot resume from "
