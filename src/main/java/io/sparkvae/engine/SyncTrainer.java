@@ -363,7 +363,11 @@ public final class SyncTrainer {
           total.badPartition,
           total.badWhat + " at step " + (total.badStep + 1));
     }
-    if (k == 1) {
+    if (total.rows == 0) {
+      // No partition had a row for these steps (a batch smaller than the partitions holding rows
+      // spreads each partition's few rows over more steps than it has): nothing to apply.
+      LOG.debug("epoch {} round {}: no rows, no update", at.epoch() + 1, at.round() + 1);
+    } else if (k == 1) {
       float scale = Gradients.stepScale(total.vector, total.rows, cfg.clipNorm());
       if (Float.isNaN(scale)
           || (cfg.clipNorm() == 0 && !Double.isFinite(Gradients.norm(total.vector)))) {

@@ -327,6 +327,19 @@ class SyncTrainerTest extends SparkTestBase {
   }
 
   @Test
+  void aBatchSmallerThanThePartitionsSkipsTheStepsWithNoRowsInsteadOfFailing() {
+    VaeObjective obj = new VaeObjective(ARCH);
+    try (BlockedData data = blocks(new int[] {3, 3})) {
+      // Batch 1 over 6 rows: 6 steps an epoch, each partition's 3 rows spread over them, so
+      // steps 1, 3 and 5 have a row on both partitions and steps 0, 2 and 4 on neither.
+      TrainingState s = train(data, obj, 2, 1, 1, 1, new Adam(1e-3));
+      assertEquals(6, s.updates(), "three steps with rows in each of two epochs");
+      assertEquals(2, s.history().size());
+      assertTrue(Double.isFinite(s.history().get(1).train()[0]));
+    }
+  }
+
+  @Test
   void divergenceNamesEpochRoundAndPartition() {
     VaeObjective obj = new VaeObjective(ARCH);
     try (BlockedData data = blocks(new int[] {100, 100})) {
