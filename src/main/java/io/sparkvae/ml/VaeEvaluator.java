@@ -85,11 +85,19 @@ public final class VaeEvaluator {
   }
 
   /**
+   * The column called {@code name}, exactly: a dot in it is part of the name, not a struct field
+   * (the model reads and writes its columns by exact name too).
+   */
+  static org.apache.spark.sql.Column exact(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
+  }
+
+  /**
    * The mean of a double column of a transformed frame (e.g. {@code neg_elbo}, {@code iwae_nll})
    * and the row count, as {mean, rows}; the mean of no rows is NaN.
    */
   static double[] meanOf(Dataset<Row> scored, String column) {
-    Row r = scored.agg(functions.avg(column), functions.count("*")).first();
+    Row r = scored.agg(functions.avg(exact(column)), functions.count("*")).first();
     return new double[] {r.isNullAt(0) ? Double.NaN : r.getDouble(0), r.getLong(1)};
   }
 
@@ -100,7 +108,7 @@ public final class VaeEvaluator {
    */
   static double[] meanSquaredReconstructionError(
       Dataset<Row> scored, String featuresCol, String reconstructionCol) {
-    Dataset<Row> two = scored.select(featuresCol, reconstructionCol);
+    Dataset<Row> two = scored.select(exact(featuresCol), exact(reconstructionCol));
     FeatureReader reader = FeatureReader.forColumn(two.schema(), featuresCol);
     double[] sums =
         two.javaRDD()

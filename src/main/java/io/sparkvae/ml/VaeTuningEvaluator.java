@@ -149,7 +149,12 @@ public final class VaeTuningEvaluator extends Evaluator
         r =
             VaeEvaluator.meanOf(
                 df.select(
-                    need(df, getNegElboCol(), "negElboCol", "the model's negElboCol must be on")),
+                    VaeEvaluator.exact(
+                        need(
+                            df,
+                            getNegElboCol(),
+                            "negElboCol",
+                            "the model's negElboCol must be on"))),
                 getNegElboCol());
         break;
       case RECONSTRUCTION:
@@ -167,7 +172,9 @@ public final class VaeTuningEvaluator extends Evaluator
       case IWAE:
         r =
             VaeEvaluator.meanOf(
-                df.select(need(df, getIwaeCol(), "iwaeCol", "set iwaeSamples > 0 on the model")),
+                df.select(
+                    VaeEvaluator.exact(
+                        need(df, getIwaeCol(), "iwaeCol", "set iwaeSamples > 0 on the model"))),
                 getIwaeCol());
         break;
       default:
@@ -212,8 +219,23 @@ public final class VaeTuningEvaluator extends Evaluator
     return "VaeTuningEvaluator: uid=" + uid + ", metricName=" + getMetricName();
   }
 
+  /** Spark's params reader, which builds whatever class a directory names, checked to be ours. */
   public static MLReader<VaeTuningEvaluator> read() {
-    return new DefaultParamsReader<>();
+    return new MLReader<>() {
+      @Override
+      public VaeTuningEvaluator load(String path) {
+        Object o = new DefaultParamsReader<>().session(sparkSession()).load(path);
+        if (o instanceof VaeTuningEvaluator e) {
+          return e;
+        }
+        throw new IllegalArgumentException(
+            path
+                + " holds a "
+                + o.getClass().getName()
+                + ", not a "
+                + VaeTuningEvaluator.class.getName());
+      }
+    };
   }
 
   public static VaeTuningEvaluator load(String path) {

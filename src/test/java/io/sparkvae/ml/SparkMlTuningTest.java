@@ -108,6 +108,37 @@ class SparkMlTuningTest extends SparkTestBase {
   }
 
   @Test
+  void columnNamesWithDotsAreReadExactlyAsTheModelWritesThem(@TempDir Path dir) {
+    Dataset<Row> dotted = test.withColumnRenamed("features", "img.features");
+    VariationalAutoencoderModel m =
+        model()
+            .copy(new ParamMap())
+            .setFeaturesCol("img.features")
+            .setNegElboCol("vae.neg_elbo")
+            .setReconstructionCol("vae.rec");
+    Dataset<Row> scored = m.transform(dotted).cache();
+    VaeTuningEvaluator e =
+        new VaeTuningEvaluator()
+            .setFeaturesCol("img.features")
+            .setNegElboCol("vae.neg_elbo")
+            .setReconstructionCol("vae.rec");
+    double mean = scored.agg(functions.avg(functions.col("`vae.neg_elbo`"))).first().getDouble(0);
+    assertEquals(mean, e.evaluate(scored), 1e-9);
+    assertTrue(e.setMetricName("reconstruction").evaluate(scored) > 0);
+
+    // A directory another evaluator wrote is refused by name, not cast and failed later.
+    String other = dir.resolve("regression-evaluator").toString();
+    try {
+      new org.apache.spark.ml.evaluation.RegressionEvaluator().save(other);
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
+    IllegalArgumentException wrong =
+        assertThrows(IllegalArgumentException.class, () -> VaeTuningEvaluator.load(other));
+    assertTrue(wrong.getMessage().contains("RegressionEvaluator"), wrong.getMessage());
+  }
+
+  @Test
   void aMissingScoreColumnIsAnErrorThatSaysHowToGetIt() {
     Dataset<Row> scored = model().transform(test);
     IllegalArgumentException e =
