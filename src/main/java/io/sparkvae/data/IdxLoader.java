@@ -27,8 +27,11 @@ final class IdxLoader {
 
   /** The labels file that sits beside an IDX images file, by the MNIST naming convention. */
   public static String idxLabelsPath(String imagesPath) {
-    if (imagesPath.contains("images-idx3")) {
-      return imagesPath.replace("images-idx3", "labels-idx1");
+    // Only in the file's own name: a folder called "…images-idx3…" on the way stays as it is.
+    int slash = imagesPath.lastIndexOf('/');
+    String name = imagesPath.substring(slash + 1);
+    if (name.contains("images-idx3")) {
+      return imagesPath.substring(0, slash + 1) + name.replace("images-idx3", "labels-idx1");
     }
     return null;
   }

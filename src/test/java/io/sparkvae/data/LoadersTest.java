@@ -294,6 +294,17 @@ class LoadersTest extends SparkTestBase {
   }
 
   @Test
+  void theLabelsFileIsFoundBesideTheImagesByTheFilesNameOnly() {
+    assertEquals(
+        "/d/train-labels-idx1-ubyte.gz", IdxLoader.idxLabelsPath("/d/train-images-idx3-ubyte.gz"));
+    assertEquals(
+        "/x/images-idx3/t10k-labels-idx1-ubyte",
+        IdxLoader.idxLabelsPath("/x/images-idx3/t10k-images-idx3-ubyte"),
+        "a folder of that name stays");
+    assertEquals(null, IdxLoader.idxLabelsPath("/x/images-idx3/pixels.idx"));
+  }
+
+  @Test
   void aCsvIdColumnNamedByDataIdIsNeverAPixel() throws IOException {
     Path csv = dir.resolve("ids.csv");
     Files.writeString(csv, "image_id,label,p0,p1,p2,p3\n7,1,0,0.5,1,0\n8,0,1,0,0,0.25\n");
