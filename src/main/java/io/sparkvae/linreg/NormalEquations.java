@@ -241,8 +241,21 @@ public final class NormalEquations {
     double[][] cov = chol.inverse();
     double condition = norm1(z.corr()) * norm1(cov);
     if (condition > conditionLimit) {
-      warnings.add(Collinearity.nearlyCollinear(z.corr(), cov, condition, z.active(), names));
-      return pseudoInverse(z, pivotTolerance);
+      Solution sol = pseudoInverse(z, pivotTolerance);
+      String w = Collinearity.nearlyCollinear(z.corr(), cov, condition, z.active(), names);
+      if (sol.rank == k) {
+        // The trigger is the 1-norm bound, the cut an eigenvalue ratio: the second can keep every
+        // direction when the first fires, and the warning must not suggest something was dropped.
+        w +=
+            String.format(
+                Locale.ROOT,
+                ", which kept every direction (no eigenvalue below %.0e of the largest; 2-norm"
+                    + " condition number %.2g), so the weights are the ordinary ones",
+                pivotTolerance,
+                sol.condition);
+      }
+      warnings.add(w);
+      return sol;
     }
     boolean[] identified = new boolean[k];
     Arrays.fill(identified, true);

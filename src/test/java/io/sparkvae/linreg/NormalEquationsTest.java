@@ -352,7 +352,9 @@ class NormalEquationsTest {
     String warning = strict.warnings().get(0);
     assertTrue(warning.startsWith("features are nearly collinear (condition number "), warning);
     assertTrue(warning.contains("'x3' is nearly a combination of 'x1', 'x2';"), warning);
-    // Nothing is below the pseudo-inverse cut, so the answer is the ordinary one.
+    // Nothing is below the pseudo-inverse cut, so the answer is the ordinary one, and says so.
+    assertTrue(warning.contains("which kept every direction"), warning);
+    assertTrue(warning.endsWith("so the weights are the ordinary ones"), warning);
     assertArrayEquals(plain.weights(), strict.weights(), 1e-9);
     assertArrayEquals(plain.weightStdErrors(), strict.weightStdErrors(), 1e-9);
     assertEquals(4, strict.rank());
