@@ -96,7 +96,7 @@ final class TableLoaders {
     }
     List<org.apache.spark.sql.Column> cols = new ArrayList<>();
     if (id != null) {
-      cols.add(functions.col("`" + id + "`"));
+      cols.add(Columns.exact(id));
     }
     if (label != null) {
       cols.add(functions.col(label));

@@ -41,13 +41,11 @@ final class OutputDir {
         // --overwrite or not: the run's files beside them would make it unreadable.
         List<String> other = entries(fs, p, out, name -> !name.startsWith("."));
         if (!other.isEmpty()) {
-          other.sort(null);
           throw new UserError(
               "--out "
                   + out
                   + " holds files that are not a spark-vae run ("
-                  + String.join(", ", other.subList(0, Math.min(5, other.size())))
-                  + (other.size() > 5 ? ", …" : "")
+                  + firstNames(other)
                   + "); choose a new or empty directory");
         }
       }
@@ -85,6 +83,14 @@ final class OutputDir {
     return found;
   }
 
+  /** The first five names in order, then "…" if there are more: enough to recognize a folder. */
+  private static String firstNames(List<String> names) {
+    List<String> sorted = new ArrayList<>(names);
+    sorted.sort(null);
+    return String.join(", ", sorted.subList(0, Math.min(5, sorted.size())))
+        + (sorted.size() > 5 ? ", …" : "");
+  }
+
   /** Creates the directory and proves it writable before any work (hours of training) starts. */
   private static OutputDir createWritable(FileSystem fs, Path p) throws IOException {
     fs.mkdirs(p);
@@ -107,13 +113,11 @@ final class OutputDir {
       FileSystem fs = FileSystems.of(p, conf);
       List<String> found = entries(fs, p, out, name -> !name.startsWith("."));
       if (!found.isEmpty() && !overwrite) {
-        found.sort(null);
         throw new UserError(
             "--out "
                 + out
                 + " already exists and is not empty ("
-                + String.join(", ", found.subList(0, Math.min(5, found.size())))
-                + (found.size() > 5 ? ", …" : "")
+                + firstNames(found)
                 + "); pass --overwrite to replace the outputs, "
                 + "or choose another directory");
       }

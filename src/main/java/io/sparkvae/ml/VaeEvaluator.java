@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
+import io.sparkvae.data.Columns;
 import io.sparkvae.engine.BlockedData;
 import io.sparkvae.engine.FeatureReader;
 import io.sparkvae.engine.SyncTrainer;
@@ -85,19 +86,11 @@ public final class VaeEvaluator {
   }
 
   /**
-   * The column called {@code name}, exactly: a dot in it is part of the name, not a struct field
-   * (the model reads and writes its columns by exact name too).
-   */
-  static org.apache.spark.sql.Column exact(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
-  }
-
-  /**
    * The mean of a double column of a transformed frame (e.g. {@code neg_elbo}, {@code iwae_nll})
    * and the row count, as {mean, rows}; the mean of no rows is NaN.
    */
   static double[] meanOf(Dataset<Row> scored, String column) {
-    Row r = scored.agg(functions.avg(exact(column)), functions.count("*")).first();
+    Row r = scored.agg(functions.avg(Columns.exact(column)), functions.count("*")).first();
     return new double[] {r.isNullAt(0) ? Double.NaN : r.getDouble(0), r.getLong(1)};
   }
 
@@ -108,7 +101,7 @@ public final class VaeEvaluator {
    */
   static double[] meanSquaredReconstructionError(
       Dataset<Row> scored, String featuresCol, String reconstructionCol) {
-    Dataset<Row> two = scored.select(exact(featuresCol), exact(reconstructionCol));
+    Dataset<Row> two = scored.select(Columns.exact(featuresCol), Columns.exact(reconstructionCol));
     FeatureReader reader = FeatureReader.forColumn(two.schema(), featuresCol);
     double[] sums =
         two.javaRDD()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.ml;
 
+import io.sparkvae.data.Columns;
 import io.sparkvae.ml.params.HasFeaturesCol;
 import io.sparkvae.ml.params.MlParamSettings;
 import io.sparkvae.ml.params.ParamDefaults;
@@ -149,7 +150,7 @@ public final class VaeTuningEvaluator extends Evaluator
         r =
             VaeEvaluator.meanOf(
                 df.select(
-                    VaeEvaluator.exact(
+                    Columns.exact(
                         need(
                             df,
                             getNegElboCol(),
@@ -173,7 +174,7 @@ public final class VaeTuningEvaluator extends Evaluator
         r =
             VaeEvaluator.meanOf(
                 df.select(
-                    VaeEvaluator.exact(
+                    Columns.exact(
                         need(df, getIwaeCol(), "iwaeCol", "set iwaeSamples > 0 on the model"))),
                 getIwaeCol());
         break;

@@ -150,64 +150,35 @@ class ScoreStreamCommandTest extends SparkTestBase {
   @Test
   void scoreStreamMistakesAreUsageErrorsThatLeaveATrainRunAlone() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty-watch"));
-    CommandRun noFiles =
-        CommandRun.run(
-            "score-stream",
-            "--model",
-            run.toString(),
-            "--watch",
-            empty.toString(),
-            "--once",
-            "--out",
-            dir.resolve("s-empty").toString());
-    assertEquals(Main.EXIT_USAGE, noFiles.code, noFiles.toString());
-    assertTrue(noFiles.err.contains("add one file, then start it"), noFiles.err);
-
-    CommandRun missing =
-        CommandRun.run(
-            "score-stream",
-            "--model",
-            run.toString(),
-            "--watch",
-            dir.resolve("no-such-dir").toString(),
-            "--once",
-            "--out",
-            dir.resolve("s-missing").toString());
-    assertEquals(Main.EXIT_USAGE, missing.code, missing.toString());
-    assertTrue(missing.err.contains("no such directory"), missing.err);
-
-    CommandRun badTrigger =
-        CommandRun.run(
-            "score-stream",
-            "--model",
-            run.toString(),
-            "--watch",
-            empty.toString(),
-            "--trigger",
-            "bogus",
-            "--out",
-            dir.resolve("s-trigger").toString());
-    assertEquals(Main.EXIT_USAGE, badTrigger.code, badTrigger.toString());
-    assertTrue(badTrigger.err.contains("--trigger 'bogus' is not an interval"), badTrigger.err);
-
+    assertUsageError("add one file, then start it", empty, dir.resolve("s-empty"), "--once");
+    assertUsageError(
+        "no such directory", dir.resolve("no-such-dir"), dir.resolve("s-missing"), "--once");
+    assertUsageError(
+        "--trigger 'bogus' is not an interval",
+        empty,
+        dir.resolve("s-trigger"),
+        "--trigger",
+        "bogus");
     // --out at a train run, --overwrite or not: its training checkpoint is neither deleted nor
     // taken as the stream's.
     Path ck = run.resolve("checkpoint");
     boolean hadCheckpoint = Files.exists(ck);
-    CommandRun intoTrain =
-        CommandRun.run(
-            "score-stream",
-            "--model",
-            run.toString(),
-            "--watch",
-            empty.toString(),
-            "--once",
-            "--overwrite",
-            "--out",
-            run.toString());
-    assertEquals(Main.EXIT_USAGE, intoTrain.code, intoTrain.toString());
-    assertTrue(intoTrain.err.contains("holds a train run"), intoTrain.err);
+    assertUsageError("holds a train run", empty, run, "--once", "--overwrite");
     assertEquals(hadCheckpoint, Files.exists(ck), "the training checkpoint is untouched");
+  }
+
+  /**
+   * score-stream of {@code watch} into {@code out} exits with a usage error that says {@code what}.
+   */
+  private static void assertUsageError(String what, Path watch, Path out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("score-stream", "--model", run.toString(), "--watch", watch.toString()));
+    args.addAll(List.of(more));
+    args.addAll(List.of("--out", out.toString()));
+    CommandRun r = CommandRun.run(args.toArray(new String[0]));
+    assertEquals(Main.EXIT_USAGE, r.code, r.toString());
+    assertTrue(r.err.contains(what), r.err);
   }
 
   @Test

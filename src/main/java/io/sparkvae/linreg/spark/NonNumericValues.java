@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
+import io.sparkvae.data.Columns;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.io.Printable;
 import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
@@ -76,8 +77,7 @@ public final class NonNumericValues {
     }
     Dataset<Row> pair =
         strings.select(
-            RegressionTables.col(column).cast(DataTypes.StringType),
-            functions.col(RegressionTables.ROW));
+            Columns.exact(column).cast(DataTypes.StringType), functions.col(RegressionTables.ROW));
     List<Row> firstPerPartition =
         pair.toJavaRDD()
             .mapPartitions(

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
+import io.sparkvae.data.Columns;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.io.Printable;
 import java.io.IOException;
@@ -244,9 +245,9 @@ public final class RegressionTables {
     }
     List<Column> cols = new ArrayList<>();
     for (int j = 0; j < features.size(); j++) {
-      cols.add(col(features.get(j)).cast(DataTypes.DoubleType).as(featureColumn(j)));
+      cols.add(Columns.exact(features.get(j)).cast(DataTypes.DoubleType).as(featureColumn(j)));
     }
-    cols.add(col(label).cast(DataTypes.DoubleType).as(LABEL));
+    cols.add(Columns.exact(label).cast(DataTypes.DoubleType).as(LABEL));
     cols.add(functions.col(ROW));
     Dataset<Row> frame = withRow.select(cols.toArray(new Column[0]));
     return new RegressionTable(
@@ -258,11 +259,6 @@ public final class RegressionTables {
         source,
         raw,
         List.copyOf(leftOut));
-  }
-
-  /** A column by its exact name, whatever characters it holds. */
-  static Column col(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
   }
 
   static String describeColumns(StructType schema) {

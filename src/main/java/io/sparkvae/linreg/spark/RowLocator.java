@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sparkvae.linreg.spark;
 
+import io.sparkvae.data.Columns;
 import io.sparkvae.data.Loaders;
 import io.sparkvae.linreg.spark.RegressionTables.RegressionTable;
 import java.io.BufferedReader;
@@ -87,7 +88,7 @@ public final class RowLocator {
     List<PartitionFiles> parts =
         table
             .raw()
-            .select(functions.input_file_name(), RegressionTables.col(first))
+            .select(functions.input_file_name(), Columns.exact(first))
             .toJavaRDD()
             .mapPartitionsWithIndex(
                 (q, it) -> {
